@@ -1,0 +1,91 @@
+# shadowtap - top-level build.  `make` builds the binaries; `make deps`
+# installs Debian packages; `make run` replays the sample; `make check` runs
+# every test; `make bench` measures.  Quiet unless V=1.
+
+PKGS      := libpcap libndpi sqlite3 yaml-0.1 libpcre2-8 libcrypto libsodium zlib
+DEB_BUILD := build-essential pkg-config libpcap-dev libndpi-dev libsqlite3-dev \
+             libyaml-dev libpcre2-dev libssl-dev libsodium-dev zlib1g-dev \
+             libmicrohttpd-dev
+DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 curl openssl libndpi-bin
+DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
+
+CC        ?= cc
+OPT       ?= -O2
+CFLAGS    ?= $(OPT) -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
+             -Wstrict-prototypes -Wmissing-prototypes -Isensor
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS    += $(PKG_LIBS) -lpthread -lm
+
+B         ?= build
+Q          = $(if $(V),,@)
+
+LIB_SRC   := $(filter-out sensor/main.c,$(wildcard sensor/*.c sensor/*/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
+TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+
+.PHONY: all deps run check unit bench asan clean help
+all: $(B)/shadowtap-sensor $(UNIT_BIN) $(TOOL_BIN)
+
+help:
+	@echo "targets: all deps run check unit asan bench clean   (V=1 verbose)"
+
+# deps: install what is missing, idempotent.  Needs root (or sudo).
+deps:
+	$(Q)missing=$$(for p in $(DEB_ALL); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "deps: missing packages and not root: run 'sudo make deps'" >&2; exit 2; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
+		|| { echo "deps: apt-get install failed" >&2; exit 2; }; \
+	fi
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC $<")
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/libsensor.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/shadowtap-sensor: $(B)/obj/sensor/main.o $(B)/libsensor.a
+	@$(if $(Q),echo "  LD $@")
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libsensor.a tests/unit/test.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC $<")
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(B)/libsensor.a $(LDLIBS)
+
+$(B)/tools/%: tests/tools/%.c $(B)/libsensor.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libsensor.a $(LDLIBS)
+
+unit: $(UNIT_BIN)
+	$(Q)for t in $(UNIT_BIN); do echo "# $$t"; $$t || exit 1; done
+
+# ASan+UBSan build in its own directory, used by the sanitizer sweep.
+asan:
+	$(Q)$(MAKE) --no-print-directory B=build/asan OPT=-O1 \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		build/asan/shadowtap-sensor
+
+run: deps all
+	$(Q)sh tests/scripts/run-sample.sh
+
+check: deps all
+	$(Q)sh tests/run.sh
+
+bench: deps all
+	$(Q)sh tests/scripts/bench.sh
+
+clean:
+	rm -rf $(B) build var/eve.json
+
+-include $(LIB_OBJ:.o=.d) $(B)/obj/sensor/main.d

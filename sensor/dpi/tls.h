@@ -1,0 +1,93 @@
+/*
+ * tls.h - our own TLS handshake parser: ClientHello (SNI, ALPN, versions,
+ * JA3, JA4, ECH) and ServerHello (selected version), with a record walker
+ * that reassembles handshake messages spanning records and TCP segments.
+ * Pure functions over bytes; no allocation; no nDPI.
+ */
+#ifndef ST_TLS_H
+#define ST_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TLS_SNI_MAX	255	/* longest DNS name */
+#define TLS_ALPN_MAX	127	/* comma-separated list, truncated */
+
+/* What a ClientHello (TLS over TCP, or QUIC CRYPTO) tells us. */
+struct tls_hello {
+	char		sni[TLS_SNI_MAX + 1];	/* lower-cased; "" if absent */
+	char		alpn[TLS_ALPN_MAX + 1];	/* "h2,http/1.1"; "" if none */
+	char		ja3[33];		/* MD5 hex of the JA3 string */
+	char		ja4[40];		/* JA4 (a_b_c), "" if not computed */
+	uint16_t	legacy_version;		/* ClientHello.legacy_version */
+	uint16_t	max_version;		/* highest non-GREASE supported_versions, else legacy */
+	uint8_t		ech;			/* encrypted_client_hello (0xfe0d) present */
+	uint8_t		has_sni;
+};
+
+/*
+ * tls_parse_client_hello(msg, len, quic, out):
+ * Parse one complete handshake message ${msg}[0..${len}) that starts with
+ * the handshake type byte (1 = ClientHello) and its 24-bit length.  ${quic}
+ * selects JA4's "q" prefix instead of "t".  Fills ${out}.  Returns 0, or
+ * -EINVAL when the bytes are not a well-formed ClientHello (${out} may then
+ * be partly filled and must not be used).
+ */
+int	tls_parse_client_hello(const uint8_t *msg, size_t len, int quic,
+	    struct tls_hello *out);
+
+/*
+ * tls_parse_server_hello(msg, len, version):
+ * Parse a complete ServerHello handshake message (type 2) and store the
+ * negotiated version (supported_versions extension, else legacy_version) in
+ * ${version}.  Returns 0 or -EINVAL.
+ */
+int	tls_parse_server_hello(const uint8_t *msg, size_t len,
+	    uint16_t *version);
+
+/* tls_version_str(v): "TLSv1.3", "TLSv1.2", ..., "UNDETERMINED". */
+const char *tls_version_str(uint16_t v);
+
+/*
+ * Per-direction record walker.  Fits in a few dozen bytes so it can live in
+ * the flow; the handshake bytes being reassembled go to a caller-owned
+ * scratch buffer (from a pool) that is only needed until the hello is seen.
+ */
+struct tls_dir {
+	uint8_t		hdr[5];		/* partial record header */
+	uint8_t		hdr_len;
+	uint8_t		rec_type;	/* content type of the current record */
+	uint8_t		state;		/* TLS_DIR_* */
+	uint16_t	rec_left;	/* body bytes left in the current record */
+	uint32_t	hs_len;		/* bytes of handshake data buffered */
+	uint64_t	app_bytes;	/* application_data record body bytes seen */
+	uint32_t	app_records;	/* application_data records seen */
+};
+
+enum {
+	TLS_DIR_INIT = 0,	/* nothing seen yet */
+	TLS_DIR_HANDSHAKE,	/* collecting the first handshake message */
+	TLS_DIR_COUNTING,	/* hello parsed: only walking record headers */
+	TLS_DIR_NOT_TLS,	/* bytes are not TLS; stop */
+};
+
+/* Result of tls_dir_feed(). */
+enum {
+	TLS_FEED_MORE = 0,	/* need more bytes */
+	TLS_FEED_HELLO = 1,	/* the first handshake message is complete in scratch */
+	TLS_FEED_NOT_TLS = -1,
+};
+
+/*
+ * tls_dir_feed(d, p, n, scratch, cap, msg_len):
+ * Feed ${n} in-order TCP payload bytes of one direction.  Until the first
+ * handshake message is complete its bytes are copied to ${scratch} (capacity
+ * ${cap}); when complete returns TLS_FEED_HELLO and sets ${msg_len} (the
+ * message is at scratch[0..msg_len)).  After that the walker only counts
+ * application_data records (${scratch} may be NULL).  A hello larger than
+ * ${cap} or bytes that are not TLS records return TLS_FEED_NOT_TLS.
+ */
+int	tls_dir_feed(struct tls_dir *d, const uint8_t *p, size_t n,
+	    uint8_t *scratch, size_t cap, size_t *msg_len);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * str.c - bounded string helpers: name normalisation (lower-case, no
+ * trailing dot), raw copies with a cap, strlcpy and hex encoding.
+ */
+#include <string.h>
+
+#include "util/str.h"
+
+size_t
+str_name_copy(char *dst, size_t cap, const uint8_t *src, size_t len)
+{
+	size_t i, n;
+
+	if (cap == 0)
+		return 0;
+	while (len > 0 && src[len - 1] == '.')
+		len--;
+	n = len < cap - 1 ? len : cap - 1;
+	for (i = 0; i < n; i++) {
+		uint8_t c = src[i];
+
+		if (c == 0)
+			break;
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c + ('a' - 'A'));
+		dst[i] = (char)c;
+	}
+	dst[i] = '\0';
+	return i;
+}
+
+size_t
+str_copy(char *dst, size_t cap, const void *src, size_t len)
+{
+	const char *s = src;
+	size_t i;
+
+	if (cap == 0)
+		return 0;
+	for (i = 0; i < len && i < cap - 1 && s[i] != '\0'; i++)
+		dst[i] = s[i];
+	dst[i] = '\0';
+	return i;
+}
+
+size_t
+str_lcpy(char *dst, const char *src, size_t cap)
+{
+	size_t n = strlen(src);
+
+	if (cap > 0) {
+		size_t m = n < cap - 1 ? n : cap - 1;
+
+		memcpy(dst, src, m);
+		dst[m] = '\0';
+	}
+	return n;
+}
+
+void
+str_hex(char *dst, const uint8_t *src, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		dst[2 * i] = hx[src[i] >> 4];
+		dst[2 * i + 1] = hx[src[i] & 15];
+	}
+	dst[2 * n] = '\0';
+}

@@ -1,0 +1,33 @@
+/*
+ * str.h - small bounded string helpers shared by the parsers.
+ * Nothing here allocates; every function takes the destination's capacity.
+ */
+#ifndef ST_STR_H
+#define ST_STR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * str_name_copy(dst, cap, src, len):
+ * Copy the host/domain name ${src}[0..${len}) into ${dst} lower-cased (ASCII
+ * only), without a trailing dot, NUL-terminated and truncated to ${cap}-1
+ * bytes.  Other bytes (control, non-ASCII) are copied unchanged: the JSON
+ * writer escapes them.  Returns the length written.
+ */
+size_t	str_name_copy(char *dst, size_t cap, const uint8_t *src, size_t len);
+
+/*
+ * str_copy(dst, cap, src, len):
+ * Copy ${len} raw bytes (stopping at a NUL) into ${dst}, NUL-terminated,
+ * truncated to ${cap}-1.  Returns the length written.
+ */
+size_t	str_copy(char *dst, size_t cap, const void *src, size_t len);
+
+/* str_lcpy(dst, src, cap): strlcpy; returns strlen(src). */
+size_t	str_lcpy(char *dst, const char *src, size_t cap);
+
+/* str_hex(dst, src, n): write 2n lower-case hex digits and a NUL. */
+void	str_hex(char *dst, const uint8_t *src, size_t n);
+
+#endif
