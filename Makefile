@@ -28,7 +28,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench asan clean help
+.PHONY: all deps run check unit bench bench-dlp asan clean help
 all: $(B)/shadowtap-sensor $(UNIT_BIN) $(TOOL_BIN)
 
 help:
@@ -84,6 +84,9 @@ check: deps all
 
 bench: deps all
 	$(Q)sh tests/scripts/bench.sh
+
+bench-dlp: deps all
+	$(Q)sh tests/scripts/bench-dlp.sh
 
 clean:
 	rm -rf $(B) build var/eve.json
