@@ -61,12 +61,27 @@ const char *dns_rcode_str(uint8_t r);
 /*
  * TCP DNS framing: messages are prefixed by a 16-bit length and may span
  * segments.  dns_tcp_feed() buffers into caller scratch and returns each
- * complete message via the callback.
+ * complete message via the callback.  Zero-initialise a struct dns_tcp per
+ * stream direction; ${scratch} must stay with that stream between calls
+ * (cap 2 + 65535 sees every message; smaller caps skip the larger ones).
  */
 struct dns_tcp {
-	uint32_t	have;	/* bytes buffered in scratch */
+	uint32_t	have;		/* bytes buffered in scratch (incl. length) */
+	uint32_t	skip;		/* bytes left of an oversized message */
+	uint32_t	msgs;		/* complete messages framed (incl. skipped-empty) */
+	uint32_t	oversized;	/* messages skipped: longer than cap - 2 */
 };
 typedef void dns_msg_cb(void *arg, const uint8_t *msg, size_t len);
+
+/*
+ * dns_tcp_feed(t, p, n, scratch, cap, cb, arg):
+ * Feed ${n} in-order bytes.  ${cb} gets each complete, non-empty message
+ * without its length prefix, pointing into ${p} (whole in this segment) or
+ * into ${scratch}; valid only during the call.  A message longer than
+ * ${cap} - 2 is skipped (its bytes are still counted so framing continues)
+ * and t->oversized is incremented.  Returns 0, or -EINVAL when ${cap} < 2
+ * or ${t} is inconsistent (${cb} not called).
+ */
 int	dns_tcp_feed(struct dns_tcp *t, const uint8_t *p, size_t n,
 	    uint8_t *scratch, size_t cap, dns_msg_cb *cb, void *arg);
 
