@@ -51,6 +51,13 @@ $(B)/obj/%.o: %.c
 	@$(if $(Q),echo "  CC $<")
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
+# The SQLite schema is embedded from its .sql source.
+sensor/store/schema.inc: sensor/store/schema.sql
+	$(Q){ echo '/* Generated from schema.sql by the Makefile; do not edit. */'; \
+	  echo 'static const char store_schema_sql[] ='; \
+	  sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; echo ';'; } > $@
+$(B)/obj/sensor/store/store.o: sensor/store/schema.inc
+
 $(B)/libsensor.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 

@@ -1,0 +1,343 @@
+/*
+ * eve.c - Suricata-style EVE JSON lines: formatting of every event type and
+ * the line writer (file or stdout, reopened on SIGHUP for logrotate).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output/json.h"
+#include "output/output.h"
+#include "util/log.h"
+
+struct eve {
+	char	*path;
+	FILE	*f;
+	int	 is_stdout;
+};
+
+int
+eve_open(struct eve **ep, const char *path)
+{
+	struct eve *e;
+	int rc;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return -ENOMEM;
+	if (strcmp(path, "-") == 0) {
+		e->f = stdout;
+		e->is_stdout = 1;
+	} else if ((e->path = strdup(path)) == NULL) {
+		rc = -ENOMEM;
+		goto err;
+	} else if ((e->f = fopen(path, "a")) == NULL) {
+		rc = -errno;
+		log_warn("%s: cannot open EVE output", path);
+		goto err;
+	}
+	setvbuf(e->f, NULL, _IOFBF, 1 << 18);
+	*ep = e;
+	return 0;
+err:
+	free(e->path);
+	free(e);
+	return rc;
+}
+
+int
+eve_reopen(struct eve *e)
+{
+	FILE *nf;
+
+	if (e == NULL || e->is_stdout)
+		return 0;
+	if ((nf = fopen(e->path, "a")) == NULL) {
+		int rc = -errno;
+
+		log_warn("%s: cannot reopen EVE output; keeping the old file", e->path);
+		return rc;
+	}
+	fclose(e->f);
+	e->f = nf;
+	setvbuf(e->f, NULL, _IOFBF, 1 << 18);
+	return 0;
+}
+
+void
+eve_flush(struct eve *e)
+{
+	if (e != NULL)
+		fflush(e->f);
+}
+
+void
+eve_close(struct eve *e)
+{
+	if (e == NULL)
+		return;
+	if (e->is_stdout)
+		fflush(e->f);
+	else if (fclose(e->f) != 0)
+		log_warn("%s: error closing EVE output", e->path);
+	free(e->path);
+	free(e);
+}
+
+int
+eve_write(struct eve *e, const char *line, size_t n)
+{
+	if (fwrite(line, 1, n, e->f) != n || putc('\n', e->f) == EOF)
+		return -EIO;
+	return 0;
+}
+
+static void
+fmt_tls(struct jb *j, const struct flow *f)
+{
+	const struct flow_meta *m = &f->meta;
+
+	jb_obj_open(j, "tls");
+	if (m->host_src == HOST_TLS_SNI)
+		jb_str(j, "sni", m->host);
+	jb_str(j, "version", tls_version_str(m->tls_version));
+	if (m->alpn[0])
+		jb_str(j, "alpn", m->alpn);
+	if (m->ja3[0]) {
+		jb_obj_open(j, "ja3");
+		jb_str(j, "hash", m->ja3);
+		jb_obj_close(j);
+	}
+	if (m->ja4[0])
+		jb_str(j, "ja4", m->ja4);
+	jb_bool(j, "ech", m->ech);
+	jb_obj_close(j);
+}
+
+static void
+fmt_quic(struct jb *j, const struct flow *f)
+{
+	const struct flow_meta *m = &f->meta;
+	char vb[16];
+
+	jb_obj_open(j, "quic");
+	jb_str(j, "version", quic_version_str(m->quic_version, vb, sizeof(vb)));
+	if (m->host_src == HOST_QUIC_SNI)
+		jb_str(j, "sni", m->host);
+	if (m->alpn[0])
+		jb_str(j, "alpn", m->alpn);
+	if (m->ja3[0]) {
+		jb_obj_open(j, "ja3");
+		jb_str(j, "hash", m->ja3);
+		jb_obj_close(j);
+	}
+	if (m->ja4[0])
+		jb_str(j, "ja4", m->ja4);
+	jb_bool(j, "ech", m->ech);
+	jb_obj_close(j);
+}
+
+static void
+fmt_type(struct jb *j, const char *key, uint16_t t)
+{
+	const char *s = dns_type_str(t);
+
+	if (s != NULL)
+		jb_str(j, key, s);
+	else {
+		char b[12];
+
+		snprintf(b, sizeof(b), "TYPE%u", t);
+		jb_str(j, key, b);
+	}
+}
+
+static void
+fmt_dns(struct jb *j, const struct dns_msg *d)
+{
+	const char *rc = dns_rcode_str(d->rcode);
+	uint16_t i;
+
+	jb_obj_open(j, "dns");
+	jb_str(j, "type", d->qr ? "answer" : "query");
+	jb_u64(j, "id", d->id);
+	jb_str(j, "rrname", d->qname);
+	fmt_type(j, "rrtype", d->qtype);
+	if (d->qr) {
+		jb_str(j, "rcode", rc ? rc : "UNKNOWN");
+		jb_arr_open(j, "answers");
+		for (i = 0; i < d->n_answers; i++) {
+			const struct dns_answer *a = &d->answers[i];
+
+			jb_obj_open(j, NULL);
+			jb_str(j, "rrname", a->name);
+			fmt_type(j, "rrtype", a->rrtype);
+			jb_u64(j, "ttl", a->ttl);
+			jb_str(j, "rdata", a->data);
+			if (a->has_ech)
+				jb_bool(j, "ech", 1);
+			jb_obj_close(j);
+		}
+		jb_arr_close(j);
+		if (d->answers_truncated)
+			jb_bool(j, "answers_truncated", 1);
+	}
+	jb_obj_close(j);
+}
+
+static void
+fmt_http(struct jb *j, const struct http_req *h)
+{
+	jb_obj_open(j, "http");
+	jb_str(j, "hostname", h->host);
+	jb_str(j, "url", h->uri);
+	jb_str(j, "http_method", h->method);
+	jb_str(j, "protocol", h->protocol);
+	if (h->user_agent[0])
+		jb_str(j, "http_user_agent", h->user_agent);
+	if (h->content_type[0])
+		jb_str(j, "http_content_type", h->content_type);
+	if (h->content_length >= 0)
+		jb_i64(j, "request_content_length", h->content_length);
+	if (h->chunked)
+		jb_bool(j, "chunked", 1);
+	jb_obj_close(j);
+}
+
+static void
+fmt_flow(struct jb *j, const struct flow *f, enum flow_end why)
+{
+	char ts[40];
+
+	jb_obj_open(j, "flow");
+	jb_u64(j, "pkts_toserver", f->pkts[0]);
+	jb_u64(j, "pkts_toclient", f->pkts[1]);
+	jb_u64(j, "bytes_toserver", f->bytes[0]);
+	jb_u64(j, "bytes_toclient", f->bytes[1]);
+	jb_str(j, "start", time_iso8601(f->ts_first, ts, sizeof(ts)));
+	jb_str(j, "end", time_iso8601(f->ts_last, ts, sizeof(ts)));
+	jb_u64(j, "age", (f->ts_last - f->ts_first) / 1000000);
+	jb_str(j, "state", flow_state_str(f));
+	jb_str(j, "reason", flow_end_str(why));
+	if (f->pickup)
+		jb_bool(j, "midstream", 1);
+	jb_obj_close(j);
+	if (f->meta.host[0]) {
+		/* The name the flow was attributed to, whatever its source:
+		 * later layers (catalog) match on it. */
+		static const char *const src[] = { "", "tls_sni", "quic_sni",
+		    "http_host", "dns_query", "ndpi" };
+
+		jb_obj_open(j, "metadata");
+		jb_str(j, "host", f->meta.host);
+		jb_str(j, "host_source", src[f->meta.host_src % 6]);
+		jb_obj_close(j);
+	}
+}
+
+static void
+fmt_stats(struct jb *j, const struct stats_snapshot *s)
+{
+	int i;
+
+	jb_obj_open(j, "stats");
+	jb_u64(j, "uptime", s->uptime_us / 1000000);
+	jb_obj_open(j, "capture");
+	jb_str(j, "source", s->cap.iface);
+	jb_u64(j, "received", s->cap.received);
+	jb_u64(j, "dropped", s->cap.dropped);
+	jb_u64(j, "if_dropped", s->cap.if_dropped);
+	jb_obj_close(j);
+	jb_obj_open(j, "decoder");
+	for (i = 0; i < DC__COUNT; i++)
+		jb_u64(j, decode_counter_name((enum dec_counter)i), s->dec->c[i]);
+	jb_obj_close(j);
+	jb_obj_open(j, "flows");
+	jb_u64(j, "created", s->flows->created);
+	jb_u64(j, "active", s->flows->active);
+	jb_u64(j, "active_max", s->flows->active_max);
+	jb_u64(j, "ended", s->flows->ended);
+	jb_u64(j, "timed_out", s->flows->timed_out);
+	jb_u64(j, "evicted", s->flows->evicted);
+	jb_u64(j, "midstream", s->flows->pickups);
+	jb_u64(j, "no_flow", s->flows->no_ports);
+	jb_obj_close(j);
+	jb_obj_open(j, "dpi");
+	jb_u64(j, "ndpi_packets", s->dpi->ndpi_calls);
+	jb_u64(j, "ndpi_flows", s->dpi->ndpi_flows);
+	jb_u64(j, "ndpi_pool_empty", s->dpi->ndpi_pool_empty);
+	jb_u64(j, "scratch_empty", s->dpi->scratch_empty);
+	jb_u64(j, "tls_hellos", s->dpi->tls_hellos);
+	jb_u64(j, "quic_hellos", s->dpi->quic_hellos);
+	jb_u64(j, "dns_messages", s->dpi->dns_msgs);
+	jb_u64(j, "dns_malformed", s->dpi->dns_bad);
+	jb_u64(j, "http_requests", s->dpi->http_reqs);
+	jb_u64(j, "tcp_out_of_order", s->dpi->tcp_ooo);
+	jb_obj_close(j);
+	jb_obj_open(j, "output");
+	for (i = 0; i < EV__COUNT; i++)
+		jb_u64(j, ev_type_name((enum ev_type)i), s->out->events[i]);
+	jb_u64(j, "eve_errors", s->out->eve_errors);
+	jb_u64(j, "db_rows", s->out->db_rows);
+	jb_u64(j, "db_errors", s->out->db_errors);
+	jb_obj_close(j);
+	jb_obj_close(j);
+}
+
+size_t
+eve_format(const struct event *ev, const struct ev_common *cm, int ip,
+    char *buf, size_t cap)
+{
+	const struct flow *f = ev->flow;
+	struct jb j;
+
+	jb_init(&j, buf, cap);
+	jb_obj_open(&j, NULL);
+	jb_str(&j, "timestamp", cm->ts);
+	if (f != NULL)
+		jb_u64(&j, "flow_id", f->id);
+	jb_str(&j, "event_type", ev_type_name(ev->type));
+	if (f != NULL) {
+		if (ip)
+			jb_str(&j, "src_ip", cm->src_ip);
+		jb_str(&j, "client_pseudo", cm->pseudo);
+		jb_u64(&j, "src_port", cm->src_port);
+		jb_str(&j, "dest_ip", cm->dest_ip);
+		jb_u64(&j, "dest_port", cm->dest_port);
+		jb_str(&j, "proto", cm->proto);
+		if (cm->app_proto != NULL)
+			jb_str(&j, "app_proto", cm->app_proto);
+		if (f->key.vlan[0]) {
+			jb_arr_open(&j, "vlan");
+			jb_u64(&j, NULL, f->key.vlan[0]);
+			if (f->key.vlan[1])
+				jb_u64(&j, NULL, f->key.vlan[1]);
+			jb_arr_close(&j);
+		}
+	}
+	switch (ev->type) {
+	case EV_FLOW:
+		fmt_flow(&j, f, ev->u.why);
+		break;
+	case EV_TLS:
+		fmt_tls(&j, f);
+		break;
+	case EV_QUIC:
+		fmt_quic(&j, f);
+		break;
+	case EV_DNS:
+		fmt_dns(&j, ev->u.dns);
+		break;
+	case EV_HTTP:
+		fmt_http(&j, ev->u.http);
+		break;
+	case EV_STATS:
+		fmt_stats(&j, ev->u.stats);
+		break;
+	default:
+		break;
+	}
+	jb_obj_close(&j);
+	return jb_finish(&j);
+}

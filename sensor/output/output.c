@@ -1,0 +1,175 @@
+/*
+ * output.c - fan-out of engine events to the sinks (EVE, SQLite), with the
+ * shared per-event fields computed once and the flow-selection policy
+ * (which flows are recorded: none / named / all) applied per sink.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/json.h"
+#include "output/output.h"
+#include "util/log.h"
+
+#define EVE_LINE_MAX	65536
+
+struct output {
+	struct output_conf conf;
+	struct eve	*eve;
+	struct store	*store;
+	struct pseudo	 ps;
+	uint64_t	 last_commit;	/* µs, wall or packet time */
+	struct output_stats st;
+	char		 line[EVE_LINE_MAX];
+};
+
+static const char *const ev_names[EV__COUNT] = {
+	[EV_FLOW] = "flow", [EV_TLS] = "tls", [EV_QUIC] = "quic",
+	[EV_DNS] = "dns", [EV_HTTP] = "http", [EV_STATS] = "stats",
+};
+
+const char *
+ev_type_name(enum ev_type t)
+{
+	return (unsigned)t < EV__COUNT ? ev_names[t] : "unknown";
+}
+
+void
+output_conf_defaults(struct output_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->eve_flows = SEL_NAMED;
+	c->db_flows = SEL_NAMED;
+	c->eve_client_ip = 1;
+	c->commit_ms = 500;
+}
+
+int
+output_open(struct output **op, const struct output_conf *c)
+{
+	struct output *o;
+	int rc;
+
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return -ENOMEM;
+	o->conf = *c;
+	if (c->key_path != NULL && (rc = pseudo_load(&o->ps, c->key_path)) < 0)
+		goto err;
+	if (c->eve_path != NULL && (rc = eve_open(&o->eve, c->eve_path)) < 0)
+		goto err;
+	if (c->db_path != NULL && (rc = store_open(&o->store, c->db_path)) < 0)
+		goto err;
+	*op = o;
+	return 0;
+err:
+	eve_close(o->eve);
+	free(o);
+	return rc;
+}
+
+static const char *
+proto_name(uint8_t p)
+{
+	switch (p) {
+	case IPPROTO_TCP: return "TCP";
+	case IPPROTO_UDP: return "UDP";
+	case IPPROTO_ICMP: return "ICMP";
+	case IPPROTO_ICMPV6: return "IPv6-ICMP";
+	}
+	return "OTHER";
+}
+
+static const char *
+app_name(const struct flow *f)
+{
+	static const char *const ours[] = { NULL, "tls", "quic", "dns", "http" };
+
+	if (f->meta.app > APP_UNKNOWN && f->meta.app < APP_OTHER)
+		return ours[f->meta.app];
+	if (f->meta.proto_name[0])
+		return f->meta.proto_name;
+	return NULL;
+}
+
+static int
+selected(int sel, const struct flow *f)
+{
+	if (sel == SEL_ALL)
+		return 1;
+	if (sel == SEL_NONE)
+		return 0;
+	return f->meta.host[0] != '\0';
+}
+
+void
+output_emit(struct output *o, const struct event *ev)
+{
+	struct ev_common cm;
+	const struct flow *f = ev->flow;
+	int to_eve = o->eve != NULL, to_db = o->store != NULL;
+
+	o->st.events[ev->type]++;
+	if (ev->type == EV_FLOW) {
+		to_eve = to_eve && selected(o->conf.eve_flows, f);
+		to_db = to_db && selected(o->conf.db_flows, f);
+		if (o->store != NULL && !to_db)
+			o->st.db_skipped++;
+	}
+	if (!to_eve && !to_db)
+		return;
+	memset(&cm, 0, sizeof(cm));
+	time_iso8601(ev->ts_us, cm.ts, sizeof(cm.ts));
+	if (f != NULL) {
+		ip_addr_str(flow_cli_ip(f), cm.src_ip, sizeof(cm.src_ip));
+		ip_addr_str(flow_srv_ip(f), cm.dest_ip, sizeof(cm.dest_ip));
+		cm.src_port = flow_cli_port(f);
+		cm.dest_port = flow_srv_port(f);
+		cm.proto = proto_name(f->key.proto);
+		cm.app_proto = app_name(f);
+		pseudo_of(&o->ps, flow_cli_ip(f)->a, cm.pseudo);
+	}
+	if (to_eve) {
+		size_t n = eve_format(ev, &cm, o->conf.eve_client_ip, o->line,
+		    sizeof(o->line));
+
+		if (n == 0 || eve_write(o->eve, o->line, n) < 0)
+			o->st.eve_errors++;
+		else
+			o->st.eve_lines++;
+	}
+	if (to_db)
+		store_emit(o->store, ev, &cm, &o->st);
+}
+
+void
+output_tick(struct output *o, uint64_t now_us)
+{
+	if (now_us < o->last_commit + (uint64_t)o->conf.commit_ms * 1000)
+		return;
+	o->last_commit = now_us;
+	store_commit(o->store, &o->st);
+	eve_flush(o->eve);
+}
+
+int
+output_reopen(struct output *o)
+{
+	return eve_reopen(o->eve);
+}
+
+void
+output_close(struct output *o)
+{
+	if (o == NULL)
+		return;
+	store_close(o->store, &o->st);
+	eve_close(o->eve);
+	free(o);
+}
+
+const struct output_stats *
+output_stats(const struct output *o)
+{
+	return &o->st;
+}

@@ -1,0 +1,72 @@
+/*
+ * output.h - the output stage: takes struct event from the engine, computes
+ * the fields every sink needs once (addresses, pseudonym, timestamp) and
+ * passes them to the registered sinks: EVE JSON lines and the SQLite store.
+ */
+#ifndef ST_OUTPUT_H
+#define ST_OUTPUT_H
+
+#include <stdint.h>
+
+#include "output/event.h"
+#include "util/pseudo.h"
+
+/* Which flows a sink records. */
+enum flow_sel { SEL_NONE = 0, SEL_NAMED, SEL_ALL };
+
+struct output_conf {
+	const char	*eve_path;	/* NULL: no EVE; "-": stdout */
+	const char	*db_path;	/* NULL: no SQLite */
+	const char	*key_path;	/* pseudonym key file */
+	int		 eve_flows;	/* enum flow_sel, default SEL_NAMED */
+	int		 db_flows;	/* enum flow_sel, default SEL_NAMED */
+	int		 eve_client_ip;	/* 1: src_ip in EVE; 0: pseudonym only */
+	uint32_t	 commit_ms;	/* SQLite batch interval (<= 1000) */
+};
+
+/* Per-event fields shared by the sinks. */
+struct ev_common {
+	char	ts[40];
+	char	src_ip[46], dest_ip[46];
+	char	pseudo[PSEUDO_STR_LEN];
+	uint16_t src_port, dest_port;
+	const char *proto;		/* "TCP", "UDP", "ICMP" */
+	const char *app_proto;		/* "tls", "dns", ... or "failed" */
+};
+
+struct output;
+
+void	output_conf_defaults(struct output_conf *c);
+/* output_open(o, c): open every configured sink.  Returns 0 or -errno
+ * (reason logged, naming the path); nothing is left half-open on failure. */
+int	output_open(struct output **o, const struct output_conf *c);
+void	output_emit(struct output *o, const struct event *ev);
+/* output_tick(o, now_us): periodic work: flush EVE, commit the batch. */
+void	output_tick(struct output *o, uint64_t now_us);
+/* output_reopen(o): reopen the EVE file (logrotate). 0 or -errno. */
+int	output_reopen(struct output *o);
+/* output_close(o): commit, flush and close; NULL-safe. */
+void	output_close(struct output *o);
+const struct output_stats *output_stats(const struct output *o);
+
+/* EVE sink (eve.c). */
+struct eve;
+int	eve_open(struct eve **e, const char *path);
+int	eve_reopen(struct eve *e);
+void	eve_close(struct eve *e);
+void	eve_flush(struct eve *e);
+/* eve_format(ev, cm, ip, buf, cap): one JSON line (no newline) or 0 when
+ * it did not fit.  ${ip}: include src_ip/dest_ip of the client. */
+size_t	eve_format(const struct event *ev, const struct ev_common *cm, int ip,
+	    char *buf, size_t cap);
+int	eve_write(struct eve *e, const char *line, size_t n);
+
+/* SQLite sink (store/store.c). */
+struct store;
+int	store_open(struct store **s, const char *path);
+void	store_emit(struct store *s, const struct event *ev,
+	    const struct ev_common *cm, struct output_stats *st);
+void	store_commit(struct store *s, struct output_stats *st);
+void	store_close(struct store *s, struct output_stats *st);
+
+#endif

@@ -1,0 +1,79 @@
+-- shadowtap SQLite schema, version 1 (PRAGMA user_version = 1).
+-- Written only by shadowtap-sensor; the dashboard and report open it read-only.
+-- Times are integer microseconds since the Unix epoch (UTC).
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS flows (
+  id             INTEGER PRIMARY KEY,
+  flow_id        INTEGER NOT NULL,
+  ts_start       INTEGER NOT NULL,
+  ts_end         INTEGER NOT NULL,
+  src_ip         TEXT NOT NULL,
+  src_port       INTEGER,
+  dest_ip        TEXT NOT NULL,
+  dest_port      INTEGER,
+  client_pseudo  TEXT NOT NULL,
+  proto          TEXT NOT NULL,
+  app_proto      TEXT,
+  vlan           INTEGER,
+  host           TEXT,
+  host_source    TEXT,
+  tls_version    TEXT,
+  alpn           TEXT,
+  ja3            TEXT,
+  ja4            TEXT,
+  ech            INTEGER NOT NULL DEFAULT 0,
+  quic_version   TEXT,
+  http_method    TEXT,
+  pkts_toserver  INTEGER NOT NULL,
+  pkts_toclient  INTEGER NOT NULL,
+  bytes_toserver INTEGER NOT NULL,
+  bytes_toclient INTEGER NOT NULL,
+  state          TEXT NOT NULL,
+  reason         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS flows_ts ON flows(ts_start);
+CREATE INDEX IF NOT EXISTS flows_host ON flows(host);
+CREATE INDEX IF NOT EXISTS flows_client ON flows(client_pseudo, ts_start);
+CREATE TABLE IF NOT EXISTS dns (
+  id             INTEGER PRIMARY KEY,
+  flow_id        INTEGER NOT NULL,
+  ts             INTEGER NOT NULL,
+  src_ip         TEXT NOT NULL,
+  client_pseudo  TEXT NOT NULL,
+  dest_ip        TEXT NOT NULL,
+  proto          TEXT NOT NULL,
+  dns_id         INTEGER,
+  rrname         TEXT NOT NULL,
+  rrtype         TEXT,
+  rcode          TEXT,
+  answers        TEXT,
+  ttl_min        INTEGER,
+  answered       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dns_ts ON dns(ts);
+CREATE INDEX IF NOT EXISTS dns_name ON dns(rrname);
+CREATE TABLE IF NOT EXISTS http (
+  id             INTEGER PRIMARY KEY,
+  flow_id        INTEGER NOT NULL,
+  ts             INTEGER NOT NULL,
+  src_ip         TEXT NOT NULL,
+  client_pseudo  TEXT NOT NULL,
+  dest_ip        TEXT NOT NULL,
+  dest_port      INTEGER,
+  hostname       TEXT,
+  url            TEXT,
+  method         TEXT,
+  user_agent     TEXT,
+  content_type   TEXT,
+  content_length INTEGER
+);
+CREATE INDEX IF NOT EXISTS http_ts ON http(ts);
+CREATE TABLE IF NOT EXISTS stats (
+  ts             INTEGER NOT NULL,
+  name           TEXT NOT NULL,
+  value          INTEGER NOT NULL,
+  PRIMARY KEY (ts, name)
+) WITHOUT ROWID;
