@@ -19,19 +19,26 @@
 
 struct http_req {
 	char		method[24];
-	char		host[HTTP_HOST_MAX + 1];	/* lower-cased, port stripped */
+	/* From an absolute-form or CONNECT target, else the first Host
+	 * header; lower-cased, port stripped, IPv6 literal without []. */
+	char		host[HTTP_HOST_MAX + 1];
 	char		uri[HTTP_URI_MAX + 1];		/* request-target as sent, truncated */
 	char		user_agent[HTTP_UA_MAX + 1];
 	char		content_type[HTTP_CT_MAX + 1];
 	char		content_encoding[32];
 	char		protocol[16];			/* "HTTP/1.1" */
 	int64_t		content_length;			/* -1 if absent */
-	uint8_t		chunked;
+	uint8_t		chunked;	/* Transfer-Encoding ends in chunked (wins over Content-Length) */
+	uint8_t		upgrade;	/* Upgrade header present */
 	uint16_t	host_port;			/* port from Host, 0 if none */
 };
 
 /* Callbacks: on_request once the header block is complete; on_body for each
- * piece of (de-chunked) body; on_end when the body is complete. */
+ * piece of (de-chunked) body; on_end when the body is complete (right after
+ * on_request when there is no body).  Per request the order is always
+ * on_request, on_body*, on_end.  Any pointer may be NULL.  ${req} and body
+ * bytes are valid only during the callback; body pieces point into the
+ * bytes given to http_feed (no copy). */
 struct http_cb {
 	void	(*on_request)(void *arg, const struct http_req *req);
 	void	(*on_body)(void *arg, const uint8_t *p, size_t n);
@@ -39,10 +46,15 @@ struct http_cb {
 	void	*arg;
 };
 
+/* Per-direction state; zero-initialise.  After a CONNECT or a request with
+ * Upgrade, bytes that do not start a request turn the stream into an opaque
+ * tunnel (ignored, HTTP_FEED_OK) instead of an error. */
 struct http_stream {
-	uint8_t		state;		/* HTTP_ST_* */
+	uint8_t		state;		/* ST_* in http.c */
 	uint8_t		chunk_state;
+	uint8_t		flags;		/* HF_* in http.c */
 	uint32_t	hdr_have;	/* header bytes buffered in scratch */
+	uint32_t	line_len;	/* chunk-size line / trailer bytes seen */
 	uint64_t	body_left;	/* Content-Length or current chunk bytes left */
 	uint32_t	requests;	/* complete request headers seen */
 };
@@ -58,8 +70,13 @@ int	http_looks_like_request(const uint8_t *p, size_t n);
 
 /*
  * http_feed(s, p, n, scratch, cap, cb):
- * Feed ${n} in-order client->server bytes.  Header blocks larger than ${cap}
- * end the stream with HTTP_FEED_ERROR.  Returns HTTP_FEED_*.
+ * Feed ${n} in-order client->server bytes.  ${scratch} (${cap} >= 64 bytes,
+ * e.g. 8 KiB) must stay with ${s} between calls: a header block split over
+ * segments is gathered there (a whole one at the start of ${p} is parsed in
+ * place).  Header blocks larger than ${cap} end the stream with
+ * HTTP_FEED_ERROR.  Caps: 256 header lines, chunk-size line 4 KiB, chunk
+ * size < 2^60, trailers 8 KiB, Content-Length <= INT64_MAX.  Returns
+ * HTTP_FEED_*; after a non-OK return later calls return it again at once.
  */
 int	http_feed(struct http_stream *s, const uint8_t *p, size_t n,
 	    uint8_t *scratch, size_t cap, const struct http_cb *cb);
