@@ -550,6 +550,38 @@ TEST(too_many_answers)
 	ASSERT_STR(m.answers[DNS_MAX_ANSWERS - 1].data, "10.0.0.31");
 }
 
+TEST(fuzz_random)
+{
+	static const struct {
+		const uint8_t	*p;
+		size_t		 n;
+	} seeds[] = {
+		{ resp_cname, sizeof(resp_cname) },
+		{ resp_https, sizeof(resp_https) },
+		{ resp_misc, sizeof(resp_misc) },
+		{ resp_nx, sizeof(resp_nx) },
+	};
+	uint8_t buf[512];
+	unsigned it, v = 7;
+
+	/* mutated messages must parse or fail cleanly, within bounds */
+	for (it = 0; it < 40000; it++) {
+		size_t k = it % 4, n = seeds[k].n, i;
+
+		memcpy(buf, seeds[k].p, n);
+		for (i = 0; i < 1 + it % 4; i++) {
+			v = v * 1103515245u + 12345u;
+			buf[12 + (v >> 8) % (n - 12)] = (uint8_t)(v >> 20);
+		}
+		if (dns_parse(buf, n, &m) == 0) {
+			ASSERT(m.n_answers <= DNS_MAX_ANSWERS);
+			ASSERT(strlen(m.qname) <= 253);
+			for (i = 0; i < m.n_answers; i++)
+				ASSERT(strlen(m.answers[i].data) <= DNS_DATA_MAX);
+		}
+	}
+}
+
 /* TCP framing */
 
 struct got {
@@ -860,6 +892,7 @@ main(void)
 	RUN(nxdomain_no_answers);
 	RUN(query_no_answers);
 	RUN(too_many_answers);
+	RUN(fuzz_random);
 	RUN(tcp_byte_by_byte);
 	RUN(tcp_two_in_one);
 	RUN(tcp_oversized_skipped);
