@@ -66,11 +66,23 @@ static const uint8_t salt_d23[20] = {	/* drafts 23..28 */
 	0xc3, 0xee, 0xf7, 0x12, 0xc7, 0x2e, 0xbb, 0x5a, 0x11, 0xa7,
 	0xd2, 0x43, 0x2b, 0xb4, 0x63, 0x65, 0xbe, 0xf9, 0xf5, 0x02 };
 
-/* version_salt(v): Initial salt for ${v}, NULL when we cannot decrypt it. */
+/* reserved_version(v): 0x?a?a?a?a, used to force version negotiation. */
+static int
+reserved_version(uint32_t v)
+{
+	return (v & 0x0f0f0f0fu) == 0x0a0a0a0au;
+}
+
+/*
+ * version_salt(v): Initial salt for ${v}, NULL when we cannot decrypt it.
+ * Clients that force version negotiation with a reserved version still
+ * protect that Initial like v1 or draft-29 (both seen in captures; tshark
+ * and nDPI decrypt them too); try_keys() tries both salts.
+ */
 static const uint8_t *
 version_salt(uint32_t v)
 {
-	if (v == QUIC_V1)
+	if (v == QUIC_V1 || reserved_version(v))
 		return salt_v1;
 	if (v == QUIC_V2)
 		return salt_v2;
@@ -497,22 +509,30 @@ check_hello(struct quic_state *st, const struct layout *l,
  * try_keys(st, l, pkt, h, use_state, k, plain_len, pn):
  * Decrypt with the keys of (packet version, st->dcid) when ${use_state},
  * else of (packet version, packet DCID), left in ${k}.  Keys cached in
- * scratch are used when they match.  0 or negative errno.
+ * scratch are used when they match.  A reserved version is tried with the
+ * v1 and then the draft-29 salt (both occur in captures).  0 or -errno.
  */
 static int
 try_keys(struct quic_state *st, const struct layout *l, const uint8_t *pkt,
     const struct lhdr *h, int use_state, struct quic_keys *k,
     size_t *plain_len, uint64_t *pn)
 {
-	int rc;
+	uint32_t kv[2] = { h->version, QUIC_DRAFT29 };
+	size_t i, n = reserved_version(h->version) ? 2 : 1;
+	int rc = -EBADMSG;
 
-	if (use_state && st->keys_ok && h->version == st->version)
+	if (use_state && st->keys_ok && h->version == st->version) {
 		memcpy(k, l->keys, sizeof(*k));
-	else if ((rc = quic_initial_keys(h->version,
-	    use_state ? st->dcid : h->dcid,
-	    use_state ? st->dcid_len : h->dcid_len, k)) != 0)
-		return rc;
-	return open_initial(k, pkt, h, st->pn_next, plain_len, pn);
+		return open_initial(k, pkt, h, st->pn_next, plain_len, pn);
+	}
+	for (i = 0; i < n && rc != 0; i++) {
+		rc = quic_initial_keys(kv[i], use_state ? st->dcid : h->dcid,
+		    use_state ? st->dcid_len : h->dcid_len, k);
+		if (rc != 0)
+			return rc;
+		rc = open_initial(k, pkt, h, st->pn_next, plain_len, pn);
+	}
+	return rc;
 }
 
 /*
@@ -604,13 +624,6 @@ quic_feed_client(struct quic_state *st, const uint8_t *dgram, size_t len,
 	return QUIC_FEED_MORE;
 }
 
-/* reserved_version(v): 0x?a?a?a?a, used to force version negotiation. */
-static int
-reserved_version(uint32_t v)
-{
-	return (v & 0x0f0f0f0fu) == 0x0a0a0a0au;
-}
-
 int
 quic_looks_like(const uint8_t *p, size_t n, uint32_t *version)
 {
@@ -623,7 +636,7 @@ quic_looks_like(const uint8_t *p, size_t n, uint32_t *version)
 	if (v != 0) {
 		if (!(p[0] & 0x40) || p[5] > 20 || n < 7u + p[5])
 			return 0;
-		if (version_salt(v) == NULL && !reserved_version(v) &&
+		if (version_salt(v) == NULL &&
 		    (v & 0xffffff00u) != 0xff000000u)
 			return 0;
 	}

@@ -28,8 +28,10 @@
  * same ${cap}, between the calls of one flow until the flow is done.
  */
 struct quic_state {
-	uint32_t	version;	/* version of the decrypted Initials, else of the first long header; 0 = none */
-	uint32_t	hs_len;		/* ClientHello length incl. its 4-byte header once seen, 0 before */
+	uint32_t	version;	/* of the decrypted Initials, else of the
+					   first long header; 0 = none */
+	uint32_t	hs_len;		/* ClientHello length incl. its 4-byte
+					   header once seen, 0 before */
 	uint32_t	have;		/* contiguous CRYPTO bytes from offset 0 in scratch */
 	uint32_t	pn_next;	/* largest client Initial packet number + 1 */
 	uint32_t	cap;		/* ${cap} of the first call (clamped to QUIC_SCRATCH_MAX) */

@@ -17,6 +17,7 @@
 #define PCAP_DIR	"../shared/pcap/ndpi"
 
 static uint8_t scratch[SCRATCH_CAP];
+static uint32_t key_version;	/* protect(): keys of this version if set */
 
 /* RFC 9001 A.2 / RFC 9369 A.2: DCID, CRYPTO frame (ClientHello for
  * "example.com", offset 0, 241 bytes), then PADDING to 1162 bytes. */
@@ -284,7 +285,8 @@ protect(uint32_t version, const uint8_t *dcid, size_t dlen, uint32_t pn,
 	size_t hl = 0, plen = flen > pad ? flen : pad, i;
 	int outl, ok;
 
-	if (quic_initial_keys(version, dcid, dlen, &k) != 0 || plen > 1400)
+	if (quic_initial_keys(key_version ? key_version : version, dcid, dlen,
+	    &k) != 0 || plen > 1400)
 		return 0;
 	memcpy(payload, frames, flen);
 	memset(payload + flen, 0, plen - flen);
@@ -615,6 +617,27 @@ TEST(wrong_version)
 	ASSERT_EQ(st.version, QUIC_V1);
 }
 
+/* Reserved versions carrying data: v1 salt or draft-29 salt. */
+TEST(reserved_version_with_data)
+{
+	struct quic_state st;
+	struct tls_hello out;
+	uint8_t dcid[8], fr[512], pkt[1300];
+	size_t fl = unhex(rfc_frames, fr, sizeof(fr)), n;
+
+	unhex(rfc_dcid, dcid, sizeof(dcid));
+	n = protect(0x0a0a0a0a, dcid, 8, 0, 4, fr, fl, 1162, pkt);
+	memset(&st, 0, sizeof(st));
+	ASSERT_EQ(feed(&st, pkt, n, &out), QUIC_FEED_HELLO);
+	ASSERT_STR(out.sni, "example.com");
+	key_version = QUIC_DRAFT29;
+	n = protect(0x3a4a5a6a, dcid, 8, 0, 4, fr, fl, 1162, pkt);
+	key_version = 0;
+	memset(&st, 0, sizeof(st));
+	ASSERT_EQ(feed(&st, pkt, n, &out), QUIC_FEED_HELLO);
+	ASSERT_EQ(st.version, 0x3a4a5a6a);
+}
+
 TEST(short_header)
 {
 	struct quic_state st;
@@ -887,6 +910,7 @@ main(void)
 	RUN(truncated_datagram);
 	RUN(garbage);
 	RUN(wrong_version);
+	RUN(reserved_version_with_data);
 	RUN(short_header);
 	RUN(limits);
 	RUN(looks_like_and_version_str);
