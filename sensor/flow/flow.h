@@ -48,6 +48,9 @@ struct flow_meta {
 	uint8_t		dns_pending;	/* a query waits for its answer */
 	uint8_t		dns_events;	/* DNS messages seen (queries+answers) */
 	uint8_t		http_reqs;	/* requests logged (capped) */
+	uint8_t		tls_logged;	/* tls/quic event emitted */
+	uint8_t		recognised;	/* first payload looked at */
+	uint8_t		app_gave_up;	/* our parser stopped (gap, bad bytes) */
 	uint64_t	dns_query_ts;
 };
 

@@ -16,6 +16,7 @@ struct eve {
 	char	*path;
 	FILE	*f;
 	int	 is_stdout;
+	int	 created;	/* the file did not exist before eve_open */
 };
 
 int
@@ -32,7 +33,8 @@ eve_open(struct eve **ep, const char *path)
 	} else if ((e->path = strdup(path)) == NULL) {
 		rc = -ENOMEM;
 		goto err;
-	} else if ((e->f = fopen(path, "a")) == NULL) {
+	} else if ((e->created = access(path, F_OK) != 0),
+	    (e->f = fopen(path, "a")) == NULL) {
 		rc = -errno;
 		log_warn("%s: cannot open EVE output", path);
 		goto err;
@@ -70,6 +72,20 @@ eve_flush(struct eve *e)
 {
 	if (e != NULL)
 		fflush(e->f);
+}
+
+void
+eve_discard(struct eve *e)
+{
+	if (e == NULL)
+		return;
+	if (!e->is_stdout) {
+		fclose(e->f);
+		if (e->created)
+			unlink(e->path);
+	}
+	free(e->path);
+	free(e);
 }
 
 void

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "output/json.h"
 #include "output/output.h"
 #include "util/log.h"
@@ -51,19 +53,31 @@ output_open(struct output **op, const struct output_conf *c)
 	struct output *o;
 	int rc;
 
-	if ((o = calloc(1, sizeof(*o))) == NULL)
+	if (sodium_init() < 0 || (o = calloc(1, sizeof(*o))) == NULL)
 		return -ENOMEM;
 	o->conf = *c;
-	if (c->key_path != NULL && (rc = pseudo_load(&o->ps, c->key_path)) < 0)
-		goto err;
+	/* Outputs first, the key last: a failure leaves nothing behind. */
 	if (c->eve_path != NULL && (rc = eve_open(&o->eve, c->eve_path)) < 0)
-		goto err;
+		goto err0;
 	if (c->db_path != NULL && (rc = store_open(&o->store, c->db_path)) < 0)
-		goto err;
+		goto err1;
+	if (c->key_path != NULL)
+		rc = pseudo_load(&o->ps, c->key_path);
+	else {
+		/* No key file (stdout only): pseudonyms stable for this run. */
+		randombytes_buf(o->ps.key, sizeof(o->ps.key));
+		rc = 0;
+	}
+	if (rc < 0)
+		goto err2;
 	*op = o;
 	return 0;
-err:
-	eve_close(o->eve);
+err2:
+	store_close(o->store, &o->st);
+	store_discard(c->db_path);
+err1:
+	eve_discard(o->eve);
+err0:
 	free(o);
 	return rc;
 }

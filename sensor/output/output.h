@@ -54,6 +54,8 @@ struct eve;
 int	eve_open(struct eve **e, const char *path);
 int	eve_reopen(struct eve *e);
 void	eve_close(struct eve *e);
+/* eve_discard(e): close, removing the file if eve_open created it. */
+void	eve_discard(struct eve *e);
 void	eve_flush(struct eve *e);
 /* eve_format(ev, cm, ip, buf, cap): one JSON line (no newline) or 0 when
  * it did not fit.  ${ip}: include src_ip/dest_ip of the client. */
@@ -68,5 +70,7 @@ void	store_emit(struct store *s, const struct event *ev,
 	    const struct ev_common *cm, struct output_stats *st);
 void	store_commit(struct store *s, struct output_stats *st);
 void	store_close(struct store *s, struct output_stats *st);
+/* store_discard(path): remove a database store_open just created. */
+void	store_discard(const char *path);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "output/json.h"
 #include "output/output.h"
@@ -18,7 +19,7 @@
 
 #include "store/schema.inc"	/* static const char store_schema_sql[] */
 
-enum { ST_FLOW, ST_DNS, ST_HTTP, ST_STAT, ST__COUNT };
+enum { ST_FLOW, ST_DNS, ST_DNS_ANS, ST_HTTP, ST_STAT, ST__COUNT };
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_FLOW] = "INSERT INTO flows (flow_id, ts_start, ts_end, src_ip,"
@@ -30,6 +31,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_DNS] = "INSERT INTO dns (flow_id, ts, src_ip, client_pseudo,"
 	    " dest_ip, proto, dns_id, rrname, rrtype, rcode, answers, ttl_min,"
 	    " answered) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	/* An answer completes the row its query created. */
+	[ST_DNS_ANS] = "UPDATE dns SET rcode = ?1, answers = ?2, ttl_min = ?3,"
+	    " answered = 1 WHERE flow_id = ?4 AND dns_id = ?5 AND rrname = ?6"
+	    " AND answered = 0",
 	[ST_HTTP] = "INSERT INTO http (flow_id, ts, src_ip, client_pseudo,"
 	    " dest_ip, dest_port, hostname, url, method, user_agent,"
 	    " content_type, content_length) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -38,6 +43,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 
 struct store {
 	sqlite3		*db;
+	int		 created;	/* the file did not exist before */
 	char		*path;
 	sqlite3_stmt	*st[ST__COUNT];
 	int		 in_txn;
@@ -110,6 +116,7 @@ store_open(struct store **sp, const char *path)
 		rc = -ENOMEM;
 		goto err;
 	}
+	s->created = access(path, F_OK) != 0;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		log_warnx("%s: cannot open database: %s", path,
@@ -134,6 +141,8 @@ err:
 	for (i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	sqlite3_close(s->db);
+	if (s->created)
+		store_discard(path);
 	free(s->path);
 	free(s);
 	return rc;
@@ -243,6 +252,28 @@ answers_json(const struct dns_msg *d, char *buf, size_t cap, int64_t *ttl_min)
 	return jb_finish(&j);
 }
 
+static int
+update_dns(struct store *s, const struct event *ev, const char *ans,
+    int64_t ttl_min, struct output_stats *st)
+{
+	const struct dns_msg *d = ev->u.dns;
+	sqlite3_stmt *q = s->st[ST_DNS_ANS];
+	int changed;
+
+	bind_text(q, 1, dns_rcode_str(d->rcode));
+	bind_text(q, 2, ans);
+	if (ttl_min >= 0)
+		sqlite3_bind_int64(q, 3, ttl_min);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)ev->flow->id);
+	sqlite3_bind_int(q, 5, d->id);
+	sqlite3_bind_text(q, 6, d->qname, -1, SQLITE_TRANSIENT);
+	run(s, q, st);
+	changed = sqlite3_changes(s->db);
+	return changed > 0;
+}
+
+/* One row per transaction: the query inserts it, the answer updates it
+ * (or inserts it when the query was not seen). */
 static void
 put_dns(struct store *s, const struct event *ev, const struct ev_common *cm,
     struct output_stats *st)
@@ -250,9 +281,15 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm,
 	const struct dns_msg *d = ev->u.dns;
 	sqlite3_stmt *q = s->st[ST_DNS];
 	static char ans[32768];
-	int64_t ttl_min;
+	int64_t ttl_min = -1;
 	const char *t;
 
+	if (d->qr) {
+		if (answers_json(d, ans, sizeof(ans), &ttl_min) == 0)
+			ans[0] = '\0';
+		if (update_dns(s, ev, ans, ttl_min, st))
+			return;
+	}
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)ev->flow->id);
 	sqlite3_bind_int64(q, 2, (sqlite3_int64)ev->ts_us);
 	bind_text(q, 3, cm->src_ip);
@@ -267,8 +304,7 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm,
 		sqlite3_bind_int(q, 9, d->qtype);
 	if (d->qr) {
 		bind_text(q, 10, dns_rcode_str(d->rcode));
-		if (answers_json(d, ans, sizeof(ans), &ttl_min) > 0)
-			bind_text(q, 11, ans);
+		bind_text(q, 11, ans);
 		if (ttl_min >= 0)
 			sqlite3_bind_int64(q, 12, ttl_min);
 	}
@@ -369,6 +405,20 @@ store_commit(struct store *s, struct output_stats *st)
 	else
 		st->db_commits++;
 	s->in_txn = 0;
+}
+
+void
+store_discard(const char *path)
+{
+	char side[4096];
+
+	if (path == NULL)
+		return;
+	unlink(path);
+	snprintf(side, sizeof(side), "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", path);
+	unlink(side);
 }
 
 void

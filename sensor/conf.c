@@ -1,0 +1,190 @@
+/*
+ * conf.c - sensor.yaml: a keyword table (section.key -> type, range,
+ * target) drives parsing, validation and the documentation check, so a new
+ * setting is one line here.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+#include "util/ydoc.h"
+
+enum ktype { K_U32, K_BOOL, K_STR, K_SEL };
+
+struct keyword {
+	const char	*section;
+	const char	*name;
+	enum ktype	 type;
+	long long	 min, max;
+	size_t		 off;		/* offset in struct sensor_conf */
+	const char	*help;
+};
+
+#define OFF(m)	offsetof(struct sensor_conf, m)
+
+static const struct keyword keywords[] = {
+	{ "capture", "interface", K_STR, 0, 0, OFF(cap.iface), "live interface (-i)" },
+	{ "capture", "bpf", K_STR, 0, 0, OFF(cap.bpf), "BPF filter (-f)" },
+	{ "capture", "snaplen", K_U32, 1500, 262144, OFF(cap.snaplen), "bytes captured per packet" },
+	{ "capture", "promiscuous", K_BOOL, 0, 1, OFF(cap.promisc), "promiscuous mode" },
+	{ "capture", "buffer_mb", K_U32, 1, 4096, OFF(cap.buffer_mb), "kernel capture buffer, MiB" },
+	{ "flows", "max", K_U32, 1024, 50000000, OFF(flow.max_flows), "flow table cap; oldest evicted beyond" },
+	{ "flows", "timeout_tcp_new", K_U32, 1, 86400, OFF(flow.timeout_s[TC_TCP_NEW]), "idle timeout of unestablished TCP, s" },
+	{ "flows", "timeout_tcp", K_U32, 1, 86400, OFF(flow.timeout_s[TC_TCP_EST]), "idle timeout of established TCP, s" },
+	{ "flows", "timeout_tcp_closed", K_U32, 1, 86400, OFF(flow.timeout_s[TC_TCP_CLOSED]), "linger after FIN/RST, s" },
+	{ "flows", "timeout_udp", K_U32, 1, 86400, OFF(flow.timeout_s[TC_UDP]), "idle timeout of UDP, s" },
+	{ "flows", "timeout_other", K_U32, 1, 86400, OFF(flow.timeout_s[TC_OTHER]), "idle timeout of ICMP/other, s" },
+	{ "dpi", "ndpi_flows", K_U32, 16, 10000000, OFF(dpi.ndpi_slots), "flows dissected by nDPI at once" },
+	{ "dpi", "ndpi_max_packets", K_U32, 1, 255, OFF(dpi.ndpi_max_pkts), "packets per flow given to nDPI" },
+	{ "dpi", "scratch_buffers", K_U32, 16, 1000000, OFF(dpi.scratch_slots), "reassembly buffers" },
+	{ "dpi", "scratch_size", K_U32, 4096, 1048576, OFF(dpi.scratch_size), "bytes per reassembly buffer" },
+	{ "output", "eve", K_STR, 0, 0, OFF(out.eve_path), "EVE JSON path, '-' for stdout (-e)" },
+	{ "output", "database", K_STR, 0, 0, OFF(out.db_path), "SQLite path (-d)" },
+	{ "output", "pseudonym_key", K_STR, 0, 0, OFF(out.key_path), "HMAC key file, created 0600" },
+	{ "output", "eve_flows", K_SEL, 0, 2, OFF(out.eve_flows), "flow events in EVE: none|named|all" },
+	{ "output", "db_flows", K_SEL, 0, 2, OFF(out.db_flows), "flow rows in SQLite: none|named|all" },
+	{ "output", "eve_client_ip", K_BOOL, 0, 1, OFF(out.eve_client_ip), "write src_ip (else pseudonym only)" },
+	{ "output", "commit_ms", K_U32, 10, 1000, OFF(out.commit_ms), "SQLite batch interval, ms" },
+	{ "output", "stats_interval", K_U32, 1, 86400, OFF(stats_interval_s), "stats event period, s" },
+	{ NULL, NULL, 0, 0, 0, 0, NULL }
+};
+
+void
+conf_defaults(struct sensor_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	capture_conf_defaults(&c->cap);
+	flow_conf_defaults(&c->flow);
+	dpi_conf_defaults(&c->dpi);
+	output_conf_defaults(&c->out);
+	c->stats_interval_s = 30;
+}
+
+static int
+set_value(struct sensor_conf *c, struct ydoc *d, const struct keyword *k,
+    const yaml_node_t *v)
+{
+	void *dst = (char *)c + k->off;
+	long long n;
+	int b;
+	const char *s;
+
+	switch (k->type) {
+	case K_U32:
+		if (ydoc_int(d, v, k->min, k->max, &n) < 0)
+			return -EINVAL;
+		if (k->off == OFF(cap.snaplen) || k->off == OFF(cap.buffer_mb))
+			*(int *)dst = (int)n;
+		else
+			*(uint32_t *)dst = (uint32_t)n;
+		return 0;
+	case K_BOOL:
+		if (ydoc_bool(d, v, &b) < 0)
+			return -EINVAL;
+		*(int *)dst = b;
+		return 0;
+	case K_SEL:
+		s = ydoc_str(d, v);
+		if (s != NULL && strcmp(s, "none") == 0)
+			*(int *)dst = SEL_NONE;
+		else if (s != NULL && strcmp(s, "named") == 0)
+			*(int *)dst = SEL_NAMED;
+		else if (s != NULL && strcmp(s, "all") == 0)
+			*(int *)dst = SEL_ALL;
+		else {
+			ydoc_err(d, v, "%s.%s must be none, named or all",
+			    k->section, k->name);
+			return -EINVAL;
+		}
+		return 0;
+	case K_STR:
+		if ((s = ydoc_str(d, v)) == NULL) {
+			ydoc_err(d, v, "%s.%s must be a string", k->section, k->name);
+			return -EINVAL;
+		}
+		if (c->nowned >= (int)(sizeof(c->owned) / sizeof(c->owned[0])) ||
+		    (c->owned[c->nowned] = strdup(s)) == NULL)
+			return -ENOMEM;
+		*(const char **)dst = c->owned[c->nowned++];
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void
+load_section(struct sensor_conf *c, struct ydoc *d, const char *sec,
+    yaml_node_t *map)
+{
+	const char *allowed[32];
+	yaml_node_pair_t *p;
+	int n = 0, i;
+
+	for (i = 0; keywords[i].name != NULL; i++)
+		if (strcmp(keywords[i].section, sec) == 0 && n < 31)
+			allowed[n++] = keywords[i].name;
+	allowed[n] = NULL;
+	if (ydoc_expect(d, map, YAML_MAPPING_NODE, sec) < 0)
+		return;
+	ydoc_check_keys(d, map, allowed, sec);
+	YDOC_MAP_FOREACH(d, map, p) {
+		const char *k = ydoc_str(d, ydoc_node(d, p->key));
+
+		for (i = 0; k != NULL && keywords[i].name != NULL; i++)
+			if (strcmp(keywords[i].section, sec) == 0 &&
+			    strcmp(keywords[i].name, k) == 0)
+				set_value(c, d, &keywords[i], ydoc_node(d, p->value));
+	}
+}
+
+int
+conf_load(struct sensor_conf *c, const char *path, FILE *errout)
+{
+	static const char *const sections[] = { "capture", "flows", "dpi",
+	    "output", "rules", NULL };
+	struct ydoc d;
+	yaml_node_t *root;
+	yaml_node_pair_t *p;
+	int rc;
+
+	if ((rc = ydoc_load(&d, path, errout)) < 0)
+		return rc;
+	if ((root = ydoc_root(&d)) == NULL)
+		goto out;		/* empty file: defaults */
+	if (ydoc_expect(&d, root, YAML_MAPPING_NODE, "the configuration") < 0)
+		goto out;
+	ydoc_check_keys(&d, root, sections, "the configuration");
+	YDOC_MAP_FOREACH(&d, root, p) {
+		const char *k = ydoc_str(&d, ydoc_node(&d, p->key));
+		yaml_node_t *v = ydoc_node(&d, p->value);
+
+		if (k == NULL)
+			continue;
+		if (strcmp(k, "rules") == 0) {
+			const char *s = ydoc_str(&d, ydoc_get(&d, v, "directory"));
+			static const char *const rk[] = { "directory", NULL };
+
+			ydoc_check_keys(&d, v, rk, "rules");
+			if (s != NULL && c->nowned < 16 &&
+			    (c->owned[c->nowned] = strdup(s)) != NULL)
+				c->rules_dir = c->owned[c->nowned++];
+		} else if (strcmp(k, "capture") == 0 || strcmp(k, "flows") == 0 ||
+		    strcmp(k, "dpi") == 0 || strcmp(k, "output") == 0)
+			load_section(c, &d, k, v);
+	}
+out:
+	rc = d.nerr > 0 ? -EINVAL : 0;
+	ydoc_free(&d);
+	return rc;
+}
+
+void
+conf_free(struct sensor_conf *c)
+{
+	int i;
+
+	for (i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	c->nowned = 0;
+}

@@ -1,0 +1,154 @@
+/*
+ * dlp_int.h - internal types shared by the dlp_*.c files: the compiled
+ * detector table, the regex wrapper (dlp_pcre.c) and the validators.
+ */
+#ifndef ST_DLP_INT_H
+#define ST_DLP_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dlp/dlp.h"
+
+/* --- dlp_pcre.c: the only PCRE2 user ----------------------------------- */
+struct dlp_re;
+struct dlp_rx;
+
+#define DLP_RE_ANCHORED	0x1
+#define DLP_RE_NOTEOL	0x2
+#define DLP_RE_UNSET	((size_t)-1)
+
+/* dlp_re_compile(pat, flags, err, errlen, erroff): compile + JIT; NULL on
+ * error with PCRE2's message in ${err} and the offset in *${erroff}. */
+struct dlp_re	*dlp_re_compile(const char *pat, int flags, char *err,
+		    size_t errlen, size_t *erroff);
+void		 dlp_re_free(struct dlp_re *re);
+int		 dlp_re_ncaptures(const struct dlp_re *re);
+/* dlp_rx_new(): match scratch (match data, match limits, JIT stack). */
+struct dlp_rx	*dlp_rx_new(void);
+void		 dlp_rx_free(struct dlp_rx *rx);
+/* dlp_re_exec(re, rx, s, len, start, flags, ov, nov): 1 on a match with
+ * ${nov} offset pairs in ${ov} (unset: DLP_RE_UNSET), 0 on no match, -1
+ * on an error such as the match limit (counted in rx). */
+int		 dlp_re_exec(const struct dlp_re *re, struct dlp_rx *rx,
+		    const uint8_t *s, size_t len, size_t start, int flags,
+		    size_t *ov, int nov);
+unsigned long	 dlp_rx_errors(const struct dlp_rx *rx);
+
+/* --- detector table ----------------------------------------------------- */
+enum dlp_kind { DLP_K_REGEX, DLP_K_PEM, DLP_K_CODE, DLP_K_DICT };
+enum dlp_pf { DLP_PF_NONE, DLP_PF_LITERALS, DLP_PF_DIGITS };
+
+struct dlp_det {
+	char		*id;
+	enum dlp_class	 cls;
+	enum dlp_kind	 kind;
+	char		*pat;		/* dictionaries: kept for the union */
+	struct dlp_re	*re;
+	struct dlp_re	*kw;		/* keyword alternation or NULL */
+	int		 validator;	/* index in dlp_validators[] */
+	double		 entropy;	/* minimum, 0 = none */
+	int		 need_digit;
+	int		 conf;		/* without keyword; 0: keyword needed */
+	int		 kw_conf;	/* with a keyword in proximity */
+	int		 proximity;
+	int		 group;		/* overlap group, 0 = none */
+	int		 priority;	/* higher wins inside a group */
+	enum dlp_pf	 pf;
+	int		 dmin, dmax;	/* digits prefilter */
+	int		 before, after;	/* window around the trigger */
+	int		 anchored;	/* match starts at the trigger */
+	/* source code */
+	int		 min_bytes, min_lines, window;
+};
+
+struct dlp_lit {
+	const char	*s;		/* points into a detector's YAML copy */
+	uint8_t		 len;
+	uint8_t		 nocase;
+	uint16_t	 det;
+};
+
+/* Per-detector, per-subject scratch (reset at every subject). */
+struct dlp_dscr {
+	size_t		 next_ok;	/* matches must start here or later */
+	size_t		 kw_to;		/* keywords searched up to */
+	size_t		 kw_last;	/* last keyword start + 1, 0 = none */
+};
+
+#define DLP_MAX_DET	128
+#define DLP_MAX_LIT	512
+#define DLP_NORM_MAX	256
+
+struct dlp_engine {
+	struct dlp_det	 det[DLP_MAX_DET];
+	int		 ndet;
+	struct dlp_lit	 lit[DLP_MAX_LIT];
+	int		 nlit;
+	uint16_t	 lit_idx[257];	/* literals by folded first byte */
+	uint8_t		 bigram[65536 / 8];
+	uint8_t		 digit_det[DLP_MAX_DET];	/* digit-triggered */
+	int		 ndigit;
+	int		 digit_min;	/* smallest dmin of them */
+	struct dlp_re	*dict;		/* all dictionaries, one group each */
+	uint16_t	 dict_det[DLP_MAX_DET];
+	int		 ndict;
+	int		 code_det;	/* -1: none */
+	int		 pem_det;	/* -1: none */
+	struct dlp_rx	*rx;
+	struct dlp_dscr	 ds[DLP_MAX_DET];
+	uint8_t		 fp_key[64];
+	size_t		 fp_keylen;
+	uint64_t	 budget;
+	int		 min_conf;
+	char		*strings;	/* owned copies of literals */
+};
+
+/* --- dlp_validate.c ------------------------------------------------------ */
+struct dlp_vctx {
+	const struct dlp_det *d;
+	const uint8_t	*s;		/* subject */
+	size_t		 len;
+	size_t		 ms, me;	/* whole match */
+	size_t		 vs, ve;	/* the value (group 1, else the match) */
+	char		 norm[DLP_NORM_MAX]; /* out: normalised value */
+	size_t		 nlen;
+	int		 conf;		/* out: override of d->conf, -1: none */
+	int		 kw_conf;	/* out: override of d->kw_conf */
+};
+
+typedef int	(*dlp_vfn)(struct dlp_vctx *v);	/* 0 accept, -1 reject */
+
+struct dlp_validator {
+	const char	*name;
+	dlp_vfn		 fn;
+};
+
+extern const struct dlp_validator dlp_validators[];
+int		 dlp_validator_lookup(const char *name);
+
+int		 dlp_elfproef(const char *d9);	/* weighted sum mod 11 */
+int		 dlp_iban_ok(const char *iban, size_t n);
+int		 dlp_luhn_ok(const char *d, size_t n);
+double		 dlp_entropy(const char *s, size_t n);
+int		 dlp_placeholder(const char *s, size_t n);
+int		 dlp_github_crc_ok(const char *tok, size_t n);
+
+/* --- dlp_struct.c: streaming structural detectors ---------------------- */
+struct dlp_emit;
+void		 dlp_code_feed(struct dlp_engine *e, struct dlp_stream *st,
+		    const uint8_t *p, size_t n);
+int		 dlp_code_decide(struct dlp_engine *e, struct dlp_stream *st,
+		    struct dlp_finding *f);
+void		 dlp_pem_begin(struct dlp_stream *st, int det, uint64_t start,
+		    uint64_t body, const uint8_t *hdr, size_t hlen);
+/* dlp_pem_feed(): 1 when a finding was completed into ${f}. */
+int		 dlp_pem_feed(struct dlp_engine *e, struct dlp_stream *st,
+		    const uint8_t *s, size_t len, uint64_t base, int final,
+		    struct dlp_finding *f);
+
+/* --- dlp.c helpers used by dlp_struct.c ---------------------------------- */
+void		 dlp_fingerprint(const struct dlp_engine *e, const void *v,
+		    size_t n, uint8_t out[DLP_FP_LEN]);
+
+#endif

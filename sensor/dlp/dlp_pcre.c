@@ -1,0 +1,154 @@
+/*
+ * dlp_pcre.c - the only PCRE2 user: compile + JIT at load with match and
+ * depth limits, and a no-allocation match wrapper for the scan path.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dlp/dlp_int.h"
+
+#define RX_MATCH_LIMIT	100000	/* backtracking steps per match call */
+#define RX_DEPTH_LIMIT	1000
+#define RX_JIT_STACK	(256 * 1024)
+#define RX_OVEC		16
+
+struct dlp_re {
+	pcre2_code	*code;
+	int		 jit;
+};
+
+struct dlp_rx {
+	pcre2_match_data	*md;
+	pcre2_match_context	*mc;
+	pcre2_jit_stack		*js;
+	unsigned long		 errors;
+};
+
+/*
+ * dlp_re_compile(pat, flags, err, errlen, erroff):
+ * DLP_RE_ANCHORED in ${flags} anchors at compile time (JIT cannot anchor
+ * at match time).  Byte mode (no PCRE2_UTF): the input is arbitrary bytes, and matching
+ * invalid UTF-8 with PCRE2_NO_UTF_CHECK would be undefined; patterns are
+ * written byte-safe instead.  Returns NULL with a message on failure.
+ */
+struct dlp_re *
+dlp_re_compile(const char *pat, int flags, char *err, size_t errlen,
+    size_t *erroff)
+{
+	struct dlp_re *re;
+	PCRE2_SIZE off = 0;
+	int ec = 0;
+
+	if ((re = calloc(1, sizeof(*re))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		*erroff = 0;
+		return NULL;
+	}
+	re->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+	    PCRE2_DOLLAR_ENDONLY |
+	    ((flags & DLP_RE_ANCHORED) ? PCRE2_ANCHORED : 0), &ec, &off, NULL);
+	if (re->code == NULL) {
+		pcre2_get_error_message(ec, (PCRE2_UCHAR *)err, errlen);
+		*erroff = off;
+		free(re);
+		return NULL;
+	}
+	re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+	return re;
+}
+
+void
+dlp_re_free(struct dlp_re *re)
+{
+	if (re == NULL)
+		return;
+	pcre2_code_free(re->code);
+	free(re);
+}
+
+int
+dlp_re_ncaptures(const struct dlp_re *re)
+{
+	uint32_t n = 0;
+
+	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
+	return (int)n;
+}
+
+struct dlp_rx *
+dlp_rx_new(void)
+{
+	struct dlp_rx *rx;
+
+	if ((rx = calloc(1, sizeof(*rx))) == NULL)
+		return NULL;
+	rx->md = pcre2_match_data_create(RX_OVEC, NULL);
+	rx->mc = pcre2_match_context_create(NULL);
+	rx->js = pcre2_jit_stack_create(32 * 1024, RX_JIT_STACK, NULL);
+	if (rx->md == NULL || rx->mc == NULL || rx->js == NULL) {
+		dlp_rx_free(rx);
+		return NULL;
+	}
+	pcre2_set_match_limit(rx->mc, RX_MATCH_LIMIT);
+	pcre2_set_depth_limit(rx->mc, RX_DEPTH_LIMIT);
+	pcre2_jit_stack_assign(rx->mc, NULL, rx->js);
+	return rx;
+}
+
+void
+dlp_rx_free(struct dlp_rx *rx)
+{
+	if (rx == NULL)
+		return;
+	pcre2_match_data_free(rx->md);
+	pcre2_match_context_free(rx->mc);
+	pcre2_jit_stack_free(rx->js);
+	free(rx);
+}
+
+unsigned long
+dlp_rx_errors(const struct dlp_rx *rx)
+{
+	return rx->errors;
+}
+
+/*
+ * dlp_re_exec(re, rx, s, len, start, flags, ov, nov):
+ * Match from ${start}; bytes before it are visible to look-behinds.  A
+ * match-limit hit is "no match", counted in rx->errors.
+ */
+int
+dlp_re_exec(const struct dlp_re *re, struct dlp_rx *rx, const uint8_t *s,
+    size_t len, size_t start, int flags, size_t *ov, int nov)
+{
+	uint32_t opt = 0;
+	PCRE2_SIZE *v;
+	int rc, i;
+
+	if (flags & DLP_RE_NOTEOL)
+		opt |= PCRE2_NOTEOL;
+	if (re->jit)
+		rc = pcre2_jit_match(re->code, s, len, start, opt, rx->md, rx->mc);
+	else
+		rc = pcre2_match(re->code, s, len, start, opt, rx->md, rx->mc);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0) {
+		rx->errors++;
+		return -1;
+	}
+	v = pcre2_get_ovector_pointer(rx->md);
+	if (nov > RX_OVEC)
+		nov = RX_OVEC;
+	for (i = 0; i < nov; i++) {
+		if (i < rc) {
+			ov[2 * i] = v[2 * i];
+			ov[2 * i + 1] = v[2 * i + 1];
+		} else
+			ov[2 * i] = ov[2 * i + 1] = DLP_RE_UNSET;
+	}
+	return 1;
+}

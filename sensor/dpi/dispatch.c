@@ -1,0 +1,363 @@
+/*
+ * dispatch.c - recognises TLS, QUIC, DNS and HTTP on a flow's first payload
+ * and feeds our own parsers in order, emitting tls/quic/dns/http events.
+ * TCP bytes are delivered in sequence order: retransmitted bytes are
+ * trimmed, and a gap stops our parsers for that direction (counted).
+ */
+#include <netinet/in.h>
+#include <string.h>
+
+#include "dpi/dpi.h"
+#include "output/output.h"
+#include "util/str.h"
+
+/* Per-flow cap on HTTP events, against request floods on one connection. */
+#define HTTP_EVENTS_MAX	255
+
+static void
+emit(struct dpi_core *c, struct flow *f, enum ev_type t, const void *data)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = t;
+	ev.ts_us = c->cur_ts;
+	ev.flow = f;
+	ev.dir = c->cur_dir;
+	if (t == EV_DNS)
+		ev.u.dns = data;
+	else if (t == EV_HTTP)
+		ev.u.http = data;
+	output_emit(c->out, &ev);
+}
+
+static void
+release_scratch(struct dpi_core *c, struct flow *f)
+{
+	dpi_scratch_put(c, f->parse.scratch[0]);
+	dpi_scratch_put(c, f->parse.scratch[1]);
+	f->parse.scratch[0] = f->parse.scratch[1] = NULL;
+}
+
+static uint8_t *
+scratch(struct dpi_core *c, struct flow *f, int dir)
+{
+	if (f->parse.scratch[dir] == NULL)
+		f->parse.scratch[dir] = dpi_scratch_get(c);
+	return f->parse.scratch[dir];
+}
+
+static void
+set_host(struct flow *f, const char *name, enum host_src src)
+{
+	if (name[0] == '\0')
+		return;
+	str_lcpy(f->meta.host, name, sizeof(f->meta.host));
+	f->meta.host_src = (uint8_t)src;
+}
+
+static void
+take_hello(struct flow *f, const struct tls_hello *h, enum host_src src)
+{
+	if (h->has_sni)
+		set_host(f, h->sni, src);
+	str_lcpy(f->meta.alpn, h->alpn, sizeof(f->meta.alpn));
+	str_lcpy(f->meta.ja3, h->ja3, sizeof(f->meta.ja3));
+	str_lcpy(f->meta.ja4, h->ja4, sizeof(f->meta.ja4));
+	f->meta.ech = h->ech;
+	f->meta.tls_version = h->max_version;
+	f->meta.tls_hello = 1;
+}
+
+/* ---- TLS over TCP ---- */
+
+static void
+tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
+    size_t n)
+{
+	struct tls_dir *td = &f->parse.tls[dir];
+	uint8_t *buf = NULL;
+	size_t mlen = 0;
+	int r;
+
+	if (td->state == TLS_DIR_NOT_TLS)
+		return;
+	if (td->state != TLS_DIR_COUNTING &&
+	    (buf = scratch(c, f, dir)) == NULL)
+		return;
+	r = tls_dir_feed(td, p, n, buf, buf ? c->scratch_size : 0, &mlen);
+	if (r != TLS_FEED_HELLO)
+		return;
+	if (dir == 0 && buf[0] == 1) {
+		struct tls_hello h;
+
+		memset(&h, 0, sizeof(h));
+		if (tls_parse_client_hello(buf, mlen, 0, &h) == 0) {
+			take_hello(f, &h, HOST_TLS_SNI);
+			c->st.tls_hellos++;
+		}
+	} else if (dir == 1 && buf[0] == 2) {
+		uint16_t v;
+
+		if (tls_parse_server_hello(buf, mlen, &v) == 0) {
+			f->meta.tls_version = v;
+			f->meta.tls_server = 1;
+		}
+	}
+	dpi_scratch_put(c, f->parse.scratch[dir]);
+	f->parse.scratch[dir] = NULL;
+	/* Log once both hellos are in (the negotiated version needs the
+	 * ServerHello); dispatch_flow_end logs a lone ClientHello. */
+	if (f->meta.tls_hello && f->meta.tls_server && !f->meta.tls_logged) {
+		f->meta.tls_logged = 1;
+		emit(c, f, EV_TLS, NULL);
+	}
+}
+
+/* ---- HTTP ---- */
+
+static void
+http_on_request(void *arg, const struct http_req *req)
+{
+	struct dpi_core *c = arg;
+	struct flow *f = c->cur_flow;
+
+	c->st.http_reqs++;
+	if (f->meta.host_src == HOST_NONE || f->meta.host_src == HOST_NDPI)
+		set_host(f, req->host, HOST_HTTP);
+	if (f->meta.http_method[0] == '\0')
+		str_lcpy(f->meta.http_method, req->method, sizeof(f->meta.http_method));
+	if (f->meta.http_reqs < HTTP_EVENTS_MAX) {
+		f->meta.http_reqs++;
+		emit(c, f, EV_HTTP, req);
+	}
+}
+
+static void
+http_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
+{
+	struct http_cb cb = { http_on_request, NULL, NULL, c };
+	uint8_t *buf;
+	int r;
+
+	if ((buf = scratch(c, f, 0)) == NULL)
+		return;
+	r = http_feed(&f->parse.http, p, n, buf, c->scratch_size, &cb);
+	if (r < 0)
+		f->meta.app_gave_up = 1;
+	/* Header bytes are only buffered between segments of one header
+	 * block; otherwise the buffer goes back to the pool. */
+	if (f->parse.http.hdr_have == 0 || r < 0) {
+		dpi_scratch_put(c, f->parse.scratch[0]);
+		f->parse.scratch[0] = NULL;
+	}
+}
+
+/* ---- DNS ---- */
+
+static void
+dns_message(void *arg, const uint8_t *msg, size_t len)
+{
+	struct dpi_core *c = arg;
+	struct flow *f = c->cur_flow;
+	struct dns_msg *d = &c->dns;
+
+	if (dns_parse(msg, len, d) < 0) {
+		c->st.dns_bad++;
+		return;
+	}
+	c->st.dns_msgs++;
+	if (d->qr == 0) {
+		if (f->meta.host_src == HOST_NONE || f->meta.host_src == HOST_DNS)
+			set_host(f, d->qname, HOST_DNS);
+		f->meta.dns_pending = 1;
+		f->meta.dns_id = d->id;
+		f->meta.dns_qtype = d->qtype;
+		f->meta.dns_query_ts = c->cur_ts;
+	} else {
+		if (f->meta.host[0] == '\0')
+			set_host(f, d->qname, HOST_DNS);
+		if (f->meta.dns_pending && f->meta.dns_id == d->id)
+			f->meta.dns_pending = 0;
+	}
+	emit(c, f, EV_DNS, d);
+}
+
+static void
+dns_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
+    size_t n, int tcp)
+{
+	uint8_t *buf;
+
+	if (!tcp) {
+		dns_message(c, p, n);
+		return;
+	}
+	if ((buf = scratch(c, f, dir)) == NULL)
+		return;
+	if (dns_tcp_feed(&f->parse.dnstcp[dir], p, n, buf, c->scratch_size,
+	    dns_message, c) < 0)
+		f->meta.app_gave_up = 1;
+	if (f->parse.dnstcp[dir].have == 0) {
+		dpi_scratch_put(c, f->parse.scratch[dir]);
+		f->parse.scratch[dir] = NULL;
+	}
+}
+
+/* ---- QUIC ---- */
+
+static void
+quic_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
+{
+	struct tls_hello h;
+	uint8_t *buf;
+	int r;
+
+	if (f->parse.quic.done || (buf = scratch(c, f, 0)) == NULL)
+		return;
+	memset(&h, 0, sizeof(h));
+	r = quic_feed_client(&f->parse.quic, p, n, buf, c->scratch_size, &h);
+	f->meta.quic_version = f->parse.quic.version;
+	if (r == QUIC_FEED_MORE)
+		return;
+	if (r == QUIC_FEED_HELLO) {
+		take_hello(f, &h, HOST_QUIC_SNI);
+		c->st.quic_hellos++;
+		emit(c, f, EV_QUIC, NULL);
+		f->meta.tls_logged = 1;
+	}
+	f->parse.quic.done = 1;
+	f->parse.ours_done = 1;
+	release_scratch(c, f);
+}
+
+/* ---- recognition and TCP ordering ---- */
+
+static int
+is_dns_port(uint16_t a, uint16_t b)
+{
+	return a == 53 || b == 53 || a == 5353 || b == 5353 || a == 5355 ||
+	    b == 5355;
+}
+
+/* Decide which of our parsers owns the flow from its first payload. */
+static void
+recognise(struct flow *f, const struct pkt *p, int dir)
+{
+	const uint8_t *d = p->payload;
+	size_t n = p->payload_len;
+	uint32_t v;
+
+	if (p->proto == IPPROTO_UDP) {
+		if (is_dns_port(p->sport, p->dport))
+			f->meta.app = APP_DNS;
+		else if (dir == 0 && quic_looks_like(d, n, &v))
+			f->meta.app = APP_QUIC;
+	} else if (p->proto == IPPROTO_TCP) {
+		if (n >= 3 && d[0] == 0x16 && d[1] == 3 && dir == 0)
+			f->meta.app = APP_TLS;
+		else if (dir == 0 && http_looks_like_request(d, n))
+			f->meta.app = APP_HTTP;
+		else if (is_dns_port(p->sport, p->dport) && p->sport != 5353 &&
+		    p->dport != 5353)
+			f->meta.app = APP_DNS;
+	}
+	f->meta.recognised = 1;
+}
+
+/* Trim a TCP segment to the bytes not yet delivered in this direction.
+ * Returns the number of new in-order bytes, 0 for pure retransmissions,
+ * and -1 for a gap (bytes missing before this segment). */
+static long
+tcp_in_order(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
+    const uint8_t **data)
+{
+	struct flow_parse *fp = &f->parse;
+	uint32_t seq = p->seq, len = p->payload_len;
+	int32_t delta;
+
+	if (p->tcp_flags & TH_SYN) {
+		fp->next_seq[dir] = seq + 1;
+		fp->seq_ok[dir] = 1;
+		seq++;
+	}
+	*data = p->payload;
+	if (len == 0)
+		return 0;
+	if (!fp->seq_ok[dir]) {		/* mid-stream: start here */
+		fp->next_seq[dir] = seq;
+		fp->seq_ok[dir] = 1;
+	}
+	delta = (int32_t)(seq - fp->next_seq[dir]);
+	if (delta > 0) {
+		c->st.tcp_ooo++;
+		fp->ooo[dir]++;
+		return -1;
+	}
+	if ((uint32_t)-delta >= len)
+		return 0;
+	*data += (uint32_t)-delta;
+	len -= (uint32_t)-delta;
+	fp->next_seq[dir] += len;
+	return len;
+}
+
+int
+dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
+    int dir)
+{
+	const uint8_t *data = p->payload;
+	long n = p->payload_len;
+
+	c->cur_flow = f;
+	c->cur_ts = p->ts_us;
+	c->cur_dir = dir;
+	if (p->proto == IPPROTO_TCP) {
+		n = tcp_in_order(c, f, p, dir, &data);
+		if (n < 0) {
+			/* A hole: our parsers would misread what follows. */
+			if (f->meta.recognised && f->meta.app != APP_UNKNOWN &&
+			    f->meta.app != APP_OTHER)
+				f->meta.app_gave_up = 1;
+			return f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER;
+		}
+	}
+	if (n == 0 || data == NULL)
+		return f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER;
+	if (!f->meta.recognised)
+		recognise(f, p, dir);
+	if (f->meta.app_gave_up)
+		return f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER;
+	switch (f->meta.app) {
+	case APP_TLS:
+		tls_bytes(c, f, dir, data, (size_t)n);
+		break;
+	case APP_HTTP:
+		if (dir == 0)
+			http_bytes(c, f, data, (size_t)n);
+		break;
+	case APP_DNS:
+		dns_bytes(c, f, dir, data, (size_t)n, p->proto == IPPROTO_TCP);
+		break;
+	case APP_QUIC:
+		if (dir == 0)
+			quic_bytes(c, f, data, (size_t)n);
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
+void
+dispatch_flow_end(struct dpi_core *c, struct flow *f)
+{
+	c->cur_flow = f;
+	c->cur_ts = f->ts_last;
+	c->cur_dir = 0;
+	if (f->meta.app == APP_TLS && f->meta.tls_hello && !f->meta.tls_logged) {
+		f->meta.tls_logged = 1;
+		emit(c, f, EV_TLS, NULL);
+	}
+	release_scratch(c, f);
+}

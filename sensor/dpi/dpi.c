@@ -1,0 +1,231 @@
+/*
+ * dpi.c - the only file that includes nDPI: module set-up, a pool of nDPI
+ * flow structs, feeding packets until detection ends (or our own parsers
+ * take the flow over), naming the protocol, and the scratch-buffer pool.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ndpi_api.h>
+
+#include "dpi/dpi.h"
+#include "util/log.h"
+#include "util/str.h"
+
+struct dpi {
+	struct dpi_core	 core;
+	struct dpi_conf	 conf;
+	struct ndpi_detection_module_struct *ndpi;
+	uint8_t		*nflow_mem;	/* ndpi_slots * SIZEOF_FLOW_STRUCT */
+	uint32_t	*nflow_free;
+	uint32_t	 nflow_nfree;
+};
+
+void
+dpi_conf_defaults(struct dpi_conf *c)
+{
+	c->ndpi_slots = 65536;
+	c->ndpi_max_pkts = 24;
+	c->scratch_slots = 4096;
+	c->scratch_size = 16384;
+}
+
+struct dpi_core *
+dpi_core(struct dpi *d)
+{
+	return &d->core;
+}
+
+const struct dpi_stats *
+dpi_stats(const struct dpi *d)
+{
+	return &d->core.st;
+}
+
+int
+dpi_new(struct dpi **dp, const struct dpi_conf *conf, struct output *out)
+{
+	NDPI_PROTOCOL_BITMASK all;
+	struct dpi *d;
+	uint32_t i;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return -ENOMEM;
+	d->conf = *conf;
+	d->core.out = out;
+	d->core.scratch_size = conf->scratch_size;
+	if ((d->core.scratch_mem = calloc(conf->scratch_slots, conf->scratch_size)) == NULL ||
+	    (d->core.scratch_free = calloc(conf->scratch_slots, sizeof(uint32_t))) == NULL ||
+	    (d->nflow_mem = calloc(conf->ndpi_slots, SIZEOF_FLOW_STRUCT)) == NULL ||
+	    (d->nflow_free = calloc(conf->ndpi_slots, sizeof(uint32_t))) == NULL)
+		goto err;
+	for (i = 0; i < conf->scratch_slots; i++)
+		d->core.scratch_free[i] = conf->scratch_slots - 1 - i;
+	d->core.scratch_nfree = conf->scratch_slots;
+	for (i = 0; i < conf->ndpi_slots; i++)
+		d->nflow_free[i] = conf->ndpi_slots - 1 - i;
+	d->nflow_nfree = conf->ndpi_slots;
+	if ((d->ndpi = ndpi_init_detection_module(ndpi_no_prefs)) == NULL) {
+		log_warnx("nDPI initialisation failed");
+		goto err;
+	}
+	NDPI_BITMASK_SET_ALL(all);
+	ndpi_set_protocol_detection_bitmask2(d->ndpi, &all);
+	ndpi_finalize_initialization(d->ndpi);
+	*dp = d;
+	return 0;
+err:
+	dpi_free(d);
+	return -ENOMEM;
+}
+
+void
+dpi_free(struct dpi *d)
+{
+	if (d == NULL)
+		return;
+	if (d->ndpi != NULL)
+		ndpi_exit_detection_module(d->ndpi);
+	free(d->nflow_free);
+	free(d->nflow_mem);
+	free(d->core.scratch_free);
+	free(d->core.scratch_mem);
+	free(d);
+}
+
+uint8_t *
+dpi_scratch_get(struct dpi_core *c)
+{
+	if (c->scratch_nfree == 0) {
+		c->st.scratch_empty++;
+		return NULL;
+	}
+	return c->scratch_mem + (size_t)c->scratch_free[--c->scratch_nfree] *
+	    c->scratch_size;
+}
+
+void
+dpi_scratch_put(struct dpi_core *c, uint8_t *p)
+{
+	if (p == NULL)
+		return;
+	c->scratch_free[c->scratch_nfree++] =
+	    (uint32_t)((size_t)(p - c->scratch_mem) / c->scratch_size);
+}
+
+static struct ndpi_flow_struct *
+nflow_get(struct dpi *d)
+{
+	struct ndpi_flow_struct *nf;
+
+	if (d->nflow_nfree == 0) {
+		d->core.st.ndpi_pool_empty++;
+		return NULL;
+	}
+	nf = (struct ndpi_flow_struct *)(void *)(d->nflow_mem +
+	    (size_t)d->nflow_free[--d->nflow_nfree] * SIZEOF_FLOW_STRUCT);
+	memset(nf, 0, SIZEOF_FLOW_STRUCT);
+	d->core.st.ndpi_flows++;
+	return nf;
+}
+
+static void
+nflow_put(struct dpi *d, struct flow *f)
+{
+	struct ndpi_flow_struct *nf = f->parse.ndpi;
+
+	if (nf == NULL)
+		return;
+	ndpi_free_flow_data(nf);
+	d->nflow_free[d->nflow_nfree++] = (uint32_t)(((uint8_t *)(void *)nf -
+	    d->nflow_mem) / SIZEOF_FLOW_STRUCT);
+	f->parse.ndpi = NULL;
+}
+
+/* Copy nDPI's verdict (and its host name when we have none) into the flow,
+ * then give the nDPI state back. */
+static void
+ndpi_finish(struct dpi *d, struct flow *f, ndpi_protocol p)
+{
+	struct ndpi_flow_struct *nf = f->parse.ndpi;
+	u_int16_t id = p.master_protocol != NDPI_PROTOCOL_UNKNOWN ?
+	    p.master_protocol : p.app_protocol;
+	const char *name;
+
+	if (f->meta.app == APP_UNKNOWN) {
+		if (id != NDPI_PROTOCOL_UNKNOWN &&
+		    (name = ndpi_get_proto_name(d->ndpi, id)) != NULL) {
+			str_name_copy(f->meta.proto_name, sizeof(f->meta.proto_name),
+			    (const uint8_t *)name, strlen(name));
+			f->meta.app = APP_OTHER;
+		}
+		if (nf != NULL && f->meta.host[0] == '\0' &&
+		    nf->host_server_name[0] != '\0' &&
+		    (id == NDPI_PROTOCOL_TLS || id == NDPI_PROTOCOL_HTTP ||
+		    id == NDPI_PROTOCOL_QUIC)) {
+			str_name_copy(f->meta.host, sizeof(f->meta.host),
+			    (const uint8_t *)nf->host_server_name,
+			    strnlen(nf->host_server_name, sizeof(nf->host_server_name)));
+			f->meta.host_src = HOST_NDPI;
+		}
+	}
+	f->parse.ndpi_done = 1;
+	nflow_put(d, f);
+}
+
+static void
+ndpi_feed(struct dpi *d, struct flow *f, const struct pkt *p)
+{
+	ndpi_protocol r;
+	u_int8_t guessed;
+
+	if (f->parse.ndpi == NULL) {
+		if (f->parse.ndpi_pkts > 0 ||
+		    (f->parse.ndpi = nflow_get(d)) == NULL) {
+			f->parse.ndpi_done = 1;
+			return;
+		}
+	}
+	d->core.st.ndpi_calls++;
+	f->parse.ndpi_pkts++;
+	r = ndpi_detection_process_packet(d->ndpi, f->parse.ndpi, p->l3,
+	    (unsigned short)(p->l3_len > 65535 ? 65535 : p->l3_len),
+	    p->ts_us / 1000);
+	if (r.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
+	    r.master_protocol != NDPI_PROTOCOL_UNKNOWN) {
+		if (!ndpi_extra_dissection_possible(d->ndpi, f->parse.ndpi) ||
+		    f->parse.ndpi_pkts >= d->conf.ndpi_max_pkts)
+			ndpi_finish(d, f, r);
+		return;
+	}
+	if (f->parse.ndpi_pkts >= d->conf.ndpi_max_pkts) {
+		r = ndpi_detection_giveup(d->ndpi, f->parse.ndpi, 1, &guessed);
+		ndpi_finish(d, f, r);
+	}
+}
+
+void
+dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p, int dir)
+{
+	if (!f->parse.ours_done && dispatch_packet(&d->core, f, p, dir)) {
+		/* Our parser owns the flow: nDPI has nothing to add. */
+		f->parse.ndpi_done = 1;
+		nflow_put(d, f);
+	}
+	if (!f->parse.ndpi_done && p->l3 != NULL)
+		ndpi_feed(d, f, p);
+}
+
+void
+dpi_flow_end(struct dpi *d, struct flow *f)
+{
+	if (f->parse.ndpi != NULL) {
+		u_int8_t guessed;
+		ndpi_protocol r = ndpi_detection_giveup(d->ndpi, f->parse.ndpi, 1,
+		    &guessed);
+
+		ndpi_finish(d, f, r);
+	}
+	dispatch_flow_end(&d->core, f);
+}

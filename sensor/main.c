@@ -1,0 +1,391 @@
+/*
+ * main.c - shadowtap-sensor: command line, configuration, signal handling
+ * and the capture loop: capture -> decode -> flow -> dpi -> output.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "conf.h"
+#include "decode/decode.h"
+#include "dpi/dpi.h"
+#include "flow/flow.h"
+#include "output/output.h"
+#include "util/log.h"
+
+#define SENSOR_VERSION	"0.1.0"
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+
+static volatile sig_atomic_t got_stop, got_hup;
+
+struct engine {
+	struct sensor_conf	 conf;
+	struct capture		*cap;
+	struct flow_table	*flows;
+	struct dpi		*dpi;
+	struct output		*out;
+	struct dec_stats	 dec;
+	int			 linktype;
+	uint64_t		 pkt_now;	/* newest packet time, µs */
+	uint64_t		 start_us;	/* first packet (file) or start (live) */
+	uint64_t		 next_stats;
+	uint64_t		 next_expire;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: shadowtap-sensor [-i IFACE | -r FILE] [-c CONFIG] [-R RULES_DIR]\n"
+"                        [-e EVE_PATH|-] [-d DB_PATH] [-f BPF] [-T] [-v]\n"
+"\n"
+"Passive shadow-AI sensor: reads packets from an interface or a pcap/pcapng\n"
+"file, extracts TLS/QUIC/DNS/HTTP metadata and writes EVE JSON and SQLite.\n"
+"\n"
+"  -i, --interface IFACE   capture live on IFACE (needs CAP_NET_RAW)\n"
+"  -r, --read FILE         read a pcap/pcapng file ('-' = stdin)\n"
+"  -c, --config FILE       sensor configuration (YAML)\n"
+"  -R, --rules DIR         rules directory (catalog, policy, detectors)\n"
+"  -e, --eve PATH          EVE JSON output file, '-' for stdout\n"
+"  -d, --db PATH           SQLite database\n"
+"  -k, --key PATH          pseudonym key file (default: next to the database)\n"
+"  -f, --filter BPF        capture filter\n"
+"      --all-flows         record every flow (default: flows with a name)\n"
+"  -T, --test              check configuration and rules, then exit\n"
+"  -v, --verbose           more logging (repeat for more)\n"
+"  -h, --help              this help\n"
+"  -V, --version           print the version\n"
+"\n"
+"Exit status: 0 success, 1 runtime failure, 2 bad usage or configuration.\n"
+"Signals: INT/TERM flush and exit; HUP reopens the EVE file.\n");
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop = 1;
+}
+
+static uint64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+emit_stats(struct engine *e, uint64_t ts)
+{
+	struct stats_snapshot s;
+	struct event ev;
+
+	memset(&s, 0, sizeof(s));
+	capture_stats(e->cap, &s.cap);
+	s.uptime_us = ts > e->start_us ? ts - e->start_us : 0;
+	s.dec = &e->dec;
+	s.flows = flow_table_stats(e->flows);
+	s.dpi = dpi_stats(e->dpi);
+	s.out = output_stats(e->out);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_STATS;
+	ev.ts_us = ts;
+	ev.u.stats = &s;
+	output_emit(e->out, &ev);
+}
+
+static void
+on_flow_end(void *arg, struct flow *f, enum flow_end why)
+{
+	struct engine *e = arg;
+	struct event ev;
+
+	dpi_flow_end(e->dpi, f);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_FLOW;
+	ev.ts_us = f->ts_last;
+	ev.flow = f;
+	ev.u.why = why;
+	output_emit(e->out, &ev);
+}
+
+static void
+on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+    uint64_t ts_us)
+{
+	struct engine *e = arg;
+	struct flow *f;
+	struct pkt p;
+	int dir;
+
+	if (decode_packet(&e->dec, e->linktype, data, caplen, wirelen, ts_us, &p) < 0)
+		return;
+	if (ts_us > e->pkt_now)
+		e->pkt_now = ts_us;
+	if ((f = flow_table_lookup(e->flows, &p, &dir)) == NULL)
+		return;
+	dpi_packet(e->dpi, f, &p, dir);
+}
+
+/* Periodic work, on packet time for files (reproducible) and wall time
+ * for live capture (so timeouts fire on an idle link). */
+static void
+housekeeping(struct engine *e, int live)
+{
+	uint64_t now = live ? wall_us() : e->pkt_now;
+
+	if (now == 0)
+		return;
+	if (e->start_us == 0)
+		e->start_us = now;
+	if (now >= e->next_expire) {
+		flow_table_expire(e->flows, now);
+		e->next_expire = now + 1000000;
+	}
+	if (e->next_stats == 0)
+		e->next_stats = now + (uint64_t)e->conf.stats_interval_s * 1000000;
+	else if (now >= e->next_stats) {
+		emit_stats(e, now);
+		e->next_stats = now + (uint64_t)e->conf.stats_interval_s * 1000000;
+	}
+	output_tick(e->out, wall_us());
+}
+
+static void
+progress(struct engine *e, uint64_t *next)
+{
+	uint64_t now = wall_us();
+	double fr;
+
+	if (now < *next || (fr = capture_progress(e->cap)) < 0)
+		return;
+	*next = now + 2000000;
+	fprintf(stderr, "\rshadowtap-sensor: %5.1f%%  %llu packets  %llu flows",
+	    fr * 100.0, (unsigned long long)e->dec.c[DC_PKTS],
+	    (unsigned long long)flow_table_stats(e->flows)->created);
+	fflush(stderr);
+}
+
+static int
+run(struct engine *e)
+{
+	int live = capture_is_live(e->cap), n, rc = 0, show = isatty(2) && !live;
+	uint64_t next_progress = wall_us() + 2000000;
+
+	for (;;) {
+		if (got_stop)
+			break;
+		if (got_hup) {
+			got_hup = 0;
+			log_info("SIGHUP: reopening outputs");
+			output_reopen(e->out);
+		}
+		n = capture_dispatch(e->cap, 512, on_packet, e);
+		if (n == CAPTURE_EOF)
+			break;
+		if (n == CAPTURE_ERR) {
+			rc = EXIT_RUNTIME;
+			break;
+		}
+		housekeeping(e, live);
+		if (show)
+			progress(e, &next_progress);
+	}
+	if (show && next_progress != 0)
+		fputs("\r\033[K", stderr);
+	return rc;
+}
+
+static void
+summary(struct engine *e)
+{
+	const struct flow_stats *fs = flow_table_stats(e->flows);
+	const struct output_stats *os = output_stats(e->out);
+	const struct dpi_stats *ds = dpi_stats(e->dpi);
+	struct capture_stats cs;
+
+	memset(&cs, 0, sizeof(cs));
+	capture_stats(e->cap, &cs);
+	log_info("%llu packets (%llu dropped by the kernel), %llu flows "
+	    "(%llu evicted), %llu TLS + %llu QUIC hellos, %llu DNS messages, "
+	    "%llu HTTP requests, %llu EVE lines, %llu database rows",
+	    (unsigned long long)e->dec.c[DC_PKTS], (unsigned long long)cs.dropped,
+	    (unsigned long long)fs->created, (unsigned long long)fs->evicted,
+	    (unsigned long long)ds->tls_hellos, (unsigned long long)ds->quic_hellos,
+	    (unsigned long long)ds->dns_msgs, (unsigned long long)ds->http_reqs,
+	    (unsigned long long)os->eve_lines, (unsigned long long)os->db_rows);
+	if (os->eve_errors || os->db_errors)
+		log_warnx("%llu EVE and %llu database write errors",
+		    (unsigned long long)os->eve_errors,
+		    (unsigned long long)os->db_errors);
+}
+
+/* Default key path: beside the database, else beside the EVE file. */
+static char *
+default_key_path(const struct output_conf *o)
+{
+	const char *base = o->db_path ? o->db_path :
+	    (o->eve_path && strcmp(o->eve_path, "-") != 0 ? o->eve_path : NULL);
+	const char *slash;
+	char *k;
+	size_t dl;
+
+	if (base == NULL)
+		return strdup("pseudonym.key");
+	slash = strrchr(base, '/');
+	dl = slash ? (size_t)(slash - base) + 1 : 0;
+	if ((k = malloc(dl + sizeof("pseudonym.key"))) == NULL)
+		return NULL;
+	memcpy(k, base, dl);
+	memcpy(k + dl, "pseudonym.key", sizeof("pseudonym.key"));
+	return k;
+}
+
+static int
+check_rules_dir(const char *dir)
+{
+	struct stat sb;
+
+	if (dir == NULL)
+		return 0;
+	if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		log_warnx("%s: rules directory not found", dir);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "read", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "rules", required_argument, NULL, 'R' },
+		{ "eve", required_argument, NULL, 'e' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "all-flows", no_argument, NULL, 'A' },
+		{ "test", no_argument, NULL, 'T' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *iface = NULL, *file = NULL, *cfg = NULL, *rules = NULL,
+	    *eve = NULL, *db = NULL, *key = NULL, *bpf = NULL;
+	struct engine e;
+	struct sigaction sa;
+	char *keybuf = NULL;
+	int ch, test = 0, verbose = 0, all_flows = 0, rc = EXIT_RUNTIME;
+
+	memset(&e, 0, sizeof(e));
+	while ((ch = getopt_long(argc, argv, "i:r:c:R:e:d:k:f:TvhV", lopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'i': iface = optarg; break;
+		case 'r': file = optarg; break;
+		case 'c': cfg = optarg; break;
+		case 'R': rules = optarg; break;
+		case 'e': eve = optarg; break;
+		case 'd': db = optarg; break;
+		case 'k': key = optarg; break;
+		case 'f': bpf = optarg; break;
+		case 'A': all_flows = 1; break;
+		case 'T': test = 1; break;
+		case 'v': verbose++; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': printf("shadowtap-sensor %s\n", SENSOR_VERSION); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	log_init("shadowtap-sensor", verbose);
+	if (optind < argc) {
+		log_warnx("unexpected argument '%s' (see --help)", argv[optind]);
+		return EXIT_USAGE;
+	}
+	conf_defaults(&e.conf);
+	if (cfg != NULL && conf_load(&e.conf, cfg, stderr) < 0) {
+		conf_free(&e.conf);
+		return EXIT_USAGE;
+	}
+	if (iface) e.conf.cap.iface = iface;
+	if (file) { e.conf.cap.file = file; e.conf.cap.iface = NULL; }
+	if (bpf) e.conf.cap.bpf = bpf;
+	if (rules) e.conf.rules_dir = (char *)(uintptr_t)rules;
+	if (eve) e.conf.out.eve_path = eve;
+	if (db) e.conf.out.db_path = db;
+	if (key) e.conf.out.key_path = key;
+	if (all_flows) e.conf.out.eve_flows = e.conf.out.db_flows = SEL_ALL;
+	if (check_rules_dir(e.conf.rules_dir) < 0) {
+		conf_free(&e.conf);
+		return EXIT_USAGE;
+	}
+	if (test) {
+		printf("configuration OK\n");
+		conf_free(&e.conf);
+		return 0;
+	}
+	if ((iface != NULL && file != NULL) ||
+	    (e.conf.cap.iface == NULL && e.conf.cap.file == NULL)) {
+		log_warnx("give exactly one of -i IFACE or -r FILE (see --help)");
+		conf_free(&e.conf);
+		return EXIT_USAGE;
+	}
+	if (e.conf.out.key_path == NULL && (e.conf.out.db_path != NULL ||
+	    (e.conf.out.eve_path != NULL && strcmp(e.conf.out.eve_path, "-") != 0))) {
+		if ((keybuf = default_key_path(&e.conf.out)) == NULL)
+			goto out;
+		e.conf.out.key_path = keybuf;
+	}
+	if (capture_open(&e.cap, &e.conf.cap) < 0)
+		goto out;
+	e.linktype = capture_linktype(e.cap);
+	if (!decode_linktype_ok(e.linktype)) {
+		log_warnx("%s: unsupported link type %d", e.conf.cap.iface ?
+		    e.conf.cap.iface : e.conf.cap.file, e.linktype);
+		goto out;
+	}
+	if (output_open(&e.out, &e.conf.out) < 0)
+		goto out;
+	if (dpi_new(&e.dpi, &e.conf.dpi, e.out) < 0 ||
+	    (e.flows = flow_table_new(&e.conf.flow, on_flow_end, &e)) == NULL) {
+		log_warnx("out of memory setting up %u flows", e.conf.flow.max_flows);
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (capture_is_live(e.cap))
+		e.start_us = wall_us();
+	rc = run(&e);
+	flow_table_flush(e.flows);
+	emit_stats(&e, capture_is_live(e.cap) ? wall_us() : e.pkt_now);
+	summary(&e);
+out:
+	flow_table_free(e.flows);
+	dpi_free(e.dpi);
+	output_close(e.out);
+	capture_close(e.cap);
+	conf_free(&e.conf);
+	free(keybuf);
+	return rc;
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# run.sh - every test suite of `make check`.  Each suite prints TAP-style
+# "ok - name" / "not ok - name" lines; this script counts them and ends with
+# the line "N passed, N failed" (non-zero exit on any failure).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+B=${B:-build}
+fail_suites=""
+
+suite() {		# suite NAME CMD...
+	name=$1; shift
+	echo "== $name"
+	start=$(date +%s)
+	"$@" > "$out/$name.log" 2>&1
+	rc=$?
+	grep -E '^(ok|not ok) ' "$out/$name.log" | sed "s/^/  /"
+	grep -E '^#' "$out/$name.log" | grep -v '^# [0-9]* passed' | head -40 | sed "s/^/  /"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$out/$name.log"; then
+		# A crash or error before any result line counts as a failure.
+		echo "not ok - $name exited $rc" >> "$out/$name.log"
+		echo "  not ok - $name exited $rc"; tail -5 "$out/$name.log" | sed 's/^/  | /'
+	fi
+	[ $rc -ne 0 ] && fail_suites="$fail_suites $name"
+	echo "   ($(( $(date +%s) - start ))s)"
+}
+
+for t in "$B"/tests/test_*; do
+	[ -x "$t" ] && suite "unit-$(basename "$t" | sed 's/^test_//')" "$t"
+done
+[ -f tests/scripts/check-catalog.py ] && suite catalog python3 tests/scripts/check-catalog.py
+suite cli sh tests/scripts/test-cli.sh
+suite cases sh tests/scripts/run-cases.sh
+suite oracle python3 tests/scripts/oracle-compare.py
+suite asan sh tests/scripts/asan-sweep.sh
+
+pass=$(cat "$out"/*.log | grep -c '^ok ')
+fail=$(cat "$out"/*.log | grep -c '^not ok ')
+[ -n "$fail_suites" ] && echo "failing suites:$fail_suites"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ] && [ -z "$fail_suites" ]
