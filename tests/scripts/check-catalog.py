@@ -397,10 +397,11 @@ def main():
 
     per_cat = {c: 0 for c in CATEGORIES}
     per_file = {}
-    ambiguous, contracted, placeholders, nhosts = [], [], [], 0
+    ambiguous, contracted, placeholders, unchecked, nhosts = [], [], [], [], 0
     for svc in services:
         for c in svc.get("_cats", []):
-            per_cat[c] += 1
+            if c in per_cat:
+                per_cat[c] += 1
         per_file[svc["_file"]] = per_file.get(svc["_file"], 0) + 1
         sid = svc.get("id", ("?", None))[0]
         if svc.get("tenant_ambiguous", ("false",))[0] == "true":
@@ -409,6 +410,8 @@ def main():
             contracted.append(sid)
         if svc.get("_placeholder"):
             placeholders.append(sid)
+        if svc.get("notes", ("",))[0].startswith("unchecked"):
+            unchecked.append(sid)
         nhosts += len(svc.get("domains", ([],))[0]) + len(svc.get("api_hosts", ([],))[0])
 
     print("catalog: %d services in %d files, %d host names" % (len(services), len(files), nhosts))
@@ -423,6 +426,9 @@ def main():
     if placeholders:
         print("without network indicators (documented in notes) (%d): %s"
               % (len(placeholders), ", ".join(sorted(placeholders))))
+    if unchecked:
+        print("domains not cross-checked against a public list (notes start with 'unchecked') (%d): %s"
+              % (len(unchecked), ", ".join(sorted(unchecked))))
     if len(services) < 300:
         problems.append("%s: only %d services; the catalog must list at least 300" % (cdir, len(services)))
     for p in problems:
