@@ -58,6 +58,8 @@ struct dlp_det {
 	int		 dmin, dmax;	/* digits prefilter */
 	int		 before, after;	/* window around the trigger */
 	int		 anchored;	/* match starts at the trigger */
+	int		 token;		/* digits: alnum token length, 0 any */
+	int		 letters_before; /* digits: exactly N letters before */
 	/* source code */
 	int		 min_bytes, min_lines, window;
 };

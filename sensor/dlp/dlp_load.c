@@ -22,7 +22,7 @@ static const char *const det_keys[] = { "id", "class", "kind", "description",
 	"proximity", "confidence", "keyword_confidence", "group", "priority",
 	"min_bytes", "min_lines", "window", NULL };
 static const char *const pf_keys[] = { "literals", "nocase", "before", "after",
-	"anchored", "digits", NULL };
+	"anchored", "digits", "token", "letters_before", NULL };
 static const char *const kinds[] = { "regex", "pem", "source_code",
 	"dictionary", NULL };
 
@@ -131,7 +131,9 @@ load_prefilter(struct loader *L, struct dlp_det *d, const yaml_node_t *pf)
 	bad += get_bool(L, pf, "nocase", &nocase) != 0;
 	bad += get_bool(L, pf, "anchored", &d->anchored) != 0;
 	bad += get_int(L, pf, "before", 0, 64, &d->before) != 0;
-	bad += get_int(L, pf, "after", 1, DLP_HOLD - 8, &d->after) != 0;
+	bad += get_int(L, pf, "after", 1, 4096, &d->after) != 0;
+	bad += get_int(L, pf, "token", 0, 64, &d->token) != 0;
+	bad += get_int(L, pf, "letters_before", 0, 8, &d->letters_before) != 0;
 	lits = ydoc_get(&L->y, pf, "literals");
 	dg = ydoc_get(&L->y, pf, "digits");
 	if ((lits == NULL) == (dg == NULL)) {

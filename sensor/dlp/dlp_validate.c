@@ -162,18 +162,22 @@ mod97_str(const char *s, size_t n, unsigned r)
 	return r;
 }
 
+static size_t
+iban_want(const char *cc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(iban_len) / sizeof(iban_len[0]); i++)
+		if (memcmp(cc, iban_len[i].cc, 2) == 0)
+			return iban_len[i].len;
+	return 0;
+}
+
 /* dlp_iban_ok(iban, n): upper-case, no spaces; country length + mod 97. */
 int
 dlp_iban_ok(const char *iban, size_t n)
 {
-	size_t i;
-
-	if (n < 15)
-		return 0;
-	for (i = 0; i < sizeof(iban_len) / sizeof(iban_len[0]); i++)
-		if (memcmp(iban, iban_len[i].cc, 2) == 0)
-			break;
-	if (i == sizeof(iban_len) / sizeof(iban_len[0]) || iban_len[i].len != n)
+	if (n < 15 || iban_want(iban) != n)
 		return 0;
 	return mod97_str(iban, 4, mod97_str(iban + 4, n - 4, 0)) == 1;
 }
@@ -183,13 +187,24 @@ v_iban(struct dlp_vctx *v)
 {
 	static const char *stop[] = { "NL91ABNA0417164300",
 	    "GB82WEST12345698765432", "DE89370400440532013000", NULL };
-	int i;
+	size_t want, i, k;
 
 	norm_copy(v, is_alnum, 1);
+	/* A grouped IBAN followed by a word: the regex took the word as a
+	 * group; cut the value at the country's length when a space is there. */
+	if (v->nlen > 2 && (want = iban_want(v->norm)) != 0 && v->nlen > want) {
+		for (i = v->vs, k = 0; i < v->ve && k < want; i++)
+			k += is_alnum(v->s[i]) != 0;
+		if (i < v->ve && v->s[i] == ' ') {
+			v->ve = v->me = i;
+			v->norm[want] = '\0';
+			v->nlen = want;
+		}
+	}
 	if (!dlp_iban_ok(v->norm, v->nlen))
 		return -1;
 	for (i = 0; stop[i] != NULL; i++)
-		if (strcmp(v->norm, stop[i]) == 0)
+		if (strcmp(v->norm, stop[(int)i]) == 0)
 			return -1;
 	return 0;
 }

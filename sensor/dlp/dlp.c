@@ -1,0 +1,654 @@
+/*
+ * dlp.c - the streaming scan: carry-over tail, literal/digit-run
+ * prefilter, regex windows, validators, keyword proximity, overlap groups,
+ * dedupe, masking and keyed fingerprints, and the per-stream budget.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "dlp/dlp_int.h"
+
+#define JOIN_EXTRA	512	/* new bytes copied behind the tail */
+#define TRIG_BACK	64	/* triggers this far before the accept range */
+#define MAX_PEND	32
+#define CTX_BEFORE	12
+#define CTX_AFTER	8
+
+static const char *const class_names[DLP_C__COUNT] = {
+	"bsn", "rsin", "vat", "iban", "credit_card", "passport", "id_card",
+	"drivers_license", "private_key", "api_key", "classification",
+	"source_code", "special_category",
+};
+
+const char *
+dlp_class_name(enum dlp_class c)
+{
+	return (unsigned)c < DLP_C__COUNT ? class_names[c] : "unknown";
+}
+
+int
+dlp_class_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < DLP_C__COUNT; i++)
+		if (strcmp(class_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* Personal identifiers: special-category terms near them are reported. */
+static int
+personal(enum dlp_class c)
+{
+	return c == DLP_C_BSN || c == DLP_C_PASSPORT || c == DLP_C_ID_CARD ||
+	    c == DLP_C_DRIVERS_LICENSE || c == DLP_C_IBAN || c == DLP_C_CREDIT_CARD;
+}
+
+/* dlp_fingerprint(e, v, n, out): keyed BLAKE2b-128 of the value. */
+void
+dlp_fingerprint(const struct dlp_engine *e, const void *v, size_t n,
+    uint8_t out[DLP_FP_LEN])
+{
+	crypto_generichash(out, DLP_FP_LEN, v, n, e->fp_key, e->fp_keylen);
+}
+
+void
+dlp_stream_init(struct dlp_stream *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+void
+dlp_stream_set_budget(struct dlp_stream *st, uint64_t bytes)
+{
+	st->budget = bytes;
+}
+
+struct pend {
+	struct dlp_finding	 f;
+	size_t			 vs, ve;	/* subject offsets */
+	int			 det;
+};
+
+/* One subject (a contiguous buffer) being scanned. */
+struct scan {
+	struct dlp_engine	*e;
+	struct dlp_stream	*st;
+	const uint8_t		*s;
+	size_t			 len;
+	uint64_t		 base;		/* stream offset of s[0] */
+	size_t			 alo, ahi;	/* accepted match starts */
+	int			 final;
+	dlp_cb			 cb;
+	void			*arg;
+	size_t			 dict_to;
+	struct pend		 pend[MAX_PEND];
+	int			 npend;
+};
+
+static int
+seen(struct dlp_stream *st, int det, const uint8_t *fp)
+{
+	uint32_t k;
+	int i;
+
+	memcpy(&k, fp, sizeof(k));
+	k ^= (uint32_t)(det + 1) * 0x9e3779b1u;
+	if (k == 0)
+		k = 1;
+	for (i = 0; i < DLP_DEDUPE; i++)
+		if (st->dedupe[i] == k)
+			return 1;
+	st->dedupe[st->dedupe_next] = k;
+	st->dedupe_next = (uint8_t)((st->dedupe_next + 1) % DLP_DEDUPE);
+	return 0;
+}
+
+static void
+emit(struct dlp_engine *e, struct dlp_stream *st, int det,
+    struct dlp_finding *f, dlp_cb cb, void *arg)
+{
+	if (f->confidence < e->min_conf || seen(st, det, f->fp))
+		return;
+	f->class_name = dlp_class_name(f->cls);
+	if (cb != NULL)
+		cb(arg, f);
+}
+
+/* Context byte for evidence: printable, digits hidden. */
+static char
+ctx_char(int c)
+{
+	if (c >= '0' && c <= '9')
+		return '#';
+	return c >= 0x20 && c < 0x7f ? (char)c : '.';
+}
+
+static size_t
+put_mask(char *o, size_t cap, const char *norm, size_t nlen, enum dlp_class c)
+{
+	size_t keep, stars, n = 0, i, shown;
+
+	switch (c) {
+	case DLP_C_CLASSIFICATION:
+	case DLP_C_SPECIAL_CATEGORY:
+		return (size_t)snprintf(o, cap, "%.*s", (int)nlen, norm);
+	case DLP_C_API_KEY:
+		shown = nlen / 3 < 8 ? nlen / 3 : 8;
+		stars = nlen - shown < 12 ? nlen - shown : 12;
+		n = (size_t)snprintf(o, cap, "%.*s", (int)shown, norm);
+		for (i = 0; i < stars && n + 1 < cap; i++)
+			o[n++] = '*';
+		n += (size_t)snprintf(o + n, cap - n, "[%zu]", nlen);
+		return n < cap ? n : cap - 1;
+	case DLP_C_IBAN:
+	case DLP_C_CREDIT_CARD:
+	case DLP_C_VAT:
+		keep = 4;
+		break;
+	default:
+		keep = 2;
+		break;
+	}
+	if (keep > nlen / 2)
+		keep = nlen / 2;
+	stars = nlen - keep;
+	for (i = 0; i < stars && i < 24 && n + 1 < cap; i++)
+		o[n++] = '*';
+	for (i = nlen - keep; i < nlen && n + 1 < cap; i++)
+		o[n++] = norm[i];
+	o[n] = '\0';
+	return n;
+}
+
+/* "<context>masked<context>": never the value itself. */
+static void
+evidence(const struct scan *sc, struct dlp_finding *f, size_t vs, size_t ve,
+    const char *norm, size_t nlen)
+{
+	char *o = f->evidence;
+	size_t cap = sizeof(f->evidence), n = 0, b = vs, i;
+
+	while (b > 0 && vs - b < CTX_BEFORE && sc->s[b - 1] != '\n')
+		b--;
+	for (i = b; i < vs; i++)
+		o[n++] = ctx_char(sc->s[i]);
+	n += put_mask(o + n, cap - n - CTX_AFTER - 1, norm, nlen, f->cls);
+	if (f->cls != DLP_C_API_KEY && f->cls != DLP_C_PRIVATE_KEY)
+		for (i = ve; i < sc->len && i < ve + CTX_AFTER &&
+		    sc->s[i] != '\n' && n + 1 < cap; i++)
+			o[n++] = ctx_char(sc->s[i]);
+	o[n] = '\0';
+}
+
+/* Special-category terms within proximity of a personal identifier. */
+static void
+dict_near(struct scan *sc, size_t vs, size_t ve, enum dlp_class near)
+{
+	struct dlp_engine *e = sc->e;
+	size_t ov[2 * 16], lo, hi, ts, te, i;
+	struct dlp_finding f;
+	char term[64];
+	int g;
+
+	if (e->dict == NULL)
+		return;
+	lo = vs > 300 ? vs - 300 : 0;
+	hi = ve + 300 < sc->len ? ve + 300 : sc->len;
+	if (lo < sc->dict_to)
+		lo = sc->dict_to;
+	while (lo < hi && dlp_re_exec(e->dict, e->rx, sc->s, hi, lo,
+	    sc->final && hi == sc->len ? 0 : DLP_RE_NOTEOL, ov, e->ndict + 1) > 0) {
+		ts = ov[0];
+		te = ov[1];
+		lo = te > ts ? te : ts + 1;
+		if (te >= hi && !(sc->final && hi == sc->len))
+			break;
+		for (g = 0; g < e->ndict && ov[2 * (g + 1)] == DLP_RE_UNSET; g++)
+			;
+		if (g == e->ndict || te - ts >= sizeof(term))
+			continue;
+		for (i = 0; i < te - ts; i++)
+			term[i] = (char)tolower(sc->s[ts + i]);
+		term[te - ts] = '\0';
+		memset(&f, 0, sizeof(f));
+		f.cls = e->det[e->dict_det[g]].cls;
+		f.detector = e->det[e->dict_det[g]].id;
+		f.confidence = e->det[e->dict_det[g]].conf;
+		f.offset = sc->base + ts;
+		f.length = (uint32_t)(te - ts);
+		snprintf(f.evidence, sizeof(f.evidence), "%s near %s", term,
+		    dlp_class_name(near));
+		dlp_fingerprint(e, term, te - ts, f.fp);
+		emit(e, sc->st, e->dict_det[g], &f, sc->cb, sc->arg);
+	}
+	sc->dict_to = lo > sc->dict_to ? lo : sc->dict_to;
+}
+
+static void
+flush(struct scan *sc)
+{
+	struct pend *p;
+	int i;
+
+	for (i = 0; i < sc->npend; i++) {
+		p = &sc->pend[i];
+		emit(sc->e, sc->st, p->det, &p->f, sc->cb, sc->arg);
+		if (personal(p->f.cls))
+			dict_near(sc, p->vs, p->ve, p->f.cls);
+	}
+	sodium_memzero(sc->pend, sizeof(sc->pend[0]) * (size_t)sc->npend);
+	sc->npend = 0;
+}
+
+/* Overlapping findings of one group: the higher priority, then the
+ * higher confidence, then the earlier detector wins. */
+static void
+add_pending(struct scan *sc, int det, size_t vs, size_t ve,
+    const struct dlp_finding *f)
+{
+	const struct dlp_det *d = &sc->e->det[det], *o;
+	struct pend *p;
+	int i;
+
+	for (i = 0; i < sc->npend; i++) {
+		p = &sc->pend[i];
+		o = &sc->e->det[p->det];
+		if (d->group == 0 || o->group != d->group ||
+		    vs >= p->ve || p->vs >= ve)
+			continue;
+		if (d->priority > o->priority || (d->priority == o->priority &&
+		    f->confidence > p->f.confidence)) {
+			p->f = *f;
+			p->det = det;
+			p->vs = vs;
+			p->ve = ve;
+		}
+		return;
+	}
+	if (sc->npend == MAX_PEND)
+		flush(sc);
+	p = &sc->pend[sc->npend++];
+	p->f = *f;
+	p->det = det;
+	p->vs = vs;
+	p->ve = ve;
+}
+
+/*
+ * A keyword of detector ${det} within its proximity of [ms, me)?  Each
+ * detector's keyword search only moves forward through the subject, so a
+ * keyword-dense text costs one pass per detector, not one per candidate.
+ */
+static int
+kw_near(struct scan *sc, int det, size_t ms, size_t me)
+{
+	const struct dlp_det *d = &sc->e->det[det];
+	struct dlp_dscr *ds = &sc->e->ds[det];
+	size_t prox = (size_t)d->proximity, lo, hi, from, sl, ov[2];
+
+	lo = ms > prox ? ms - prox : 0;
+	hi = me + prox < sc->len ? me + prox : sc->len;
+	if (ds->kw_last > lo && ds->kw_last <= hi)
+		return 1;
+	from = ds->kw_to > lo ? ds->kw_to : lo;
+	sl = hi + 48 < sc->len ? hi + 48 : sc->len;
+	while (from < hi && dlp_re_exec(d->kw, sc->e->rx, sc->s, sl, from, 0,
+	    ov, 1) > 0 && ov[0] < hi) {
+		ds->kw_last = ov[0] + 1;
+		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (ov[0] >= lo) {
+			ds->kw_to = from;
+			return 1;
+		}
+	}
+	if (hi > ds->kw_to)
+		ds->kw_to = hi;
+	return 0;
+}
+
+static void
+candidate(struct scan *sc, int det, struct dlp_vctx *v)
+{
+	const struct dlp_det *d = &sc->e->det[det];
+	struct dlp_finding f;
+	int conf, kwc;
+
+	conf = v->conf >= 0 ? v->conf : d->conf;
+	kwc = v->kw_conf > 0 ? v->kw_conf : d->kw_conf;
+	if (d->kw != NULL && kwc > conf && kw_near(sc, det, v->ms, v->me))
+		conf = kwc;
+	if (conf == 0 || conf < sc->e->min_conf)
+		return;
+	memset(&f, 0, sizeof(f));
+	f.cls = d->cls;
+	f.detector = d->id;
+	f.confidence = conf;
+	f.offset = sc->base + v->vs;
+	f.length = (uint32_t)(v->ve - v->vs);
+	dlp_fingerprint(sc->e, v->norm, v->nlen, f.fp);
+	evidence(sc, &f, v->vs, v->ve, v->norm, v->nlen);
+	add_pending(sc, det, v->vs, v->ve, &f);
+}
+
+static void
+pem_emit(struct scan *sc, size_t len, int final)
+{
+	struct dlp_finding f;
+
+	if (dlp_pem_feed(sc->e, sc->st, sc->s, len, sc->base, final, &f))
+		emit(sc->e, sc->st, sc->e->pem_det, &f, sc->cb, sc->arg);
+}
+
+/*
+ * Run detector ${det}'s regex over the window [ws, we) of the subject for
+ * the trigger at ${trig}: the match must start at or before the trigger,
+ * inside the accept range, and end clear of the window's edge.
+ */
+static void
+try_window(struct scan *sc, int det, size_t trig, size_t ws, size_t we)
+{
+	struct dlp_engine *e = sc->e;
+	const struct dlp_det *d = &e->det[det];
+	struct dlp_dscr *ds = &e->ds[det];
+	struct dlp_vctx v;
+	size_t ov[4];
+	int edge = sc->final && we == sc->len;
+
+	if (trig < ds->next_ok)
+		return;
+	if (ws < ds->next_ok)
+		ws = ds->next_ok;
+	if (dlp_re_exec(d->re, e->rx, sc->s, we, d->anchored ? trig : ws,
+	    edge ? 0 : DLP_RE_NOTEOL, ov, 2) <= 0)
+		return;
+	if (ov[0] > trig || (ov[1] + 2 > we && !edge))
+		return;
+	ds->next_ok = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+	if (ov[0] < sc->alo || ov[0] >= sc->ahi)
+		return;
+	v.d = d;
+	v.s = sc->s;
+	v.len = sc->len;
+	v.ms = ov[0];
+	v.me = ov[1];
+	v.vs = ov[2] != DLP_RE_UNSET ? ov[2] : ov[0];
+	v.ve = ov[2] != DLP_RE_UNSET ? ov[3] : ov[1];
+	v.conf = -1;
+	v.kw_conf = 0;
+	v.nlen = 0;
+	if (d->kind == DLP_K_PEM) {
+		if (sc->st->pem_state != 0)
+			pem_emit(sc, v.ms, 0);
+		if (sc->st->pem_state == 0)
+			dlp_pem_begin(sc->st, det, sc->base + v.ms, sc->base + v.me,
+			    sc->s + v.ms, v.me - v.ms);
+		return;
+	}
+	if (dlp_validators[d->validator].fn(&v) == 0)
+		candidate(sc, det, &v);
+	sodium_memzero(v.norm, sizeof(v.norm));
+}
+
+static int
+is_alnum_b(int c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static int
+is_digit_b(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A run of digits with single [ .-] separators starts at ${i}: offer it
+ * to the digit-triggered detectors whose shape fits.  Returns its end. */
+static size_t
+digit_run(struct scan *sc, size_t i)
+{
+	struct dlp_engine *e = sc->e;
+	const uint8_t *s = sc->s;
+	size_t j = i, len = sc->len, tb = i, te, ws, we;
+	int nd = 0, k, lb;
+
+	while (j < len) {
+		if (is_digit_b(s[j])) {
+			nd++;
+			j++;
+		} else if ((s[j] == ' ' || s[j] == '.' || s[j] == '-') &&
+		    j + 1 < len && is_digit_b(s[j + 1]))
+			j++;
+		else
+			break;
+	}
+	if (nd < e->digit_min)
+		return j;
+	while (tb > 0 && i - tb < 16 && is_alnum_b(s[tb - 1]))
+		tb--;
+	for (te = i; te < len && te - i < 64 && is_alnum_b(s[te]); te++)
+		;
+	lb = i >= 2 && !is_digit_b(s[i - 1]) && is_alnum_b(s[i - 1]) &&
+	    !is_digit_b(s[i - 2]) && is_alnum_b(s[i - 2]) &&
+	    (i == 2 || !is_alnum_b(s[i - 3])) ? 2 : 0;
+	for (k = 0; k < e->ndigit; k++) {
+		const struct dlp_det *d = &e->det[e->digit_det[k]];
+
+		if (nd < d->dmin || nd > d->dmax ||
+		    (d->token && te - tb != (size_t)d->token) ||
+		    (d->letters_before && lb != d->letters_before))
+			continue;
+		ws = i > (size_t)d->before ? i - (size_t)d->before : 0;
+		we = j + (size_t)d->after < len ? j + (size_t)d->after : len;
+		try_window(sc, e->digit_det[k], i, ws, we);
+	}
+	return j;
+}
+
+static int
+lit_eq(const struct dlp_lit *l, const uint8_t *p)
+{
+	size_t i;
+
+	if (!l->nocase)
+		return memcmp(l->s, p, l->len) == 0;
+	for (i = 0; i < l->len; i++)
+		if (tolower(p[i]) != tolower((unsigned char)l->s[i]))
+			return 0;
+	return 1;
+}
+
+static void
+literals_at(struct scan *sc, size_t i)
+{
+	struct dlp_engine *e = sc->e;
+	int k, fb = tolower(sc->s[i]);
+	size_t ws, we;
+
+	for (k = e->lit_idx[fb]; k < e->lit_idx[fb + 1]; k++) {
+		const struct dlp_lit *l = &e->lit[k];
+		const struct dlp_det *d = &e->det[l->det];
+
+		if (i + l->len > sc->len || !lit_eq(l, sc->s + i))
+			continue;
+		ws = i > (size_t)d->before ? i - (size_t)d->before : 0;
+		we = i + (size_t)d->after < sc->len ? i + (size_t)d->after : sc->len;
+		try_window(sc, l->det, i, ws, we);
+	}
+}
+
+/* The hot loop: one bigram-bitset test per byte. */
+static void
+scan_subject(struct scan *sc)
+{
+	struct dlp_engine *e = sc->e;
+	const uint8_t *s = sc->s, *bg = e->bigram;
+	size_t i, end, len = sc->len;
+	unsigned k;
+
+	memset(e->ds, 0, sizeof(e->ds[0]) * (size_t)e->ndet);
+	sc->dict_to = 0;
+	sc->npend = 0;
+	i = sc->alo > TRIG_BACK ? sc->alo - TRIG_BACK : 0;
+	end = sc->ahi + TRIG_BACK < len ? sc->ahi + TRIG_BACK : len;
+	if (sc->alo >= sc->ahi)
+		end = i;
+	while (i < end) {
+		if (i + 1 < len) {
+			/* fast path: skip bytes whose bigram starts nothing */
+			while (i + 1 < end) {
+				k = s[i] | (unsigned)s[i + 1] << 8;
+				if (bg[k >> 3] & (1u << (k & 7)))
+					break;
+				i++;
+			}
+		}
+		k = s[i] | (i + 1 < len ? (unsigned)s[i + 1] << 8 : 0);
+		if (!(bg[k >> 3] & (1u << (k & 7)))) {
+			i++;
+			continue;
+		}
+		if (is_digit_b(s[i]) && e->ndigit > 0) {
+			size_t j = digit_run(sc, i);
+
+			i = j > i ? j : i + 1;
+			continue;
+		}
+		literals_at(sc, i);
+		i++;
+	}
+	flush(sc);
+	pem_emit(sc, len, sc->final);
+}
+
+static void
+subject(struct scan *sc, const uint8_t *s, size_t len, uint64_t base,
+    uint64_t alo, uint64_t ahi, int final)
+{
+	sc->s = s;
+	sc->len = len;
+	sc->base = base;
+	sc->alo = alo > base ? (size_t)(alo - base) : 0;
+	sc->ahi = ahi > base ? (size_t)(ahi - base) : 0;
+	sc->final = final;
+	scan_subject(sc);
+}
+
+static void
+tail_update(struct dlp_stream *st, const uint8_t *p, size_t n)
+{
+	size_t tl = st->tail_len, drop;
+
+	if (tl + n <= DLP_TAIL) {
+		memcpy(st->tail + tl, p, n);
+		st->tail_len = (uint16_t)(tl + n);
+	} else if (n >= DLP_TAIL) {
+		memcpy(st->tail, p + n - DLP_TAIL, DLP_TAIL);
+		st->tail_len = DLP_TAIL;
+	} else {
+		drop = tl + n - DLP_TAIL;
+		memmove(st->tail, st->tail + drop, tl - drop);
+		memcpy(st->tail + tl - drop, p, n);
+		st->tail_len = DLP_TAIL;
+	}
+}
+
+static void
+code_step(struct dlp_engine *e, struct dlp_stream *st, const uint8_t *p,
+    size_t n, dlp_cb cb, void *arg)
+{
+	struct dlp_finding f;
+
+	if (e->code_det < 0 || (st->flags & DLP_ST_CODE_DONE))
+		return;
+	dlp_code_feed(e, st, p, n);
+	if (st->code_bytes >= (uint32_t)e->det[e->code_det].window &&
+	    dlp_code_decide(e, st, &f))
+		emit(e, st, e->code_det, &f, cb, arg);
+}
+
+/*
+ * dlp_scan(e, st, p, n, cb, arg):
+ * The stream is tail || p.  The first JOIN_EXTRA bytes of ${p} are scanned
+ * joined to the tail (values across the boundary), the rest in place.
+ * Match starts are decided once they are DLP_HOLD bytes from the end of
+ * what is known, so every value is seen whole, exactly once.
+ */
+int
+dlp_scan(struct dlp_engine *e, struct dlp_stream *st, const void *p, size_t n,
+    dlp_cb cb, void *arg)
+{
+	uint8_t join[DLP_TAIL + JOIN_EXTRA];
+	const uint8_t *b = p;
+	uint64_t budget = st->budget ? st->budget : e->budget, base, mid, end;
+	struct scan sc;
+	size_t k, tl = st->tail_len;
+
+	if (st->flags & DLP_ST_ENDED)
+		return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+	if (st->pos + n > budget) {
+		st->flags |= DLP_ST_TRUNCATED;
+		n = st->pos < budget ? (size_t)(budget - st->pos) : 0;
+	}
+	if (n == 0)
+		return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+	code_step(e, st, b, n, cb, arg);
+	sc.e = e;
+	sc.st = st;
+	sc.cb = cb;
+	sc.arg = arg;
+	k = n < JOIN_EXTRA ? n : JOIN_EXTRA;
+	memcpy(join, st->tail, tl);
+	memcpy(join + tl, b, k);
+	base = st->pos - tl;
+	end = st->pos + n;
+	mid = st->pos + k;
+	mid = mid > DLP_HOLD ? mid - DLP_HOLD : 0;
+	subject(&sc, join, tl + k, base, st->done, mid, 0);
+	if (mid > st->done)
+		st->done = mid;
+	if (k < n) {
+		end = end > DLP_HOLD ? end - DLP_HOLD : 0;
+		subject(&sc, b, n, st->pos, st->done, end, 0);
+		if (end > st->done)
+			st->done = end;
+	}
+	sodium_memzero(join, tl + k);
+	tail_update(st, b, n);
+	st->pos += n;
+	return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+}
+
+/*
+ * dlp_stream_end(e, st, cb, arg):
+ * Decide the held-back tail with end-of-input semantics, then the
+ * source-code detector.
+ */
+int
+dlp_stream_end(struct dlp_engine *e, struct dlp_stream *st, dlp_cb cb,
+    void *arg)
+{
+	struct dlp_finding f;
+	struct scan sc;
+
+	if (st->flags & DLP_ST_ENDED)
+		return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+	sc.e = e;
+	sc.st = st;
+	sc.cb = cb;
+	sc.arg = arg;
+	subject(&sc, st->tail, st->tail_len, st->pos - st->tail_len, st->done,
+	    st->pos, 1);
+	st->done = st->pos;
+	if (dlp_code_decide(e, st, &f))
+		emit(e, st, e->code_det, &f, cb, arg);
+	sodium_memzero(st->tail, sizeof(st->tail));
+	st->tail_len = 0;
+	st->flags |= DLP_ST_ENDED;
+	return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+}
+
+_Static_assert(sizeof(struct dlp_stream) <= 512, "dlp_stream must stay small");
