@@ -355,7 +355,7 @@ try_window(struct scan *sc, int det, size_t trig, size_t ws, size_t we)
 	const struct dlp_det *d = &e->det[det];
 	struct dlp_dscr *ds = &e->ds[det];
 	struct dlp_vctx v;
-	size_t ov[4];
+	size_t ov[16], g;
 	int edge = sc->final && we == sc->len;
 
 	if (trig < ds->next_ok)
@@ -363,7 +363,7 @@ try_window(struct scan *sc, int det, size_t trig, size_t ws, size_t we)
 	if (ws < ds->next_ok)
 		ws = ds->next_ok;
 	if (dlp_re_exec(d->re, e->rx, sc->s, we, d->anchored ? trig : ws,
-	    edge ? 0 : DLP_RE_NOTEOL, ov, 2) <= 0)
+	    edge ? 0 : DLP_RE_NOTEOL, ov, 8) <= 0)
 		return;
 	if (ov[0] > trig || (ov[1] + 2 > we && !edge))
 		return;
@@ -375,8 +375,9 @@ try_window(struct scan *sc, int det, size_t trig, size_t ws, size_t we)
 	v.len = sc->len;
 	v.ms = ov[0];
 	v.me = ov[1];
-	v.vs = ov[2] != DLP_RE_UNSET ? ov[2] : ov[0];
-	v.ve = ov[2] != DLP_RE_UNSET ? ov[3] : ov[1];
+	g = 2 * (size_t)d->value_group;
+	v.vs = ov[g] != DLP_RE_UNSET ? ov[g] : ov[0];
+	v.ve = ov[g] != DLP_RE_UNSET ? ov[g + 1] : ov[1];
 	v.conf = -1;
 	v.kw_conf = 0;
 	v.nlen = 0;

@@ -47,6 +47,7 @@ struct dlp_det {
 	struct dlp_re	*re;
 	struct dlp_re	*kw;		/* keyword alternation or NULL */
 	int		 validator;	/* index in dlp_validators[] */
+	int		 value_group;	/* capture group holding the value */
 	double		 entropy;	/* minimum, 0 = none */
 	int		 need_digit;
 	int		 conf;		/* without keyword; 0: keyword needed */

@@ -20,7 +20,7 @@ static const char *const top_keys[] = { "version", "detectors", NULL };
 static const char *const det_keys[] = { "id", "class", "kind", "description",
 	"pattern", "validator", "entropy", "need_digit", "prefilter", "keywords",
 	"proximity", "confidence", "keyword_confidence", "group", "priority",
-	"min_bytes", "min_lines", "window", NULL };
+	"min_bytes", "min_lines", "window", "value_group", NULL };
 static const char *const pf_keys[] = { "literals", "nocase", "before", "after",
 	"anchored", "digits", "token", "letters_before", NULL };
 static const char *const kinds[] = { "regex", "pem", "source_code",
@@ -272,6 +272,7 @@ load_numbers(struct loader *L, struct dlp_det *d, const yaml_node_t *m)
 	d->proximity = 300;
 	bad += get_int(L, m, "proximity", 0, 300, &d->proximity) != 0;
 	bad += get_int(L, m, "priority", 0, 100, &d->priority) != 0;
+	bad += get_int(L, m, "value_group", 0, 7, &d->value_group) != 0;
 	bad += get_bool(L, m, "need_digit", &d->need_digit) != 0;
 	d->min_bytes = 256;
 	d->min_lines = 8;
@@ -315,7 +316,11 @@ load_regex_parts(struct loader *L, struct dlp_det *d, const yaml_node_t *m)
 	if (re_compile(L, pn, d->id, pat, d->anchored ? DLP_RE_ANCHORED : 0,
 	    &d->re) != 0)
 		bad++;
-	else if (d->kind == DLP_K_DICT && dlp_re_ncaptures(d->re) != 0) {
+	else if (dlp_re_ncaptures(d->re) < d->value_group) {
+		ydoc_err(&L->y, pn, "detector '%s': pattern has no capture group %d",
+		    d->id, d->value_group);
+		bad++;
+	} else if (d->kind == DLP_K_DICT && dlp_re_ncaptures(d->re) != 0) {
 		ydoc_err(&L->y, pn, "detector '%s': dictionary patterns must not "
 		    "capture; use (?:...)", d->id);
 		bad++;

@@ -89,7 +89,8 @@ pem_end(struct dlp_engine *e, struct dlp_stream *st, const uint8_t *s,
 		if (s[j] == '\n')
 			break;
 		if (j + 5 <= len && memcmp(s + j, "-----", 5) == 0) {
-			if (j >= i + 3 && memcmp(s + j - 3, "KEY", 3) == 0)
+			if ((j >= i + 3 && memcmp(s + j - 3, "KEY", 3) == 0) ||
+			    (j >= i + 9 && memcmp(s + j - 9, "KEY BLOCK", 9) == 0))
 				return pem_finish(e, st, base + j + 5, f);
 			break;
 		}
