@@ -39,6 +39,18 @@ dlp_class_lookup(const char *name)
 	return -1;
 }
 
+static int
+is_alnum_b(int c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static int
+is_digit_b(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
 /* Personal identifiers: special-category terms near them are reported. */
 static int
 personal(enum dlp_class c)
@@ -298,8 +310,12 @@ kw_near(struct scan *sc, int det, size_t ms, size_t me)
 	sl = hi + 48 < sc->len ? hi + 48 : sc->len;
 	while (from < hi && dlp_re_exec(d->kw, sc->e->rx, sc->s, sl, from, 0,
 	    ov, 1) > 0 && ov[0] < hi) {
-		ds->kw_last = ov[0] + 1;
 		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (ov[0] > 0 && is_alnum_b(sc->s[ov[0] - 1])) {
+			from = ov[0] + 1;	/* inside a word */
+			continue;
+		}
+		ds->kw_last = ov[0] + 1;
 		if (ov[0] >= lo) {
 			ds->kw_to = from;
 			return 1;
@@ -394,17 +410,6 @@ try_window(struct scan *sc, int det, size_t trig, size_t ws, size_t we)
 	sodium_memzero(v.norm, sizeof(v.norm));
 }
 
-static int
-is_alnum_b(int c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-static int
-is_digit_b(int c)
-{
-	return c >= '0' && c <= '9';
-}
 
 /* A run of digits with single [ .-] separators starts at ${i}: offer it
  * to the digit-triggered detectors whose shape fits.  Returns its end. */
@@ -462,17 +467,21 @@ lit_eq(const struct dlp_lit *l, const uint8_t *p)
 	return 1;
 }
 
+/* Literals whose anchor pair sits at ${a}. */
 static void
-literals_at(struct scan *sc, size_t i)
+literals_at(struct scan *sc, size_t a)
 {
 	struct dlp_engine *e = sc->e;
-	int k, fb = tolower(sc->s[i]);
-	size_t ws, we;
+	int k, fb = tolower(sc->s[a]);
+	size_t ws, we, i;
 
 	for (k = e->lit_idx[fb]; k < e->lit_idx[fb + 1]; k++) {
 		const struct dlp_lit *l = &e->lit[k];
 		const struct dlp_det *d = &e->det[l->det];
 
+		if (a < l->anch)
+			continue;
+		i = a - l->anch;
 		if (i + l->len > sc->len || !lit_eq(l, sc->s + i))
 			continue;
 		ws = i > (size_t)d->before ? i - (size_t)d->before : 0;
@@ -498,14 +507,26 @@ scan_subject(struct scan *sc)
 	if (sc->alo >= sc->ahi)
 		end = i;
 	while (i < end) {
-		if (i + 1 < len) {
-			/* fast path: skip bytes whose bigram starts nothing */
-			while (i + 1 < end) {
-				k = s[i] | (unsigned)s[i + 1] << 8;
-				if (bg[k >> 3] & (1u << (k & 7)))
-					break;
-				i++;
-			}
+		/* Fast path: skip bytes whose pair starts nothing, four
+		 * independent tests per step for instruction-level parallelism. */
+		while (i + 5 <= end && i + 5 <= len) {
+			unsigned k0 = s[i] | (unsigned)s[i + 1] << 8;
+			unsigned k1 = s[i + 1] | (unsigned)s[i + 2] << 8;
+			unsigned k2 = s[i + 2] | (unsigned)s[i + 3] << 8;
+			unsigned k3 = s[i + 3] | (unsigned)s[i + 4] << 8;
+
+			if ((bg[k0 >> 3] & (1u << (k0 & 7))) |
+			    (bg[k1 >> 3] & (1u << (k1 & 7))) |
+			    (bg[k2 >> 3] & (1u << (k2 & 7))) |
+			    (bg[k3 >> 3] & (1u << (k3 & 7))))
+				break;
+			i += 4;
+		}
+		while (i + 1 < end) {
+			k = s[i] | (unsigned)s[i + 1] << 8;
+			if (bg[k >> 3] & (1u << (k & 7)))
+				break;
+			i++;
 		}
 		k = s[i] | (i + 1 < len ? (unsigned)s[i + 1] << 8 : 0);
 		if (!(bg[k >> 3] & (1u << (k & 7)))) {

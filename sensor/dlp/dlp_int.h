@@ -69,6 +69,7 @@ struct dlp_lit {
 	const char	*s;		/* points into a detector's YAML copy */
 	uint8_t		 len;
 	uint8_t		 nocase;
+	uint8_t		 anch;		/* offset of the prefilter byte pair */
 	uint16_t	 det;
 };
 

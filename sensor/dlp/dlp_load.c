@@ -191,7 +191,9 @@ load_keywords(struct loader *L, struct dlp_det *d, const yaml_node_t *kw)
 
 	if (ydoc_expect(&L->y, kw, YAML_SEQUENCE_NODE, "keywords") != 0)
 		return -1;
-	n += (size_t)snprintf(pat, sizeof(pat), "(?i)(?<![A-Za-z0-9])(?:");
+	/* No leading look-behind: it would hide the first-byte set from
+	 * PCRE2's start-up optimisation; dlp.c checks the left boundary. */
+	n += (size_t)snprintf(pat, sizeof(pat), "(?i)(?:");
 	YDOC_SEQ_FOREACH(&L->y, kw, it) {
 		yaml_node_t *k = ydoc_node(&L->y, *it);
 		const char *s = ydoc_str(&L->y, k), *c;
@@ -411,25 +413,69 @@ bigram_set(struct dlp_engine *e, unsigned a, unsigned b)
 	e->bigram[k >> 3] |= (uint8_t)(1u << (k & 7));
 }
 
-/* Literals sorted by folded first byte; bigram bits for every case
- * variant of each literal's first two bytes; every digit pair. */
+/* How common a byte pair is in Dutch/English prose (lower is rarer): a
+ * pair with a digit or punctuation is rare, one with a space very common,
+ * letter pairs by letter frequency plus a penalty for frequent bigrams. */
+static int
+pair_cost(int a, int b)
+{
+	static const char freq[] = "etaonirshldgucmpfwyvbkjzxq";	/* common first */
+	static const char common[] = "th he in er an re on at en nd ti es or te "
+	    "of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri "
+	    "ro ic ne ea ra ce li ch ll be ma si om ur ee ge ij ie aa oo ui ke "
+	    "ze we va da di el ";
+	const char *pa, *pb;
+	char p[4];
+
+	if (a == ' ' || b == ' ')
+		return 1000;
+	if (!isalpha(a) || !isalpha(b))
+		return 0;
+	p[0] = (char)tolower(a);
+	p[1] = (char)tolower(b);
+	p[2] = ' ';
+	p[3] = '\0';
+	pa = strchr(freq, p[0]);
+	pb = strchr(freq, p[1]);
+	return 100 - (int)(pa - freq) - (int)(pb - freq) +
+	    (strstr(common, p) != NULL ? 50 : 0);
+}
+
+/* The literal's anchor: its least common byte pair. */
+static void
+pick_anchor(struct dlp_lit *l)
+{
+	int k, best = 1 << 20, c;
+
+	for (k = 0; k + 1 < l->len; k++)
+		if ((c = pair_cost((unsigned char)l->s[k],
+		    (unsigned char)l->s[k + 1])) < best) {
+			best = c;
+			l->anch = (uint8_t)k;
+		}
+}
+
+/* Literals sorted by the folded first byte of their anchor pair; bigram
+ * bits for every case variant of each anchor pair; every digit pair. */
 static void
 build_tables(struct dlp_engine *e)
 {
 	struct dlp_lit tmp[DLP_MAX_LIT];
 	int i, b, n = 0;
 
+	for (i = 0; i < e->nlit; i++)
+		pick_anchor(&e->lit[i]);
 	for (b = 0; b < 256; b++) {
 		e->lit_idx[b] = (uint16_t)n;
 		for (i = 0; i < e->nlit; i++)
-			if (tolower((unsigned char)e->lit[i].s[0]) == b)
+			if (tolower((unsigned char)e->lit[i].s[e->lit[i].anch]) == b)
 				tmp[n++] = e->lit[i];
 	}
 	e->lit_idx[256] = (uint16_t)n;
 	memcpy(e->lit, tmp, (size_t)n * sizeof(tmp[0]));
 	for (i = 0; i < e->nlit; i++) {
-		unsigned a = (unsigned char)e->lit[i].s[0];
-		unsigned c = (unsigned char)e->lit[i].s[1];
+		unsigned a = (unsigned char)e->lit[i].s[e->lit[i].anch];
+		unsigned c = (unsigned char)e->lit[i].s[e->lit[i].anch + 1];
 
 		bigram_set(e, a, c);
 		if (e->lit[i].nocase) {
