@@ -15,6 +15,7 @@
 #define MAX_PEND	32
 #define CTX_BEFORE	12
 #define CTX_AFTER	8
+#define KW_NEAR		40	/* keyword look-behind tried first */
 
 static const char *const class_names[DLP_C__COUNT] = {
 	"bsn", "rsin", "vat", "iban", "credit_card", "passport", "id_card",
@@ -217,6 +218,10 @@ dict_near(struct scan *sc, size_t vs, size_t ve, enum dlp_class near)
 		ts = ov[0];
 		te = ov[1];
 		lo = te > ts ? te : ts + 1;
+		if (ts > 0 && (is_alnum_b(sc->s[ts - 1]) || sc->s[ts - 1] >= 0x80)) {
+			lo = ts + 1;		/* inside a word */
+			continue;
+		}
 		if (te >= hi && !(sc->final && hi == sc->len))
 			break;
 		for (g = 0; g < e->ndict && ov[2 * (g + 1)] == DLP_RE_UNSET; g++)
@@ -306,6 +311,15 @@ kw_near(struct scan *sc, int det, size_t ms, size_t me)
 	hi = me + prox < sc->len ? me + prox : sc->len;
 	if (ds->kw_last > lo && ds->kw_last <= hi)
 		return 1;
+	/* Most keywords sit right before the value ("BSN: ..."): look there
+	 * first, without moving the forward cursor. */
+	from = ms > lo + KW_NEAR ? ms - KW_NEAR : lo;
+	while (from < ms && dlp_re_exec(d->kw, sc->e->rx, sc->s, ms, from, 0,
+	    ov, 1) > 0) {
+		if (ov[0] == 0 || !is_alnum_b(sc->s[ov[0] - 1]))
+			return 1;
+		from = ov[0] + 1;
+	}
 	from = ds->kw_to > lo ? ds->kw_to : lo;
 	sl = hi + 48 < sc->len ? hi + 48 : sc->len;
 	while (from < hi && dlp_re_exec(d->kw, sc->e->rx, sc->s, sl, from, 0,
@@ -326,6 +340,28 @@ kw_near(struct scan *sc, int det, size_t ms, size_t me)
 	return 0;
 }
 
+/* A pending finding of the same group over this span that ${conf} cannot
+ * beat: skip the keyword search and the fingerprint. */
+static int
+outranked(const struct scan *sc, int det, size_t vs, size_t ve, int conf)
+{
+	const struct dlp_det *d = &sc->e->det[det], *o;
+	int i;
+
+	if (d->group == 0)
+		return 0;
+	for (i = 0; i < sc->npend; i++) {
+		o = &sc->e->det[sc->pend[i].det];
+		if (o->group != d->group || vs >= sc->pend[i].ve ||
+		    sc->pend[i].vs >= ve)
+			continue;
+		if (o->priority > d->priority || (o->priority == d->priority &&
+		    sc->pend[i].f.confidence >= conf))
+			return 1;
+	}
+	return 0;
+}
+
 static void
 candidate(struct scan *sc, int det, struct dlp_vctx *v)
 {
@@ -335,6 +371,8 @@ candidate(struct scan *sc, int det, struct dlp_vctx *v)
 
 	conf = v->conf >= 0 ? v->conf : d->conf;
 	kwc = v->kw_conf > 0 ? v->kw_conf : d->kw_conf;
+	if (outranked(sc, det, v->vs, v->ve, kwc > conf ? kwc : conf))
+		return;
 	if (d->kw != NULL && kwc > conf && kw_near(sc, det, v->ms, v->me))
 		conf = kwc;
 	if (conf == 0 || conf < sc->e->min_conf)
