@@ -1,0 +1,48 @@
+#!/bin/sh
+# bench-dlp.sh - DLP engine vs naive PCRE2 baseline on 100 MB of clean and
+# 100 MB of PII-dense synthetic text, one core; writes the "## DLP engine"
+# section of docs/BENCHMARKS.md (other sections are kept).
+set -eu
+cd "$(dirname "$0")/../.."
+BIN=build/tools/bench_dlp
+MB=${BENCH_MB:-100}
+DOC=docs/BENCHMARKS.md
+[ -x "$BIN" ] || { echo "bench-dlp: $BIN missing (make all)" >&2; exit 1; }
+PIN=
+command -v taskset >/dev/null 2>&1 && PIN="taskset -c 0"
+TABLE=$($PIN "$BIN" rules/detectors.yaml "$MB")
+echo "$TABLE"
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)
+SECTION=$(cat <<EOT
+## DLP engine
+
+\`make bench-dlp\` ($(date -u +%Y-%m-%d), ${CPU:-unknown CPU}, one core, \`-O2\`).
+Synthetic text generated in memory: "clean" is Dutch/English prose with
+dates; "PII-dense" mixes a BSN or IBAN or another value (cards, keys, JWT,
+markings, phone/order/case numbers, amounts) every 200-400 bytes.  Engine =
+\`dlp_scan\` in 64 KiB pieces with every shipped detector, validators,
+keywords, dedupe and fingerprints; naive = every detector pattern run in
+turn over the whole text with PCRE2 JIT (matches only, no validation).
+
+$TABLE
+
+Targets: >= 1000 MB/s clean, >= 300 MB/s dense.  On dense text the
+special-category dictionary pass (one combined regex with a leading
+look-behind, run within 300 bytes of every personal identifier, i.e. over
+nearly all of this corpus) dominates: without it the engine measured
+about 225 MB/s on the same corpus during development.
+EOT
+)
+mkdir -p docs
+[ -f "$DOC" ] || printf '# Benchmarks\n' > "$DOC"
+TMP=$(mktemp)
+export SECTION
+awk '
+	BEGIN { sec = ENVIRON["SECTION"] }
+	/^## DLP engine[[:space:]]*$/ { skip = 1; if (!done) { print sec; print ""; done = 1 }; next }
+	skip && /^## / { skip = 0 }
+	!skip { print }
+	END { if (!done) { print ""; print sec } }
+' "$DOC" > "$TMP"
+mv "$TMP" "$DOC"
+echo "bench-dlp: updated $DOC"
