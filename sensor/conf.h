@@ -20,6 +20,7 @@ struct sensor_conf {
 	struct output_conf	out;
 	char			*rules_dir;
 	uint32_t		 stats_interval_s;
+	uint32_t		 defrag_slots;	/* datagrams reassembled at once */
 	/* strings owned by the conf (from the YAML file) */
 	char			*owned[16];
 	int			 nowned;

@@ -15,6 +15,7 @@
 #include "capture/capture.h"
 #include "conf.h"
 #include "decode/decode.h"
+#include "decode/defrag.h"
 #include "dpi/dpi.h"
 #include "flow/flow.h"
 #include "output/output.h"
@@ -32,6 +33,7 @@ struct engine {
 	struct flow_table	*flows;
 	struct dpi		*dpi;
 	struct output		*out;
+	struct defrag		*defrag;
 	struct dec_stats	 dec;
 	int			 linktype;
 	uint64_t		 pkt_now;	/* newest packet time, µs */
@@ -96,6 +98,7 @@ emit_stats(struct engine *e, uint64_t ts)
 	capture_stats(e->cap, &s.cap);
 	s.uptime_us = ts > e->start_us ? ts - e->start_us : 0;
 	s.dec = &e->dec;
+	s.defrag = defrag_stats(e->defrag);
 	s.flows = flow_table_stats(e->flows);
 	s.dpi = dpi_stats(e->dpi);
 	s.out = output_stats(e->out);
@@ -132,6 +135,14 @@ on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 
 	if (decode_packet(&e->dec, e->linktype, data, caplen, wirelen, ts_us, &p) < 0)
 		return;
+	if (p.frag) {
+		const uint8_t *l3;
+		uint32_t len;
+
+		if (defrag_add(e->defrag, &p, &l3, &len) == 0 ||
+		    decode_reassembled(&e->dec, l3, len, &p) < 0 || p.frag)
+			return;
+	}
 	if (ts_us > e->pkt_now)
 		e->pkt_now = ts_us;
 	if ((f = flow_table_lookup(e->flows, &p, &dir)) == NULL)
@@ -232,18 +243,16 @@ summary(struct engine *e)
 		    (unsigned long long)os->db_errors);
 }
 
-/* Default key path: beside the database, else beside the EVE file. */
+/* Default key path: beside the database, whose pseudonyms must stay
+ * stable across restarts.  Without a database a per-run key is used. */
 static char *
 default_key_path(const struct output_conf *o)
 {
-	const char *base = o->db_path ? o->db_path :
-	    (o->eve_path && strcmp(o->eve_path, "-") != 0 ? o->eve_path : NULL);
+	const char *base = o->db_path;
 	const char *slash;
 	char *k;
 	size_t dl;
 
-	if (base == NULL)
-		return strdup("pseudonym.key");
 	slash = strrchr(base, '/');
 	dl = slash ? (size_t)(slash - base) + 1 : 0;
 	if ((k = malloc(dl + sizeof("pseudonym.key"))) == NULL)
@@ -346,8 +355,7 @@ main(int argc, char **argv)
 		conf_free(&e.conf);
 		return EXIT_USAGE;
 	}
-	if (e.conf.out.key_path == NULL && (e.conf.out.db_path != NULL ||
-	    (e.conf.out.eve_path != NULL && strcmp(e.conf.out.eve_path, "-") != 0))) {
+	if (e.conf.out.key_path == NULL && e.conf.out.db_path != NULL) {
 		if ((keybuf = default_key_path(&e.conf.out)) == NULL)
 			goto out;
 		e.conf.out.key_path = keybuf;
@@ -363,7 +371,8 @@ main(int argc, char **argv)
 	if (output_open(&e.out, &e.conf.out) < 0)
 		goto out;
 	if (dpi_new(&e.dpi, &e.conf.dpi, e.out) < 0 ||
-	    (e.flows = flow_table_new(&e.conf.flow, on_flow_end, &e)) == NULL) {
+	    (e.flows = flow_table_new(&e.conf.flow, on_flow_end, &e)) == NULL ||
+	    (e.defrag = defrag_new(e.conf.defrag_slots, 30)) == NULL) {
 		log_warnx("out of memory setting up %u flows", e.conf.flow.max_flows);
 		goto out;
 	}
@@ -382,6 +391,7 @@ main(int argc, char **argv)
 	summary(&e);
 out:
 	flow_table_free(e.flows);
+	defrag_free(e.defrag);
 	dpi_free(e.dpi);
 	output_close(e.out);
 	capture_close(e.cap);

@@ -17,6 +17,9 @@
 /* pcap link types (DLT_* values as stored in files). */
 #define LT_NULL		0
 #define LT_EN10MB	1
+#define LT_PPP		9
+#define LT_PPP_SERIAL	50
+#define LT_C_HDLC	104
 #define LT_RAW_A	12
 #define LT_RAW_B	14
 #define LT_RAW		101
@@ -54,6 +57,7 @@ int
 decode_linktype_ok(int lt)
 {
 	switch (lt) {
+	case LT_PPP: case LT_PPP_SERIAL: case LT_C_HDLC:
 	case LT_NULL: case LT_EN10MB: case LT_RAW_A: case LT_RAW_B:
 	case LT_RAW: case LT_LOOP: case LT_SLL: case LT_IPV4: case LT_IPV6:
 	case LT_SLL2:
@@ -92,27 +96,58 @@ enum { NEXT_NONE, NEXT_IPV4, NEXT_IPV6, NEXT_ETH };
 static int decode_ip(struct dec_stats *, const uint8_t *, size_t, int,
     struct pkt *, int);
 
-/* Skip VLAN tags starting at ethertype ${et}; returns the inner ethertype. */
+/* Skip VLAN tags, a PPPoE session header and MPLS labels starting at
+ * ethertype ${et}; leaves ${et} at the inner ethertype.  Bounded: two VLAN
+ * tags, eight MPLS labels. */
 static int
 skip_vlans(struct dec_stats *st, struct cursor *c, uint16_t *et, struct pkt *p)
 {
-	while (*et == 0x8100 || *et == 0x88a8 || *et == 0x9100) {
-		uint16_t tci;
+	int labels = 0;
 
-		if (p->nvlan >= 2) {
-			st->c[DC_VLAN_TOO_DEEP]++;
-			return -EINVAL;
-		}
-		tci = cur_be16(c);
-		*et = cur_be16(c);
-		if (c->bad) {
-			st->c[DC_TRUNC_VLAN]++;
-			return -EINVAL;
-		}
-		p->vlan[p->nvlan++] = tci & 0x0fff;
-		st->c[p->nvlan == 1 ? DC_VLAN : DC_QINQ]++;
+	for (;;) {
+		if (*et == 0x8100 || *et == 0x88a8 || *et == 0x9100) {
+			uint16_t tci;
+
+			if (p->nvlan >= 2) {
+				st->c[DC_VLAN_TOO_DEEP]++;
+				return -EINVAL;
+			}
+			tci = cur_be16(c);
+			*et = cur_be16(c);
+			if (c->bad) {
+				st->c[DC_TRUNC_VLAN]++;
+				return -EINVAL;
+			}
+			p->vlan[p->nvlan++] = tci & 0x0fff;
+			st->c[p->nvlan == 1 ? DC_VLAN : DC_QINQ]++;
+		} else if (*et == 0x8864) {	/* PPPoE session: 6 + PPP protocol */
+			uint16_t proto;
+
+			cur_skip(c, 6);
+			proto = cur_be16(c);
+			if (c->bad) {
+				st->c[DC_TRUNC_LINK]++;
+				return -EINVAL;
+			}
+			*et = proto == 0x0021 ? 0x0800 : proto == 0x0057 ? 0x86dd : 0;
+			return 0;
+		} else if (*et == 0x8847 || *et == 0x8848) {	/* MPLS */
+			uint32_t l;
+
+			do {
+				l = cur_be32(c);
+			} while (!c->bad && !(l & 0x100) && ++labels < 8);
+			if (c->bad || !(l & 0x100) || c->left < 1) {
+				st->c[DC_TRUNC_LINK]++;
+				return -EINVAL;
+			}
+			/* No payload type in MPLS: trust the IP version. */
+			*et = (c->p[0] >> 4) == 4 ? 0x0800 :
+			    (c->p[0] >> 4) == 6 ? 0x86dd : 0;
+			return 0;
+		} else
+			return 0;
 	}
-	return 0;
 }
 
 static int
@@ -207,7 +242,42 @@ decode_l4(struct dec_stats *st, const uint8_t *d, size_t len, struct pkt *p)
 	return 0;
 }
 
-/* Tunnels: IP-in-IP, GRE (IP or transparent Ethernet), VXLAN. */
+/* GTP-U (mobile core, UDP 2152): version 1 G-PDU carrying an IP packet;
+ * optional sequence/N-PDU fields and a bounded extension-header chain. */
+static int
+decode_gtpu(struct dec_stats *st, struct pkt *p, int depth, int *handled)
+{
+	struct cursor c;
+	uint8_t flags, type, next = 0;
+	int n;
+
+	cur_init(&c, p->payload, p->payload_len);
+	flags = cur_u8(&c);
+	type = cur_u8(&c);
+	cur_skip(&c, 6);		/* length, TEID */
+	if (c.bad || (flags >> 5) != 1 || type != 0xff)
+		return 0;
+	if (flags & 0x07) {
+		cur_skip(&c, 3);	/* sequence, N-PDU */
+		next = cur_u8(&c);
+	}
+	for (n = 0; next != 0 && n < 8 && !c.bad; n++) {
+		uint8_t units = cur_u8(&c);
+
+		if (units == 0 || !cur_skip(&c, (size_t)units * 4 - 2))
+			return 0;
+		next = cur_u8(&c);
+	}
+	if (c.bad || next != 0 || c.left < 1 ||
+	    ((c.p[0] >> 4) != 4 && (c.p[0] >> 4) != 6))
+		return 0;
+	*handled = 1;
+	st->c[DC_TUNNEL]++;
+	p->tunnel = 1;
+	return decode_ip(st, c.p, c.left, c.p[0] >> 4, p, depth + 1);
+}
+
+/* Tunnels: IP-in-IP, GRE (IP or transparent Ethernet), VXLAN, GTP-U. */
 static int
 decode_tunnel(struct dec_stats *st, const uint8_t *d, size_t len,
     struct pkt *p, int depth, int *handled)
@@ -254,6 +324,8 @@ decode_tunnel(struct dec_stats *st, const uint8_t *d, size_t len,
 		st->c[DC_NON_IP]++;
 		return -EINVAL;
 	}
+	if (p->proto == IPPROTO_UDP && (p->dport == 2152 || p->sport == 2152))
+		return decode_gtpu(st, p, depth, handled);
 	if (p->proto == IPPROTO_UDP && p->dport == 4789 && p->payload_len >= 8 &&
 	    (p->payload[0] & 0x08)) {
 		*handled = 1;
@@ -303,6 +375,12 @@ decode_ipv4(struct dec_stats *st, const uint8_t *d, size_t len, struct pkt *p,
 	if ((off & 0x3fff) != 0) {	/* MF set or offset != 0 */
 		st->c[DC_IPV4_FRAG]++;
 		p->frag = 1;
+		p->frag_mf = (off & 0x2000) != 0;
+		p->frag_off = (uint32_t)(off & 0x1fff) * 8;
+		p->frag_id = (uint32_t)((d[4] << 8) | d[5]);
+		p->frag_proto = d[9];
+		p->frag_data = d + hlen;
+		p->frag_len = (uint32_t)(tot - hlen);
 	}
 	*l4off = hlen;
 	*l4len = tot - hlen;
@@ -350,11 +428,21 @@ decode_ipv6(struct dec_stats *st, const uint8_t *d, size_t len, struct pkt *p,
 			uint16_t fo = (uint16_t)((d[off + 2] << 8) | d[off + 3]);
 
 			st->c[DC_IPV6_FRAG]++;
-			if ((fo & 0xfff9) != 0 || (fo & 1)) {
-				p->frag = 1;
-			}
 			nh = d[off];
-			off += 8;
+			if ((fo & 0xfff8) != 0 || (fo & 1)) {
+				p->frag = 1;
+				p->frag_mf = fo & 1;
+				p->frag_off = fo & 0xfff8;
+				p->frag_id = ((uint32_t)d[off + 4] << 24) |
+				    ((uint32_t)d[off + 5] << 16) |
+				    ((uint32_t)d[off + 6] << 8) | d[off + 7];
+				p->frag_proto = nh;
+				p->frag_data = d + off + 8;
+				p->frag_len = (uint32_t)(end - off - 8);
+				p->proto = nh;
+				return 0;
+			}
+			off += 8;	/* atomic fragment: just skip it */
 			continue;
 		}
 		{
@@ -416,6 +504,26 @@ decode_ip(struct dec_stats *st, const uint8_t *d, size_t len, int ver,
 }
 
 int
+decode_reassembled(struct dec_stats *st, const uint8_t *l3, uint32_t len,
+    struct pkt *p)
+{
+	uint64_t ts = p->ts_us;
+	uint32_t wire = p->wire_len;
+	uint16_t v0 = p->vlan[0], v1 = p->vlan[1];
+	uint8_t nv = p->nvlan;
+
+	memset(p, 0, sizeof(*p));
+	p->ts_us = ts;
+	p->wire_len = wire;
+	p->vlan[0] = v0;
+	p->vlan[1] = v1;
+	p->nvlan = nv;
+	if (len < 1)
+		return -EINVAL;
+	return decode_ip(st, l3, len, l3[0] >> 4, p, 0);
+}
+
+int
 decode_packet(struct dec_stats *st, int lt, const uint8_t *data,
     uint32_t caplen, uint32_t wirelen, uint64_t ts_us, struct pkt *p)
 {
@@ -449,6 +557,20 @@ decode_packet(struct dec_stats *st, int lt, const uint8_t *data,
 	}
 	case LT_SLL:
 		cur_skip(&c, 14);
+		et = cur_be16(&c);
+		break;
+	case LT_PPP: case LT_PPP_SERIAL: {
+		/* Optional address/control (ff 03), then the PPP protocol. */
+		uint16_t proto;
+
+		if (c.left >= 2 && c.p[0] == 0xff && c.p[1] == 0x03)
+			cur_skip(&c, 2);
+		proto = cur_be16(&c);
+		et = proto == 0x0021 ? 0x0800 : proto == 0x0057 ? 0x86dd : 0;
+		break;
+	}
+	case LT_C_HDLC:
+		cur_skip(&c, 2);
 		et = cur_be16(&c);
 		break;
 	case LT_SLL2:

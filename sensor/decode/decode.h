@@ -50,8 +50,14 @@ struct pkt {
 	uint8_t		 ipver;		/* 4 or 6 */
 	uint8_t		 proto;		/* IPPROTO_TCP/UDP/ICMP... */
 	uint8_t		 tcp_flags;
-	uint8_t		 frag;		/* non-first fragment / fragmented: no L4 */
+	uint8_t		 frag;		/* an IP fragment: see frag_* and defrag.h */
 	uint8_t		 tunnel;	/* decapsulated from IP-in-IP/GRE/VXLAN */
+	uint8_t		 frag_mf;	/* more fragments follow */
+	uint8_t		 frag_proto;	/* upper-layer protocol of the datagram */
+	uint32_t	 frag_id;
+	uint32_t	 frag_off;	/* byte offset of this fragment's data */
+	const uint8_t	*frag_data;	/* this fragment's data */
+	uint32_t	 frag_len;
 };
 
 #define TH_FIN	0x01
@@ -69,6 +75,15 @@ struct pkt {
  */
 int	decode_packet(struct dec_stats *st, int linktype, const uint8_t *data,
 	    uint32_t caplen, uint32_t wirelen, uint64_t ts_us, struct pkt *p);
+
+/*
+ * decode_reassembled(st, l3, len, p):
+ * Decode a datagram rebuilt by defrag (IPv4 or IPv6 header without
+ * fragmentation fields + whole payload) into ${p}, keeping ${p}'s time,
+ * VLANs and wire length.  Returns 0 or -EINVAL like decode_packet().
+ */
+int	decode_reassembled(struct dec_stats *st, const uint8_t *l3, uint32_t len,
+	    struct pkt *p);
 
 /* decode_linktype_ok(lt): 1 when decode_packet knows link type ${lt}. */
 int	decode_linktype_ok(int linktype);

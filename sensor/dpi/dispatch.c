@@ -153,6 +153,25 @@ http_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 	}
 }
 
+/* One request per datagram (SSDP M-SEARCH/NOTIFY); replies are ignored. */
+static void
+http_datagram(struct dpi_core *c, const uint8_t *p, size_t n)
+{
+	struct http_req req;
+	size_t i;
+
+	/* The header block ends at the first empty line. */
+	for (i = 0; i + 3 < n; i++)
+		if (p[i] == '\r' && p[i + 1] == '\n' && p[i + 2] == '\r' &&
+		    p[i + 3] == '\n')
+			break;
+	if (i + 3 >= n || !http_looks_like_request(p, n))
+		return;
+	memset(&req, 0, sizeof(req));
+	if (http_parse_request(p, i + 4, &req) == 0)
+		http_on_request(c, &req);
+}
+
 /* ---- DNS ---- */
 
 static void
@@ -240,19 +259,40 @@ is_dns_port(uint16_t a, uint16_t b)
 	    b == 5355;
 }
 
+/* A DNS query on a port that is not DNS's (DNSCrypt certificate queries,
+ * resolvers on 443): accept only a strict single-question query, so random
+ * UDP payloads do not pass. */
+static int
+dns_query_plausible(struct dpi_core *c, const uint8_t *d, size_t n)
+{
+	if (n < 17 || n > 4096 || (d[2] & 0xf8) != 0 || d[4] != 0 || d[5] != 1 ||
+	    d[6] || d[7] || d[8] || d[9] || d[10] || d[11] > 1)
+		return 0;
+	if (dns_parse(d, n, &c->dns) < 0)
+		return 0;
+	return c->dns.qclass == 1 && c->dns.qtype != 0 && c->dns.qname[0] != '\0' &&
+	    dns_type_str(c->dns.qtype) != NULL;
+}
+
 /* Decide which of our parsers owns the flow from its first payload. */
 static void
-recognise(struct flow *f, const struct pkt *p, int dir)
+recognise(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir)
 {
 	const uint8_t *d = p->payload;
 	size_t n = p->payload_len;
 	uint32_t v;
 
 	if (p->proto == IPPROTO_UDP) {
+		int netbios = p->sport == 137 || p->dport == 137;
+
 		if (is_dns_port(p->sport, p->dport))
 			f->meta.app = APP_DNS;
 		else if (dir == 0 && quic_looks_like(d, n, &v))
 			f->meta.app = APP_QUIC;
+		else if (http_looks_like_request(d, n))
+			f->meta.app = APP_HTTP;	/* SSDP and other HTTP-over-UDP */
+		else if (!netbios && dns_query_plausible(c, d, n))
+			f->meta.app = APP_DNS;
 	} else if (p->proto == IPPROTO_TCP) {
 		if (n >= 3 && d[0] == 0x16 && d[1] == 3 && dir == 0)
 			f->meta.app = APP_TLS;
@@ -292,6 +332,11 @@ tcp_in_order(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
 	if (delta > 0) {
 		c->st.tcp_ooo++;
 		fp->ooo[dir]++;
+		if (f->meta.app == APP_UNKNOWN || f->meta.app == APP_OTHER) {
+			/* Nothing parsed yet: resynchronise, so a protocol that
+			 * starts later (STARTTLS) can still be recognised. */
+			fp->next_seq[dir] = seq + len;
+		}
 		return -1;
 	}
 	if ((uint32_t)-delta >= len)
@@ -300,6 +345,34 @@ tcp_in_order(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
 	len -= (uint32_t)-delta;
 	fp->next_seq[dir] += len;
 	return len;
+}
+
+/*
+ * A protocol that starts after something else on the same connection:
+ * TLS after STARTTLS, an HTTP CONNECT, a SOCKS or PROXY-protocol header;
+ * HTTP after a SOCKS handshake.  Only the client's first bytes of a
+ * segment are looked at, so this costs a few compares per packet.
+ */
+static void
+late_start(struct flow *f, const struct pkt *p, int dir, const uint8_t *d,
+    size_t n)
+{
+	int tunnel = f->meta.app == APP_HTTP && http_may_tunnel(&f->parse.http);
+
+	if (p->proto != IPPROTO_TCP || dir != 0 || f->meta.tls_hello ||
+	    (f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER && !tunnel &&
+	    !f->meta.app_gave_up))
+		return;
+	if (n >= 6 && d[0] == 0x16 && d[1] == 3 && d[2] <= 4 && d[5] == 1) {
+		memset(f->parse.tls, 0, sizeof(f->parse.tls));
+		f->meta.app = APP_TLS;
+		f->meta.app_gave_up = 0;
+	} else if (!tunnel && f->meta.app != APP_HTTP &&
+	    http_looks_like_request(d, n)) {
+		memset(&f->parse.http, 0, sizeof(f->parse.http));
+		f->meta.app = APP_HTTP;
+		f->meta.app_gave_up = 0;
+	}
 }
 
 int
@@ -325,7 +398,9 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 	if (n == 0 || data == NULL)
 		return f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER;
 	if (!f->meta.recognised)
-		recognise(f, p, dir);
+		recognise(c, f, p, dir);
+	else
+		late_start(f, p, dir, data, (size_t)n);
 	if (f->meta.app_gave_up)
 		return f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER;
 	switch (f->meta.app) {
@@ -333,7 +408,9 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 		tls_bytes(c, f, dir, data, (size_t)n);
 		break;
 	case APP_HTTP:
-		if (dir == 0)
+		if (p->proto == IPPROTO_UDP)
+			http_datagram(c, data, (size_t)n);
+		else if (dir == 0)
 			http_bytes(c, f, data, (size_t)n);
 		break;
 	case APP_DNS:

@@ -20,6 +20,7 @@ struct dpi {
 	uint8_t		*nflow_mem;	/* ndpi_slots * SIZEOF_FLOW_STRUCT */
 	uint32_t	*nflow_free;
 	uint32_t	 nflow_nfree;
+	uint32_t	 nflow_used;	/* high-water mark */
 };
 
 void
@@ -48,8 +49,6 @@ dpi_new(struct dpi **dp, const struct dpi_conf *conf, struct output *out)
 {
 	NDPI_PROTOCOL_BITMASK all;
 	struct dpi *d;
-	uint32_t i;
-
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return -ENOMEM;
 	d->conf = *conf;
@@ -60,12 +59,9 @@ dpi_new(struct dpi **dp, const struct dpi_conf *conf, struct output *out)
 	    (d->nflow_mem = calloc(conf->ndpi_slots, SIZEOF_FLOW_STRUCT)) == NULL ||
 	    (d->nflow_free = calloc(conf->ndpi_slots, sizeof(uint32_t))) == NULL)
 		goto err;
-	for (i = 0; i < conf->scratch_slots; i++)
-		d->core.scratch_free[i] = conf->scratch_slots - 1 - i;
-	d->core.scratch_nfree = conf->scratch_slots;
-	for (i = 0; i < conf->ndpi_slots; i++)
-		d->nflow_free[i] = conf->ndpi_slots - 1 - i;
-	d->nflow_nfree = conf->ndpi_slots;
+	/* Slots are handed out by high-water mark and recycled through the
+	 * free stacks, so untouched pool pages cost nothing. */
+	d->core.scratch_slots = conf->scratch_slots;
 	if ((d->ndpi = ndpi_init_detection_module(ndpi_no_prefs)) == NULL) {
 		log_warnx("nDPI initialisation failed");
 		goto err;
@@ -97,12 +93,17 @@ dpi_free(struct dpi *d)
 uint8_t *
 dpi_scratch_get(struct dpi_core *c)
 {
-	if (c->scratch_nfree == 0) {
+	uint32_t slot;
+
+	if (c->scratch_nfree > 0)
+		slot = c->scratch_free[--c->scratch_nfree];
+	else if (c->scratch_used < c->scratch_slots)
+		slot = c->scratch_used++;
+	else {
 		c->st.scratch_empty++;
 		return NULL;
 	}
-	return c->scratch_mem + (size_t)c->scratch_free[--c->scratch_nfree] *
-	    c->scratch_size;
+	return c->scratch_mem + (size_t)slot * c->scratch_size;
 }
 
 void
@@ -119,12 +120,18 @@ nflow_get(struct dpi *d)
 {
 	struct ndpi_flow_struct *nf;
 
-	if (d->nflow_nfree == 0) {
+	uint32_t slot;
+
+	if (d->nflow_nfree > 0)
+		slot = d->nflow_free[--d->nflow_nfree];
+	else if (d->nflow_used < d->conf.ndpi_slots)
+		slot = d->nflow_used++;
+	else {
 		d->core.st.ndpi_pool_empty++;
 		return NULL;
 	}
 	nf = (struct ndpi_flow_struct *)(void *)(d->nflow_mem +
-	    (size_t)d->nflow_free[--d->nflow_nfree] * SIZEOF_FLOW_STRUCT);
+	    (size_t)slot * SIZEOF_FLOW_STRUCT);
 	memset(nf, 0, SIZEOF_FLOW_STRUCT);
 	d->core.st.ndpi_flows++;
 	return nf;

@@ -41,6 +41,8 @@ struct dpi_core {
 	uint8_t		*scratch_mem;
 	uint32_t	*scratch_free;	/* stack of free slot indices */
 	uint32_t	 scratch_nfree;
+	uint32_t	 scratch_used;	/* high-water mark */
+	uint32_t	 scratch_slots;
 	uint32_t	 scratch_size;
 	struct dns_msg	 dns;		/* one parse buffer, reused */
 	struct flow	*cur_flow;	/* for parser callbacks */

@@ -23,7 +23,7 @@ enum {
 };
 
 /* http_stream.flags */
-#define HF_UPGRADE	0x01	/* last request was CONNECT or had Upgrade */
+#define HF_UPGRADE	HTTP_FLAG_UPGRADE	/* last request was CONNECT or had Upgrade */
 
 static const char *const methods[] = {
 	"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT",

@@ -65,6 +65,15 @@ enum {
 	HTTP_FEED_ERROR = -2,		/* malformed later on; stream abandoned */
 };
 
+/* http_may_tunnel(s): the last request was CONNECT or asked for Upgrade,
+ * so the bytes that follow may be another protocol (e.g. TLS). */
+#define HTTP_FLAG_UPGRADE	0x01
+static inline int
+http_may_tunnel(const struct http_stream *s)
+{
+	return (s->flags & HTTP_FLAG_UPGRADE) != 0;
+}
+
 /* http_looks_like_request(p, n): first bytes are "<METHOD> " of a known method. */
 int	http_looks_like_request(const uint8_t *p, size_t n);
 

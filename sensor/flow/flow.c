@@ -19,6 +19,7 @@ struct flow_table {
 	struct flow_conf conf;
 	struct flow	*pool;		/* conf.max_flows records */
 	struct flow	*free;		/* free list through hnext */
+	uint32_t	 pool_used;	/* records ever handed out (high-water mark) */
 	struct flow	**bucket;
 	uint32_t	 nbucket;	/* power of two */
 	struct lru	 lru[TC__COUNT];
@@ -70,8 +71,6 @@ struct flow_table *
 flow_table_new(const struct flow_conf *conf, flow_end_cb *cb, void *arg)
 {
 	struct flow_table *t;
-	uint32_t i;
-
 	if (conf->max_flows == 0)
 		return NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
@@ -86,10 +85,8 @@ flow_table_new(const struct flow_conf *conf, flow_end_cb *cb, void *arg)
 		goto err1;
 	if ((t->bucket = calloc(t->nbucket, sizeof(struct flow *))) == NULL)
 		goto err2;
-	for (i = conf->max_flows; i > 0; i--) {
-		t->pool[i - 1].hnext = t->free;
-		t->free = &t->pool[i - 1];
-	}
+	/* Records are handed out by high-water mark, then recycled through
+	 * the free list: the pool's pages are only touched when used. */
 	if (getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
 		t->seed = 0x9e3779b97f4a7c15ULL;
 	if (getrandom(&t->id_base, sizeof(t->id_base), 0) != sizeof(t->id_base))
@@ -281,11 +278,14 @@ flow_table_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 	if (f == NULL) {
 		uint8_t pickup;
 
-		if (t->free == NULL)
+		if (t->free == NULL && t->pool_used == t->conf.max_flows)
 			evict_one(t);
-		if ((f = t->free) == NULL)
+		if ((f = t->free) != NULL)
+			t->free = f->hnext;
+		else if (t->pool_used < t->conf.max_flows)
+			f = &t->pool[t->pool_used++];
+		else
 			return NULL;
-		t->free = f->hnext;
 		memset(f, 0, sizeof(*f));
 		f->key = k;
 		f->hash = h;

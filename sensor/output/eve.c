@@ -269,6 +269,13 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 	for (i = 0; i < DC__COUNT; i++)
 		jb_u64(j, decode_counter_name((enum dec_counter)i), s->dec->c[i]);
 	jb_obj_close(j);
+	jb_obj_open(j, "defrag");
+	jb_u64(j, "fragments", s->defrag->fragments);
+	jb_u64(j, "reassembled", s->defrag->reassembled);
+	jb_u64(j, "timeouts", s->defrag->timeouts);
+	jb_u64(j, "no_slot", s->defrag->no_slot);
+	jb_u64(j, "too_big", s->defrag->too_big);
+	jb_obj_close(j);
 	jb_obj_open(j, "flows");
 	jb_u64(j, "created", s->flows->created);
 	jb_u64(j, "active", s->flows->active);

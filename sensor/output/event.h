@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "decode/defrag.h"
 #include "flow/flow.h"
 
 enum ev_type {
@@ -51,6 +52,7 @@ struct stats_snapshot {
 	uint64_t		 uptime_us;
 	struct capture_stats	 cap;
 	const struct dec_stats	*dec;
+	const struct defrag_stats *defrag;
 	const struct flow_stats	*flows;
 	const struct dpi_stats	*dpi;
 	const struct output_stats *out;
