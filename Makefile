@@ -12,9 +12,12 @@ DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 CC        ?= cc
 OPT       ?= -O2
 CFLAGS    ?= $(OPT) -g
-CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
-             -Wstrict-prototypes -Wmissing-prototypes -Isensor
+SAN       ?=
+WARN      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
+             -Wstrict-prototypes -Wmissing-prototypes
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# User CFLAGS (e.g. make CFLAGS=-O0) never drop the include path or warnings.
+XCFLAGS    = $(CFLAGS) $(SAN) $(WARN) -Isensor $(PKG_CFLAGS)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LDLIBS    += $(PKG_LIBS) -lpthread -lm
 
@@ -49,7 +52,7 @@ deps:
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC $<")
-	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(XCFLAGS) -MMD -MP -c -o $@ $<
 
 # The SQLite schema is embedded from its .sql source.
 sensor/store/schema.inc: sensor/store/schema.sql
@@ -63,24 +66,24 @@ $(B)/libsensor.a: $(LIB_OBJ)
 
 $(B)/shadowtap-sensor: $(B)/obj/sensor/main.o $(B)/libsensor.a
 	@$(if $(Q),echo "  LD $@")
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libsensor.a tests/unit/test.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC $<")
-	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(B)/libsensor.a $(LDLIBS)
+	$(Q)$(CC) $(XCFLAGS) -Itests/unit -o $@ $< $(B)/libsensor.a $(LDLIBS)
 
 $(B)/tools/%: tests/tools/%.c $(B)/libsensor.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(B)/libsensor.a $(LDLIBS)
+	$(Q)$(CC) $(XCFLAGS) -o $@ $< $(B)/libsensor.a $(LDLIBS)
 
 unit: $(UNIT_BIN)
 	$(Q)for t in $(UNIT_BIN); do echo "# $$t"; $$t || exit 1; done
 
 # ASan+UBSan build in its own directory, used by the sanitizer sweep.
 asan:
-	$(Q)$(MAKE) --no-print-directory B=build/asan OPT=-O1 \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	$(Q)$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
+		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		build/asan/shadowtap-sensor
 
 run: deps all

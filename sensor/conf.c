@@ -44,8 +44,10 @@ static const struct keyword keywords[] = {
 	{ "output", "eve", K_STR, 0, 0, OFF(out.eve_path), "EVE JSON path, '-' for stdout (-e)" },
 	{ "output", "database", K_STR, 0, 0, OFF(out.db_path), "SQLite path (-d)" },
 	{ "output", "pseudonym_key", K_STR, 0, 0, OFF(out.key_path), "HMAC key file, created 0600" },
-	{ "output", "eve_flows", K_SEL, 0, 2, OFF(out.eve_flows), "flow events in EVE: none|named|all" },
-	{ "output", "db_flows", K_SEL, 0, 2, OFF(out.db_flows), "flow rows in SQLite: none|named|all" },
+	{ "output", "eve_flows", K_SEL, 0, 3, OFF(out.eve_flows), "flow events in EVE: none|ai|named|all" },
+	{ "output", "db_flows", K_SEL, 0, 3, OFF(out.db_flows), "flow rows in SQLite: none|ai|named|all" },
+	{ "output", "eve_lookups", K_SEL, 0, 3, OFF(out.eve_meta), "dns/http events in EVE: none|ai|named|all" },
+	{ "output", "db_lookups", K_SEL, 0, 3, OFF(out.db_meta), "dns/http rows in SQLite: none|ai|named|all" },
 	{ "output", "eve_client_ip", K_BOOL, 0, 1, OFF(out.eve_client_ip), "write src_ip (else pseudonym only)" },
 	{ "output", "commit_ms", K_U32, 10, 1000, OFF(out.commit_ms), "SQLite batch interval, ms" },
 	{ "output", "stats_interval", K_U32, 1, 86400, OFF(stats_interval_s), "stats event period, s" },
@@ -95,8 +97,10 @@ set_value(struct sensor_conf *c, struct ydoc *d, const struct keyword *k,
 			*(int *)dst = SEL_NAMED;
 		else if (s != NULL && strcmp(s, "all") == 0)
 			*(int *)dst = SEL_ALL;
+		else if (s != NULL && strcmp(s, "ai") == 0)
+			*(int *)dst = SEL_AI;
 		else {
-			ydoc_err(d, v, "%s.%s must be none, named or all",
+			ydoc_err(d, v, "%s.%s must be none, ai, named or all",
 			    k->section, k->name);
 			return -EINVAL;
 		}

@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "classify/analyzer.h"
 #include "conf.h"
 #include "decode/decode.h"
 #include "decode/defrag.h"
+#include "dlp/inspect.h"
 #include "dpi/dpi.h"
 #include "flow/flow.h"
 #include "output/output.h"
@@ -33,6 +35,8 @@ struct engine {
 	struct flow_table	*flows;
 	struct dpi		*dpi;
 	struct output		*out;
+	struct analyzer		*an;
+	struct inspector	*insp;
 	struct defrag		*defrag;
 	struct dec_stats	 dec;
 	int			 linktype;
@@ -116,12 +120,14 @@ on_flow_end(void *arg, struct flow *f, enum flow_end why)
 	struct event ev;
 
 	dpi_flow_end(e->dpi, f);
+	inspect_flow_end(e->insp, f);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_FLOW;
 	ev.ts_us = f->ts_last;
 	ev.flow = f;
 	ev.u.why = why;
 	output_emit(e->out, &ev);
+	analyze_flow_end(e->an, f);
 }
 
 static void
@@ -148,6 +154,7 @@ on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	if ((f = flow_table_lookup(e->flows, &p, &dir)) == NULL)
 		return;
 	dpi_packet(e->dpi, f, &p, dir);
+	inspect_packet(e->insp, f, &p, dir);
 }
 
 /* Periodic work, on packet time for files (reproducible) and wall time
@@ -200,8 +207,9 @@ run(struct engine *e)
 			break;
 		if (got_hup) {
 			got_hup = 0;
-			log_info("SIGHUP: reopening outputs");
+			log_info("SIGHUP: reopening outputs, reloading rules");
 			output_reopen(e->out);
+			analyzer_reload(e->an, live ? wall_us() : e->pkt_now);
 		}
 		n = capture_dispatch(e->cap, 512, on_packet, e);
 		if (n == CAPTURE_EOF)
@@ -345,6 +353,11 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (test) {
+		if (e.conf.rules_dir != NULL &&
+		    analyzer_lint(e.conf.rules_dir, stderr) < 0) {
+			conf_free(&e.conf);
+			return EXIT_USAGE;
+		}
 		printf("configuration OK\n");
 		conf_free(&e.conf);
 		return 0;
@@ -370,12 +383,19 @@ main(int argc, char **argv)
 	}
 	if (output_open(&e.out, &e.conf.out) < 0)
 		goto out;
+	if (analyzer_new(&e.an, e.conf.rules_dir, e.out, stderr) < 0) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (inspector_new(&e.insp, e.an, e.out) < 0)
+		goto out;
 	if (dpi_new(&e.dpi, &e.conf.dpi, e.out) < 0 ||
 	    (e.flows = flow_table_new(&e.conf.flow, on_flow_end, &e)) == NULL ||
 	    (e.defrag = defrag_new(e.conf.defrag_slots, 30)) == NULL) {
 		log_warnx("out of memory setting up %u flows", e.conf.flow.max_flows);
 		goto out;
 	}
+	dpi_set_analyzer(e.dpi, e.an);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -393,6 +413,8 @@ out:
 	flow_table_free(e.flows);
 	defrag_free(e.defrag);
 	dpi_free(e.dpi);
+	inspector_free(e.insp);
+	analyzer_free(e.an);
 	output_close(e.out);
 	capture_close(e.cap);
 	conf_free(&e.conf);

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "classify/analyzer.h"
 #include "dpi/dpi.h"
 #include "output/output.h"
 #include "util/str.h"
@@ -95,6 +96,7 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 		if (tls_parse_client_hello(buf, mlen, 0, &h) == 0) {
 			take_hello(f, &h, HOST_TLS_SNI);
 			c->st.tls_hellos++;
+			analyze_hello(c->an, f, c->cur_ts);
 		}
 	} else if (dir == 1 && buf[0] == 2) {
 		uint16_t v;
@@ -127,6 +129,7 @@ http_on_request(void *arg, const struct http_req *req)
 		set_host(f, req->host, HOST_HTTP);
 	if (f->meta.http_method[0] == '\0')
 		str_lcpy(f->meta.http_method, req->method, sizeof(f->meta.http_method));
+	analyze_http(c->an, f, req, c->cur_ts);
 	if (f->meta.http_reqs < HTTP_EVENTS_MAX) {
 		f->meta.http_reqs++;
 		emit(c, f, EV_HTTP, req);
@@ -199,6 +202,7 @@ dns_message(void *arg, const uint8_t *msg, size_t len)
 		if (f->meta.dns_pending && f->meta.dns_id == d->id)
 			f->meta.dns_pending = 0;
 	}
+	analyze_dns(c->an, f, d, c->cur_ts);
 	emit(c, f, EV_DNS, d);
 }
 
@@ -242,6 +246,7 @@ quic_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 	if (r == QUIC_FEED_HELLO) {
 		take_hello(f, &h, HOST_QUIC_SNI);
 		c->st.quic_hellos++;
+		analyze_hello(c->an, f, c->cur_ts);
 		emit(c, f, EV_QUIC, NULL);
 		f->meta.tls_logged = 1;
 	}

@@ -38,6 +38,12 @@ dpi_core(struct dpi *d)
 	return &d->core;
 }
 
+void
+dpi_set_analyzer(struct dpi *d, struct analyzer *an)
+{
+	d->core.an = an;
+}
+
 const struct dpi_stats *
 dpi_stats(const struct dpi *d)
 {

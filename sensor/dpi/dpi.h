@@ -13,6 +13,7 @@
 #include "output/event.h"
 
 struct output;
+struct analyzer;
 
 struct dpi_conf {
 	uint32_t	ndpi_slots;	/* flows dissected by nDPI at once */
@@ -33,10 +34,13 @@ void	dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p, int dir);
 /* dpi_flow_end(d, f): emit what is still pending, release pooled state. */
 void	dpi_flow_end(struct dpi *d, struct flow *f);
 const struct dpi_stats *dpi_stats(const struct dpi *d);
+/* dpi_set_analyzer(d, an): where metadata goes to be classified. */
+void	dpi_set_analyzer(struct dpi *d, struct analyzer *an);
 
 /* Internal split between dpi.c (nDPI) and dispatch.c (our parsers). */
 struct dpi_core {
 	struct output	*out;
+	struct analyzer	*an;		/* classification hooks (may be a no-op) */
 	struct dpi_stats st;
 	uint8_t		*scratch_mem;
 	uint32_t	*scratch_free;	/* stack of free slot indices */

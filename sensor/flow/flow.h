@@ -82,6 +82,9 @@ struct flow_key {
 	uint8_t		pad[3];
 };
 
+struct ai_info;		/* classify/: pooled, only for flows that hit the catalog */
+struct flow_inspect;	/* dlp/inspect: pooled, only for inspected flows */
+
 struct flow {
 	struct flow_key	 key;
 	struct flow	*hnext;		/* hash chain */
@@ -99,6 +102,11 @@ struct flow {
 	uint8_t		 pickup;	/* picked up mid-stream */
 	struct flow_meta meta;
 	struct flow_parse parse;
+	struct ai_info	*ai;		/* set by the analyzer; owned by its pool */
+	struct flow_inspect *inspect;	/* set by the inspector; owned by its pool */
+	uint64_t	 payload[2];	/* L4 payload bytes per direction */
+	uint16_t	 vis_flags;	/* visibility kinds already reported */
+	uint8_t		 alerted;	/* alert kinds already raised (bitmask) */
 };
 
 /* Accessors for the oriented view. */

@@ -253,6 +253,58 @@ fmt_flow(struct jb *j, const struct flow *f, enum flow_end why)
 }
 
 static void
+fmt_ai(struct jb *j, const struct ai_info *a)
+{
+	jb_obj_open(j, "ai");
+	jb_str(j, "service", a->service);
+	jb_str(j, "name", a->name);
+	jb_str(j, "vendor", a->vendor);
+	jb_str(j, "category", a->category);
+	jb_str(j, "host", a->host);
+	jb_str(j, "matched_by", matched_by_str(a->matched_by));
+	jb_u64(j, "confidence", a->confidence);
+	jb_str(j, "verdict", verdict_str(a->verdict));
+	jb_str(j, "rule", a->rule);
+	if (a->exception[0])
+		jb_str(j, "exception", a->exception);
+	if (a->exception_expired)
+		jb_bool(j, "exception_expired", 1);
+	jb_str(j, "policy_version", a->policy_version);
+	jb_bool(j, "tenant_ambiguous", a->tenant_ambiguous);
+	if (a->tenant_ambiguous)
+		jb_str(j, "note", "needs inline verification: contracted tenant "
+		    "and personal account look the same on the wire");
+	jb_obj_close(j);
+}
+
+static void
+fmt_alert(struct jb *j, const struct alert_info *a)
+{
+	jb_obj_open(j, "alert");
+	jb_str(j, "kind", a->kind);
+	jb_str(j, "severity", a->severity);
+	if (a->rule)
+		jb_str(j, "rule", a->rule);
+	if (a->signature)
+		jb_str(j, "signature", a->signature);
+	if (a->dlp_class) {
+		jb_str(j, "class", a->dlp_class);
+		if (a->detector)
+			jb_str(j, "detector", a->detector);
+		jb_u64(j, "confidence", (uint64_t)a->confidence);
+		if (a->evidence)
+			jb_str(j, "evidence", a->evidence);
+		if (a->fingerprint)
+			jb_str(j, "fingerprint", a->fingerprint);
+	}
+	if (a->bytes) {
+		jb_u64(j, "bytes", a->bytes);
+		jb_u64(j, "threshold", a->threshold);
+	}
+	jb_obj_close(j);
+}
+
+static void
 fmt_stats(struct jb *j, const struct stats_snapshot *s)
 {
 	int i;
@@ -342,6 +394,8 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 	switch (ev->type) {
 	case EV_FLOW:
 		fmt_flow(&j, f, ev->u.why);
+		if (f->ai != NULL)
+			fmt_ai(&j, f->ai);
 		break;
 	case EV_TLS:
 		fmt_tls(&j, f);
@@ -357,6 +411,30 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 		break;
 	case EV_STATS:
 		fmt_stats(&j, ev->u.stats);
+		break;
+	case EV_AI:
+		fmt_ai(&j, ev->u.ai);
+		break;
+	case EV_ALERT:
+		fmt_alert(&j, ev->u.alert);
+		if (f != NULL && f->ai != NULL)
+			fmt_ai(&j, f->ai);
+		break;
+	case EV_VISIBILITY:
+		jb_obj_open(&j, "visibility");
+		jb_str(&j, "kind", ev->u.vis->kind);
+		if (ev->u.vis->detail)
+			jb_str(&j, "detail", ev->u.vis->detail);
+		jb_obj_close(&j);
+		break;
+	case EV_POLICY:
+		jb_obj_open(&j, "policy");
+		jb_str(&j, "action", ev->u.policy->action);
+		jb_str(&j, "version", ev->u.policy->version);
+		if (ev->u.policy->summary)
+			jb_str(&j, "summary", ev->u.policy->summary);
+		jb_u64(&j, "errors", (uint64_t)ev->u.policy->errors);
+		jb_obj_close(&j);
 		break;
 	default:
 		break;

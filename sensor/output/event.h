@@ -14,7 +14,74 @@
 #include "flow/flow.h"
 
 enum ev_type {
-	EV_FLOW = 0, EV_TLS, EV_QUIC, EV_DNS, EV_HTTP, EV_STATS, EV__COUNT
+	EV_FLOW = 0, EV_TLS, EV_QUIC, EV_DNS, EV_HTTP, EV_STATS,
+	EV_AI, EV_ALERT, EV_VISIBILITY, EV_POLICY, EV__COUNT
+};
+
+/* How a flow or lookup was attributed to an AI service. */
+enum matched_by {
+	MB_NONE = 0, MB_TLS_SNI, MB_QUIC_SNI, MB_HTTP_HOST, MB_DNS_QUERY,
+	MB_DNS_ANSWER, MB_IP, MB_PORT_PATH, MB__COUNT
+};
+
+enum verdict {
+	VERDICT_UNREVIEWED = 0, VERDICT_SANCTIONED, VERDICT_TOLERATED,
+	VERDICT_PROHIBITED, VERDICT__COUNT
+};
+
+/*
+ * The attribution of a flow (or DNS lookup) to a catalog service and the
+ * policy's verdict on it.  A copy, not pointers into the rules, so a rules
+ * reload never leaves a flow pointing at freed memory.
+ */
+struct ai_info {
+	char		service[48];	/* catalog id */
+	char		name[64];	/* display name */
+	char		vendor[64];
+	char		category[24];	/* first category */
+	char		host[256];	/* the name that matched (or was asked) */
+	char		rule[64];	/* policy rule or default that decided */
+	char		exception[64];	/* exception id applied, "" if none */
+	char		policy_version[17];
+	uint8_t		matched_by;	/* enum matched_by */
+	uint8_t		confidence;	/* 0-100 */
+	uint8_t		verdict;	/* enum verdict */
+	uint8_t		tenant_ambiguous;
+	uint8_t		exception_expired;	/* an exception matched but expired */
+	uint8_t		logged;		/* the ai event was emitted */
+};
+
+/* An alert: access to a service the policy forbids, a large upload, or a
+ * content (DLP) finding.  Strings are borrowed for the call. */
+struct alert_info {
+	const char	*kind;		/* "access", "upload", "dlp" */
+	const char	*severity;	/* "info", "low", "medium", "high", "critical" */
+	const char	*rule;		/* policy rule / detector that raised it */
+	const char	*signature;	/* one line for humans */
+	/* kind "dlp" */
+	const char	*dlp_class;	/* "bsn", "iban", ... */
+	const char	*detector;
+	const char	*evidence;	/* masked */
+	const char	*fingerprint;	/* keyed hash, hex */
+	int		 confidence;
+	/* kind "upload" */
+	uint64_t	 bytes;
+	uint64_t	 threshold;
+};
+
+/* Something the sensor cannot see into (ECH, DoH, DoT, ...). */
+struct visibility_info {
+	const char	*kind;		/* "ech", "doh", "dot", "doh_canary", "quic_no_sni",
+					 * "tls_no_sni", "vpn", "ai_shared_host" */
+	const char	*detail;
+};
+
+/* Rules (re)loads. */
+struct policy_event {
+	const char	*action;	/* "load", "reload", "reload_failed" */
+	const char	*version;	/* hash of the loaded files */
+	const char	*summary;	/* what changed, or the first error */
+	int		 errors;
 };
 
 /* Counters of the engine's own parsers and pools. */
@@ -68,9 +135,15 @@ struct event {
 		const struct http_req	*http;	/* EV_HTTP */
 		const struct stats_snapshot *stats;
 		enum flow_end		 why;	/* EV_FLOW */
+		const struct ai_info	*ai;	/* EV_AI */
+		const struct alert_info	*alert;	/* EV_ALERT */
+		const struct visibility_info *vis; /* EV_VISIBILITY */
+		const struct policy_event *policy; /* EV_POLICY */
 	} u;
 };
 
 const char *ev_type_name(enum ev_type t);
+const char *matched_by_str(enum matched_by m);
+const char *verdict_str(enum verdict v);
 
 #endif

@@ -29,7 +29,27 @@ struct output {
 static const char *const ev_names[EV__COUNT] = {
 	[EV_FLOW] = "flow", [EV_TLS] = "tls", [EV_QUIC] = "quic",
 	[EV_DNS] = "dns", [EV_HTTP] = "http", [EV_STATS] = "stats",
+	[EV_AI] = "ai", [EV_ALERT] = "alert", [EV_VISIBILITY] = "visibility",
+	[EV_POLICY] = "policy",
 };
+
+const char *
+matched_by_str(enum matched_by m)
+{
+	static const char *const s[MB__COUNT] = { "none", "tls_sni", "quic_sni",
+	    "http_host", "dns_query", "dns_answer", "ip", "port_path" };
+
+	return (unsigned)m < MB__COUNT ? s[m] : "none";
+}
+
+const char *
+verdict_str(enum verdict v)
+{
+	static const char *const s[VERDICT__COUNT] = { "unreviewed",
+	    "sanctioned", "tolerated", "prohibited" };
+
+	return (unsigned)v < VERDICT__COUNT ? s[v] : "unreviewed";
+}
 
 const char *
 ev_type_name(enum ev_type t)
@@ -43,6 +63,8 @@ output_conf_defaults(struct output_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->eve_flows = SEL_NAMED;
 	c->db_flows = SEL_NAMED;
+	c->eve_meta = SEL_ALL;
+	c->db_meta = SEL_ALL;
 	c->eve_client_ip = 1;
 	c->commit_ms = 500;
 }
@@ -109,11 +131,15 @@ app_name(const struct flow *f)
 static int
 selected(int sel, const struct flow *f)
 {
-	if (sel == SEL_ALL)
+	switch (sel) {
+	case SEL_ALL:
 		return 1;
-	if (sel == SEL_NONE)
-		return 0;
-	return f->meta.host[0] != '\0';
+	case SEL_NAMED:
+		return f->meta.host[0] != '\0' || f->ai != NULL;
+	case SEL_AI:
+		return f->ai != NULL;
+	}
+	return 0;
 }
 
 void
@@ -127,9 +153,14 @@ output_emit(struct output *o, const struct event *ev)
 	if (ev->type == EV_FLOW) {
 		to_eve = to_eve && selected(o->conf.eve_flows, f);
 		to_db = to_db && selected(o->conf.db_flows, f);
-		if (o->store != NULL && !to_db)
-			o->st.db_skipped++;
+	} else if (ev->type == EV_DNS || ev->type == EV_HTTP) {
+		/* Lookups and requests: SQLite keeps what the dashboard
+		 * needs (db_meta), EVE what the operator asked for. */
+		to_eve = to_eve && selected(o->conf.eve_meta, f);
+		to_db = to_db && selected(o->conf.db_meta, f);
 	}
+	if (o->store != NULL && !to_db && f != NULL)
+		o->st.db_skipped++;
 	if (!to_eve && !to_db)
 		return;
 	memset(&cm, 0, sizeof(cm));

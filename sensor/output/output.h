@@ -12,7 +12,9 @@
 #include "util/pseudo.h"
 
 /* Which flows a sink records. */
-enum flow_sel { SEL_NONE = 0, SEL_NAMED, SEL_ALL };
+/* Which flows a sink records: none, those attributed to an AI service,
+ * those with any server name, or all. */
+enum flow_sel { SEL_NONE = 0, SEL_NAMED, SEL_ALL, SEL_AI };
 
 struct output_conf {
 	const char	*eve_path;	/* NULL: no EVE; "-": stdout */
@@ -20,6 +22,8 @@ struct output_conf {
 	const char	*key_path;	/* pseudonym key file */
 	int		 eve_flows;	/* enum flow_sel, default SEL_NAMED */
 	int		 db_flows;	/* enum flow_sel, default SEL_NAMED */
+	int		 eve_meta;	/* dns/http events in EVE, default SEL_ALL */
+	int		 db_meta;	/* dns/http rows in SQLite, default SEL_ALL */
 	int		 eve_client_ip;	/* 1: src_ip in EVE; 0: pseudonym only */
 	uint32_t	 commit_ms;	/* SQLite batch interval (<= 1000) */
 };

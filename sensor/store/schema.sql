@@ -78,3 +78,74 @@ CREATE TABLE IF NOT EXISTS stats (
   value          INTEGER NOT NULL,
   PRIMARY KEY (ts, name)
 ) WITHOUT ROWID;
+-- One row per AI flow and per DNS lookup of an AI name (event_type "ai").
+CREATE TABLE IF NOT EXISTS ai_events (
+  id               INTEGER PRIMARY KEY,
+  flow_id          INTEGER NOT NULL,
+  ts               INTEGER NOT NULL,
+  src_ip           TEXT NOT NULL,
+  client_pseudo    TEXT NOT NULL,
+  dest_ip          TEXT NOT NULL,
+  dest_port        INTEGER,
+  proto            TEXT NOT NULL,
+  app_proto        TEXT,
+  service          TEXT NOT NULL,
+  name             TEXT,
+  vendor           TEXT,
+  category         TEXT,
+  host             TEXT,
+  matched_by       TEXT NOT NULL,
+  confidence       INTEGER NOT NULL,
+  verdict          TEXT NOT NULL,
+  rule             TEXT,
+  exception        TEXT,
+  exception_expired INTEGER NOT NULL DEFAULT 0,
+  policy_version   TEXT,
+  tenant_ambiguous INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS ai_ts ON ai_events(ts);
+CREATE INDEX IF NOT EXISTS ai_service ON ai_events(service, ts);
+CREATE INDEX IF NOT EXISTS ai_client ON ai_events(client_pseudo, ts);
+CREATE TABLE IF NOT EXISTS alerts (
+  id             INTEGER PRIMARY KEY,
+  flow_id        INTEGER,
+  ts             INTEGER NOT NULL,
+  src_ip         TEXT,
+  client_pseudo  TEXT,
+  dest_ip        TEXT,
+  dest_port      INTEGER,
+  kind           TEXT NOT NULL,
+  severity       TEXT NOT NULL,
+  rule           TEXT,
+  signature      TEXT,
+  service        TEXT,
+  verdict        TEXT,
+  dlp_class      TEXT,
+  detector       TEXT,
+  confidence     INTEGER,
+  evidence       TEXT,
+  fingerprint    TEXT,
+  bytes          INTEGER
+);
+CREATE INDEX IF NOT EXISTS alerts_ts ON alerts(ts);
+CREATE INDEX IF NOT EXISTS alerts_kind ON alerts(kind, ts);
+CREATE TABLE IF NOT EXISTS visibility (
+  id             INTEGER PRIMARY KEY,
+  flow_id        INTEGER,
+  ts             INTEGER NOT NULL,
+  src_ip         TEXT,
+  client_pseudo  TEXT,
+  dest_ip        TEXT,
+  dest_port      INTEGER,
+  kind           TEXT NOT NULL,
+  detail         TEXT
+);
+CREATE INDEX IF NOT EXISTS visibility_ts ON visibility(ts);
+CREATE TABLE IF NOT EXISTS policy_versions (
+  id             INTEGER PRIMARY KEY,
+  ts             INTEGER NOT NULL,
+  version        TEXT NOT NULL,
+  action         TEXT NOT NULL,
+  summary        TEXT,
+  errors         INTEGER NOT NULL DEFAULT 0
+);

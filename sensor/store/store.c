@@ -19,7 +19,8 @@
 
 #include "store/schema.inc"	/* static const char store_schema_sql[] */
 
-enum { ST_FLOW, ST_DNS, ST_DNS_ANS, ST_HTTP, ST_STAT, ST__COUNT };
+enum { ST_FLOW, ST_DNS, ST_DNS_ANS, ST_HTTP, ST_STAT, ST_AI, ST_ALERT, ST_VIS,
+    ST_POLICY, ST__COUNT };
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_FLOW] = "INSERT INTO flows (flow_id, ts_start, ts_end, src_ip,"
@@ -39,6 +40,19 @@ static const char *const stmt_sql[ST__COUNT] = {
 	    " dest_ip, dest_port, hostname, url, method, user_agent,"
 	    " content_type, content_length) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_STAT] = "INSERT OR REPLACE INTO stats (ts, name, value) VALUES (?,?,?)",
+	[ST_AI] = "INSERT INTO ai_events (flow_id, ts, src_ip, client_pseudo,"
+	    " dest_ip, dest_port, proto, app_proto, service, name, vendor,"
+	    " category, host, matched_by, confidence, verdict, rule, exception,"
+	    " exception_expired, policy_version, tenant_ambiguous) VALUES"
+	    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_ALERT] = "INSERT INTO alerts (flow_id, ts, src_ip, client_pseudo,"
+	    " dest_ip, dest_port, kind, severity, rule, signature, service,"
+	    " verdict, dlp_class, detector, confidence, evidence, fingerprint,"
+	    " bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[ST_VIS] = "INSERT INTO visibility (flow_id, ts, src_ip, client_pseudo,"
+	    " dest_ip, dest_port, kind, detail) VALUES (?,?,?,?,?,?,?,?)",
+	[ST_POLICY] = "INSERT INTO policy_versions (ts, version, action, summary,"
+	    " errors) VALUES (?,?,?,?,?)",
 };
 
 struct store {
@@ -373,6 +387,102 @@ put_stats(struct store *s, const struct event *ev, struct output_stats *st)
 	}
 }
 
+/* Columns 1-6 shared by the per-flow tables: flow_id, ts, src_ip,
+ * client_pseudo, dest_ip, dest_port. */
+static void
+bind_flow_cols(sqlite3_stmt *q, const struct event *ev,
+    const struct ev_common *cm)
+{
+	if (ev->flow != NULL)
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)ev->flow->id);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)ev->ts_us);
+	bind_text(q, 3, cm->src_ip);
+	bind_text(q, 4, cm->pseudo);
+	bind_text(q, 5, cm->dest_ip);
+	if (ev->flow != NULL)
+		sqlite3_bind_int(q, 6, cm->dest_port);
+}
+
+static void
+put_ai(struct store *s, const struct event *ev, const struct ev_common *cm,
+    struct output_stats *st)
+{
+	const struct ai_info *a = ev->u.ai;
+	sqlite3_stmt *q = s->st[ST_AI];
+
+	bind_flow_cols(q, ev, cm);
+	bind_text(q, 7, cm->proto);
+	bind_text(q, 8, cm->app_proto);
+	bind_text(q, 9, a->service);
+	bind_text(q, 10, a->name);
+	bind_text(q, 11, a->vendor);
+	bind_text(q, 12, a->category);
+	bind_text(q, 13, a->host);
+	bind_text(q, 14, matched_by_str(a->matched_by));
+	sqlite3_bind_int(q, 15, a->confidence);
+	bind_text(q, 16, verdict_str(a->verdict));
+	bind_text(q, 17, a->rule);
+	bind_text(q, 18, a->exception);
+	sqlite3_bind_int(q, 19, a->exception_expired);
+	bind_text(q, 20, a->policy_version);
+	sqlite3_bind_int(q, 21, a->tenant_ambiguous);
+	run(s, q, st);
+}
+
+static void
+put_alert(struct store *s, const struct event *ev, const struct ev_common *cm,
+    struct output_stats *st)
+{
+	const struct alert_info *a = ev->u.alert;
+	const struct ai_info *ai = ev->flow ? ev->flow->ai : NULL;
+	sqlite3_stmt *q = s->st[ST_ALERT];
+
+	bind_flow_cols(q, ev, cm);
+	bind_text(q, 7, a->kind);
+	bind_text(q, 8, a->severity);
+	bind_text(q, 9, a->rule);
+	bind_text(q, 10, a->signature);
+	if (ai != NULL) {
+		bind_text(q, 11, ai->service);
+		bind_text(q, 12, verdict_str(ai->verdict));
+	}
+	bind_text(q, 13, a->dlp_class);
+	bind_text(q, 14, a->detector);
+	if (a->dlp_class != NULL)
+		sqlite3_bind_int(q, 15, a->confidence);
+	bind_text(q, 16, a->evidence);
+	bind_text(q, 17, a->fingerprint);
+	if (a->bytes)
+		sqlite3_bind_int64(q, 18, (sqlite3_int64)a->bytes);
+	run(s, q, st);
+}
+
+static void
+put_vis(struct store *s, const struct event *ev, const struct ev_common *cm,
+    struct output_stats *st)
+{
+	sqlite3_stmt *q = s->st[ST_VIS];
+
+	bind_flow_cols(q, ev, cm);
+	bind_text(q, 7, ev->u.vis->kind);
+	bind_text(q, 8, ev->u.vis->detail);
+	run(s, q, st);
+}
+
+static void
+put_policy(struct store *s, const struct event *ev, struct output_stats *st)
+{
+	const struct policy_event *p = ev->u.policy;
+	sqlite3_stmt *q = s->st[ST_POLICY];
+
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)ev->ts_us);
+	bind_text(q, 2, p->version);
+	bind_text(q, 3, p->action);
+	bind_text(q, 4, p->summary);
+	sqlite3_bind_int(q, 5, p->errors);
+	run(s, q, st);
+}
+
 void
 store_emit(struct store *s, const struct event *ev, const struct ev_common *cm,
     struct output_stats *st)
@@ -389,6 +499,18 @@ store_emit(struct store *s, const struct event *ev, const struct ev_common *cm,
 		break;
 	case EV_STATS:
 		put_stats(s, ev, st);
+		break;
+	case EV_AI:
+		put_ai(s, ev, cm, st);
+		break;
+	case EV_ALERT:
+		put_alert(s, ev, cm, st);
+		break;
+	case EV_VISIBILITY:
+		put_vis(s, ev, cm, st);
+		break;
+	case EV_POLICY:
+		put_policy(s, ev, st);
 		break;
 	default:
 		break;

@@ -1,0 +1,52 @@
+/*
+ * analyzer.h - turns flow metadata into findings: which AI service (the
+ * catalog), what the policy says (verdict, rule, exception), and what the
+ * sensor cannot see (visibility).  Owns the loaded rules (catalog, policy,
+ * detectors) and swaps them atomically on reload.  Emits ai, alert
+ * (kind "access"), visibility and policy events.
+ *
+ * Contract for the engine: hooks are called in packet order, never
+ * allocate, and may set f->ai (from a pool; released in analyze_flow_end).
+ * analyze_dns() runs before the dns event is emitted, so f->ai is set when
+ * the output decides whether to keep the lookup.
+ */
+#ifndef ST_ANALYZER_H
+#define ST_ANALYZER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "dpi/dns.h"
+#include "dpi/http.h"
+#include "flow/flow.h"
+
+struct analyzer;
+struct output;
+
+/*
+ * analyzer_new(a, rules_dir, out, errout):
+ * Load ${rules_dir} (catalog/, policy.yaml, detectors.yaml); NULL means no
+ * rules (nothing is classified).  Problems go to ${errout} as
+ * "file:line:col: error: ...".  Returns 0, -EINVAL (rules have errors) or
+ * -errno.
+ */
+int	analyzer_new(struct analyzer **a, const char *rules_dir,
+	    struct output *out, FILE *errout);
+void	analyzer_free(struct analyzer *a);
+/* analyzer_reload(a, ts): SIGHUP.  Parse into new structures, validate,
+ * swap; on error keep the running rules.  Emits a policy event either way.
+ * Returns 0 or -EINVAL. */
+int	analyzer_reload(struct analyzer *a, uint64_t ts);
+/* analyzer_lint(rules_dir, out): check without loading into an engine;
+ * prints every error and warning; returns 0 or -EINVAL. */
+int	analyzer_lint(const char *rules_dir, FILE *out);
+
+void	analyze_name(struct analyzer *a, struct flow *f, uint64_t ts);
+void	analyze_hello(struct analyzer *a, struct flow *f, uint64_t ts);
+void	analyze_dns(struct analyzer *a, struct flow *f, const struct dns_msg *d,
+	    uint64_t ts);
+void	analyze_http(struct analyzer *a, struct flow *f,
+	    const struct http_req *r, uint64_t ts);
+void	analyze_flow_end(struct analyzer *a, struct flow *f);
+
+#endif
