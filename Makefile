@@ -24,7 +24,10 @@ LDLIBS    += $(PKG_LIBS) -lpthread -lm
 B         ?= build
 Q          = $(if $(V),,@)
 
-LIB_SRC   := $(filter-out sensor/main.c,$(wildcard sensor/*.c sensor/*/*.c))
+LIB_SRC   := $(filter-out sensor/main.c sensor/cmd/%,$(wildcard sensor/*.c sensor/*/*.c))
+# Extra programs: sensor/cmd/NAME.c -> build/shadowtap-NAME
+CMD_SRC   := $(wildcard sensor/cmd/*.c)
+CMD_BIN   := $(CMD_SRC:sensor/cmd/%.c=$(B)/shadowtap-%)
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -32,7 +35,7 @@ TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
 .PHONY: all deps run check unit bench bench-dlp asan clean help
-all: $(B)/shadowtap-sensor $(UNIT_BIN) $(TOOL_BIN)
+all: $(B)/shadowtap-sensor $(CMD_BIN) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
 	@echo "targets: all deps run check unit asan bench clean   (V=1 verbose)"
@@ -65,6 +68,10 @@ $(B)/libsensor.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(B)/shadowtap-sensor: $(B)/obj/sensor/main.o $(B)/libsensor.a
+	@$(if $(Q),echo "  LD $@")
+	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(B)/shadowtap-%: $(B)/obj/sensor/cmd/%.o $(B)/libsensor.a
 	@$(if $(Q),echo "  LD $@")
 	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
