@@ -9,6 +9,7 @@
 
 struct analyzer {
 	struct output	*out;
+	struct inspect_policy ip;
 };
 
 int
@@ -20,7 +21,25 @@ analyzer_new(struct analyzer **a, const char *rules_dir, struct output *out,
 	if ((*a = calloc(1, sizeof(**a))) == NULL)
 		return -ENOMEM;
 	(*a)->out = out;
+	(*a)->ip.upload_bytes = 65536;
+	(*a)->ip.baseline_factor = 10;
+	(*a)->ip.baseline_min_bytes = 1 << 20;
+	(*a)->ip.scan_budget = 1 << 20;
+	(*a)->ip.min_confidence = 65;
 	return 0;
+}
+
+const struct inspect_policy *
+analyzer_inspect_policy(const struct analyzer *a)
+{
+	return &a->ip;
+}
+
+struct dlp_engine *
+analyzer_dlp(const struct analyzer *a)
+{
+	(void)a;
+	return NULL;
 }
 
 void
