@@ -6,7 +6,7 @@ PKGS      := libpcap libndpi sqlite3 yaml-0.1 libpcre2-8 libcrypto libsodium zli
 DEB_BUILD := build-essential pkg-config libpcap-dev libndpi-dev libsqlite3-dev \
              libyaml-dev libpcre2-dev libssl-dev libsodium-dev zlib1g-dev \
              libmicrohttpd-dev
-DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 python3-yaml curl openssl libndpi-bin
+DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 python3-yaml curl openssl libndpi-bin tcpreplay
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 CC        ?= cc
