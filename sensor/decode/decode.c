@@ -185,9 +185,11 @@ decode_eth(struct dec_stats *st, const uint8_t *d, size_t len, struct pkt *p,
 	return decode_ip(st, c.p, c.left, nx == NEXT_IPV4 ? 4 : 6, p, depth);
 }
 
-/* TCP/UDP header at ${d}; sets ports and payload. */
+/* TCP/UDP header at ${d}; sets ports and payload.  ${ip_cut}: the IP layer
+ * already counted a snaplen cut of this packet. */
 static int
-decode_l4(struct dec_stats *st, const uint8_t *d, size_t len, struct pkt *p)
+decode_l4(struct dec_stats *st, const uint8_t *d, size_t len, struct pkt *p,
+    int ip_cut)
 {
 	struct cursor c;
 
@@ -227,12 +229,13 @@ decode_l4(struct dec_stats *st, const uint8_t *d, size_t len, struct pkt *p)
 			st->c[c.left < 2 ? DC_TRUNC_UDP : DC_UDP_BAD_LEN]++;
 			return -EINVAL;
 		}
-		/* A UDP length beyond the captured bytes means snaplen cut
-		 * the datagram: keep what we have, counted. */
+		/* A UDP length beyond the IP payload: snaplen cut the
+		 * datagram (counted once, by the IP layer) or the length is
+		 * bogus.  Either way keep what we have. */
 		p->payload = d + 8;
 		p->payload_len = (uint32_t)(ulen <= len ? (size_t)ulen - 8 : len - 8);
-		if (ulen > len)
-			st->c[DC_SNAPLEN_CUT]++;
+		if (ulen > len && !ip_cut)
+			st->c[DC_UDP_BAD_LEN]++;
 	} else {
 		st->c[p->proto == IPPROTO_ICMP || p->proto == IPPROTO_ICMPV6 ?
 		    DC_ICMP : DC_OTHER_L4]++;
@@ -468,8 +471,16 @@ decode_ip(struct dec_stats *st, const uint8_t *d, size_t len, int ver,
     struct pkt *p, int depth)
 {
 	size_t l4off = 0, l4len = 0;
+	uint64_t cut0 = st->c[DC_SNAPLEN_CUT];
 	int rc, handled;
 
+	/* An inner (tunnelled) packet must not inherit the outer L4 fields:
+	 * the UDP tunnel checks below read ports and payload. */
+	p->sport = p->dport = 0;
+	p->seq = p->ack = 0;
+	p->tcp_flags = 0;
+	p->payload = NULL;
+	p->payload_len = 0;
 	if (len >= 1 && (d[0] >> 4) != ver) {
 		/* Raw link types do not say the version; trust the header. */
 		ver = d[0] >> 4;
@@ -494,7 +505,8 @@ decode_ip(struct dec_stats *st, const uint8_t *d, size_t len, int ver,
 	if ((rc = decode_tunnel(st, d + l4off, l4len, p, depth, &handled)) < 0 ||
 	    handled)
 		return rc;
-	if ((rc = decode_l4(st, d + l4off, l4len, p)) < 0)
+	if ((rc = decode_l4(st, d + l4off, l4len, p,
+	    st->c[DC_SNAPLEN_CUT] != cut0)) < 0)
 		return rc;
 	/* VXLAN is recognised only after the UDP header is known. */
 	if (p->proto == IPPROTO_UDP &&
