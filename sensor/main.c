@@ -157,12 +157,14 @@ on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 	inspect_packet(e->insp, f, &p, dir);
 }
 
-/* Periodic work, on packet time for files (reproducible) and wall time
- * for live capture (so timeouts fire on an idle link). */
+/* Periodic work.  Flow timeouts run on packet time for files (so a replay
+ * gives the same flows however fast it runs) and on wall time live (so
+ * they fire on an idle link); stats events always on wall time, like a
+ * progress report. */
 static void
 housekeeping(struct engine *e, int live)
 {
-	uint64_t now = live ? wall_us() : e->pkt_now;
+	uint64_t wall = wall_us(), now = live ? wall : e->pkt_now;
 
 	if (now == 0)
 		return;
@@ -173,12 +175,12 @@ housekeeping(struct engine *e, int live)
 		e->next_expire = now + 1000000;
 	}
 	if (e->next_stats == 0)
-		e->next_stats = now + (uint64_t)e->conf.stats_interval_s * 1000000;
-	else if (now >= e->next_stats) {
+		e->next_stats = wall + (uint64_t)e->conf.stats_interval_s * 1000000;
+	else if (wall >= e->next_stats) {
 		emit_stats(e, now);
-		e->next_stats = now + (uint64_t)e->conf.stats_interval_s * 1000000;
+		e->next_stats = wall + (uint64_t)e->conf.stats_interval_s * 1000000;
 	}
-	output_tick(e->out, wall_us());
+	output_tick(e->out, wall);
 }
 
 static void

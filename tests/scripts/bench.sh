@@ -18,23 +18,29 @@ if [ ! -s "$MIXED" ]; then
 	# Ethernet captures only, so the merge is one pcap of one link type.
 	ls "$SHARED" | grep -E '\.(pcap|pcapng)$' | while read -r f; do
 		enc=$(capinfos -T -E -r "$SHARED/$f" 2>/dev/null | cut -f2)
-		[ "$enc" = "Ethernet" ] && echo "$SHARED/$f"
+		[ "$enc" = "ether" ] && echo "$SHARED/$f"
 	done > "$OUT/list"
-	mergecap -F pcap -w "$OUT/base.pcap" $(cat "$OUT/list") 2>/dev/null || true
-	cp "$OUT/base.pcap" "$OUT/copy1.pcap"
-	i=2
+	[ -s "$OUT/list" ] || { echo "bench: no Ethernet captures found" >&2; exit 2; }
+	# Copy 1 as is; copies 2..N rewritten per file with tcprewrite --seed
+	# (new addresses, so every copy is a new set of flows).  tcprewrite
+	# rejects a few captures; those copies lack them, as in the reference.
+	i=1
 	while [ $i -le "$COPIES" ]; do
-		# New addresses per copy so every copy is a new set of flows.
-		if command -v tcprewrite >/dev/null; then
-			tcprewrite --seed=$i --fixcsum -i "$OUT/base.pcap" -o "$OUT/copy$i.pcap" 2>/dev/null ||
-			    cp "$OUT/base.pcap" "$OUT/copy$i.pcap"
-		else
-			cp "$OUT/base.pcap" "$OUT/copy$i.pcap"
-		fi
+		mkdir -p "$OUT/c$i"
+		while read -r f; do
+			if [ $i -eq 1 ] || ! command -v tcprewrite >/dev/null; then
+				cp "$f" "$OUT/c$i/"
+			else
+				tcprewrite --seed=$i --fixcsum -i "$f" -o "$OUT/c$i/$(basename "$f")" \
+				    >/dev/null 2>&1 || rm -f "$OUT/c$i/$(basename "$f")"
+			fi
+		done < "$OUT/list"
+		mergecap -F pcap -w "$OUT/copy$i.pcap" "$OUT/c$i"/*
+		rm -rf "$OUT/c$i"
 		i=$((i + 1))
 	done
 	mergecap -F pcap -w "$MIXED" "$OUT"/copy*.pcap
-	rm -f "$OUT"/copy*.pcap "$OUT/base.pcap"
+	rm -f "$OUT"/copy*.pcap
 fi
 python3 - "$MIXED" "$RUNS" <<'PY'
 import os, re, shutil, statistics, subprocess, sys, time

@@ -90,3 +90,11 @@ then echo "ok - replay output: JSON lines, schema v1, WAL, one row per flow even
 else echo "not ok - replay output: JSON lines, schema v1, WAL, one row per flow event"; fi
 k=$(stat -c %a "$T/pseudonym.key" 2>/dev/null)
 [ "$k" = 600 ] && echo "ok - pseudonym key created with mode 600" || echo "not ok - pseudonym key mode is '$k'"
+check "shipped packaging/sensor.yaml passes -T" 0 'configuration OK' -- "$S" -T -c packaging/sensor.yaml
+# Every keyword the sensor accepts is documented in packaging/sensor.yaml.
+missing=""
+for k in $(grep -oE '\{ "[a-z]+", "[a-z_]+"' sensor/conf.c | sed -E 's/.*"([a-z_]+)"$/\1/'); do
+	grep -qE "^\s*#? ?$k:" packaging/sensor.yaml || missing="$missing $k"
+done
+[ -z "$missing" ] && echo "ok - every config key is documented in packaging/sensor.yaml" ||
+	echo "not ok - config keys missing from packaging/sensor.yaml:$missing"
