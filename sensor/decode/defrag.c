@@ -17,6 +17,7 @@ struct slot {
 	uint8_t		 proto, ver, used, have_last;
 	uint32_t	 total;		/* payload length, known from the last fragment */
 	uint32_t	 got;		/* payload bytes covered */
+	uint32_t	 hi;		/* end of the highest byte covered */
 	uint64_t	 ts_first;
 	uint8_t		*buf;		/* HDR_ROOM + DG_MAX */
 	uint8_t		*map;		/* one bit per payload byte */
@@ -73,12 +74,13 @@ defrag_stats(const struct defrag *d)
 static void
 slot_clear(struct slot *s)
 {
-	uint32_t mapb = (s->have_last ? s->total : DG_MAX) / 8 + 1;
+	uint32_t mapb = s->hi / 8 + 1;
 
 	memset(s->map, 0, mapb > (DG_MAX + 8) / 8 ? (DG_MAX + 8) / 8 : mapb);
 	s->used = 0;
 	s->got = 0;
 	s->total = 0;
+	s->hi = 0;
 	s->have_last = 0;
 }
 
@@ -162,12 +164,17 @@ defrag_add(struct defrag *d, const struct pkt *p, const uint8_t **l3,
 		d->st.no_slot++;
 		return 0;
 	}
+	/* Data must stay below the end: bytes past it would count towards
+	 * completion and leave a hole in the rebuilt datagram. */
 	if (!p->frag_mf) {
-		if (s->have_last && s->total != end)
+		if ((s->have_last && s->total != end) || s->hi > end)
 			return 0;	/* conflicting ends: keep the first */
 		s->have_last = 1;
 		s->total = end;
-	}
+	} else if (s->have_last && end > s->total)
+		return 0;		/* past the known end: keep the first */
+	if (end > s->hi)
+		s->hi = end;
 	/* First copy wins: only bytes not yet covered are taken. */
 	for (i = p->frag_off; i < end; i++) {
 		if (s->map[i >> 3] & (1u << (i & 7)))
