@@ -1,42 +1,624 @@
 /*
- * inspect.c - placeholder until upload and content inspection land
- * (issue 5): counts payload bytes only.
+ * inspect.c - data leaving the network: upload bursts and daily baselines
+ * for flows to AI services; TCP reassembly -> HTTP -> body decoding -> DLP
+ * for cleartext client->server data; "upload" and "dlp" alert events.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "classify/analyzer.h"
+#include "dlp/body.h"
+#include "dlp/dlp.h"
 #include "dlp/inspect.h"
+#include "dlp/upload.h"
+#include "dpi/http.h"
+#include "flow/stream.h"
+#include "output/event.h"
+#include "output/output.h"
+#include "util/log.h"
+
+#define INSP_RECORDS	65536u	/* flows tracked at once (AI or scanned) */
+#define INSP_SLOTS	128u	/* cleartext flows scanned at once */
+#define INSP_HDR_CAP	8192u	/* HTTP header block gathering */
+#define INSP_ARENA	(64u * 1024u)	/* zlib per slot */
+#define INSP_ALERTS_MAX	32	/* dlp alerts per flow */
+#define INSP_CLIENTS	16384u	/* baseline table */
+#define INSP_FALLBACK_RULES	"rules/detectors.yaml"
+
+enum { M_OFF = 0, M_HTTP, M_RAW };
+
+struct insp_slot {
+	struct tcp_stream	 ts;
+	struct http_stream	 hs;
+	struct dlp_stream	 ds;
+	struct body_dec		 bd;
+	struct inspector	*in;
+	struct flow		*f;
+	struct dlp_engine	*eng;		/* engine ds belongs to */
+	uint8_t			*hdr;		/* INSP_HDR_CAP bytes */
+	uint8_t			*arena;		/* INSP_ARENA bytes */
+	struct insp_slot	*next_free;
+	uint64_t		 scanned;	/* decoded bytes scanned */
+	uint64_t		 budget;
+	uint8_t			 mode;
+	uint8_t			 ds_open;	/* ds has unfinished data */
+	uint8_t			 body_on;	/* bd decodes the current body */
+	uint8_t			 truncated;
+	uint16_t		 alerts;
+};
+
+struct flow_inspect {
+	struct upload_flow	 up;
+	struct insp_slot	*slot;
+	struct flow_inspect	*next_free;
+	uint8_t			 decided;	/* scan decision made */
+};
+
+static const struct inspect_policy policy_defaults = {
+	.upload_bytes = 65536,
+	.baseline_factor = 10,
+	.baseline_min_bytes = 1 << 20,
+	.scan_budget = 1 << 20,
+	.min_confidence = 65,
+};
 
 struct inspector {
-	struct output	*out;
+	struct output		*out;
+	struct analyzer		*an;
+	struct dlp_engine	*own;		/* fallback engine */
+	struct stream_pool	*sp;
+	struct baseline		*bl;
+	struct flow_inspect	*recs;
+	struct flow_inspect	*rec_free;
+	struct insp_slot	*slots;
+	struct insp_slot	*slot_free;
+	uint8_t			*slot_mem;
+	void			(*cb)(void *, const struct event *);
+	void			*cb_arg;
+	/* per packet */
+	const struct inspect_policy *pol;
+	struct dlp_engine	*eng;
+	uint64_t		 now;
+	int			 fallback;	/* no policy engine: scan all */
+	struct inspect_stats	 st;
 };
+
+/* ---- events ---- */
+
+static void
+emit_alert(struct inspector *in, struct flow *f, const struct alert_info *a)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_ALERT;
+	ev.ts_us = in->now;
+	ev.flow = f;
+	ev.u.alert = a;
+	if (in->out != NULL)
+		output_emit(in->out, &ev);
+	if (in->cb != NULL)
+		in->cb(in->cb_arg, &ev);
+}
+
+static const char *
+severity(const char *const *by_verdict, const char *non_ai,
+    const struct flow *f, const char *const *defaults, const char *def_non_ai)
+{
+	const char *s;
+
+	if (f->ai == NULL)
+		return non_ai != NULL ? non_ai : def_non_ai;
+	if (f->ai->verdict >= VERDICT__COUNT)
+		return defaults[VERDICT_UNREVIEWED];
+	s = by_verdict[f->ai->verdict];
+	return s != NULL ? s : defaults[f->ai->verdict];
+}
+
+static const char *const dlp_sev_def[VERDICT__COUNT] = {
+	[VERDICT_UNREVIEWED] = "high", [VERDICT_SANCTIONED] = "medium",
+	[VERDICT_TOLERATED] = "high", [VERDICT_PROHIBITED] = "critical",
+};
+static const char *const up_sev_def[VERDICT__COUNT] = {
+	[VERDICT_UNREVIEWED] = "medium", [VERDICT_SANCTIONED] = "low",
+	[VERDICT_TOLERATED] = "medium", [VERDICT_PROHIBITED] = "high",
+};
+
+static const char *
+dest_name(const struct flow *f)
+{
+	if (f->ai != NULL)
+		return f->ai->service;
+	return f->meta.host[0] ? f->meta.host : "non-AI destination";
+}
+
+static void
+on_finding(void *arg, const struct dlp_finding *fd)
+{
+	struct insp_slot *s = arg;
+	struct inspector *in = s->in;
+	struct alert_info a;
+	char fp[DLP_FP_LEN * 2 + 1], sig[400];
+	int k;
+
+	in->st.findings++;
+	if (fd->confidence < in->pol->min_confidence ||
+	    s->alerts >= INSP_ALERTS_MAX)
+		return;
+	s->alerts++;
+	for (k = 0; k < DLP_FP_LEN; k++)
+		snprintf(fp + 2 * k, 3, "%02x", fd->fp[k]);
+	snprintf(sig, sizeof(sig), "DLP: %s (%s) sent to %s", fd->class_name,
+	    fd->detector, dest_name(s->f));
+	memset(&a, 0, sizeof(a));
+	a.kind = "dlp";
+	a.severity = severity(in->pol->dlp_severity,
+	    in->pol->dlp_severity_non_ai, s->f, dlp_sev_def, "medium");
+	a.rule = fd->detector;
+	a.signature = sig;
+	a.dlp_class = fd->class_name;
+	a.detector = fd->detector;
+	a.evidence = fd->evidence;
+	a.fingerprint = fp;
+	a.confidence = fd->confidence;
+	in->st.alerts_dlp++;
+	emit_alert(in, s->f, &a);
+}
+
+/* ---- scanning ---- */
+
+/* The detector stream ${s}->ds: (re)open it on the current engine. */
+static int
+ds_ready(struct insp_slot *s)
+{
+	uint64_t left;
+
+	if (s->in->eng == NULL)
+		return 0;
+	if (s->ds_open && s->eng != s->in->eng)
+		s->ds_open = 0;		/* rules reloaded: old engine is gone */
+	if (!s->ds_open) {
+		left = s->scanned < s->budget ? s->budget - s->scanned : 0;
+		if (left == 0)
+			return 0;
+		dlp_stream_init(&s->ds);
+		dlp_stream_set_budget(&s->ds, left);
+		s->eng = s->in->eng;
+		s->ds_open = 1;
+	}
+	return 1;
+}
+
+static void
+ds_close(struct insp_slot *s)
+{
+	if (!s->ds_open)
+		return;
+	if (s->eng == s->in->eng &&
+	    dlp_stream_end(s->eng, &s->ds, on_finding, s) == DLP_TRUNCATED &&
+	    !s->truncated) {
+		s->truncated = 1;
+		s->in->st.truncated++;
+	}
+	s->ds_open = 0;
+}
+
+static void
+scan_text(void *arg, const uint8_t *p, size_t n)
+{
+	struct insp_slot *s = arg;
+	uint64_t left;
+
+	if (!ds_ready(s))
+		return;
+	left = s->budget - s->scanned;
+	if (n > left)
+		n = (size_t)left;
+	s->scanned += n;
+	s->in->st.bytes_scanned += n;
+	if (dlp_scan(s->eng, &s->ds, p, n, on_finding, s) == DLP_TRUNCATED ||
+	    s->scanned >= s->budget) {
+		if (!s->truncated) {
+			s->truncated = 1;
+			s->in->st.truncated++;
+		}
+	}
+}
+
+static int
+may_scan(const struct inspector *in, const struct flow *f)
+{
+	return f->ai != NULL || in->pol->scan_non_ai || in->fallback;
+}
+
+static void
+h_request(void *arg, const struct http_req *req)
+{
+	struct insp_slot *s = arg;
+
+	if (!may_scan(s->in, s->f) || s->scanned >= s->budget)
+		return;
+	body_init(&s->bd, req->content_type, req->content_encoding, s->arena,
+	    INSP_ARENA, scan_text, s);
+	s->body_on = 1;
+	s->in->st.bodies++;
+}
+
+static void
+h_body(void *arg, const uint8_t *p, size_t n)
+{
+	struct insp_slot *s = arg;
+	int r;
+
+	if (!s->body_on || s->scanned >= s->budget)
+		return;
+	if (s->bd.flags & BODY_F_STOP)
+		return;
+	if ((r = body_feed(&s->bd, p, n)) == -E2BIG)
+		s->in->st.bomb_aborts++;
+	else if (r == -EBADMSG)
+		s->in->st.decode_errors++;
+	if (r == -E2BIG || r == -EBADMSG)
+		ds_close(s);
+}
+
+static void
+h_end(void *arg)
+{
+	struct insp_slot *s = arg;
+
+	if (!s->body_on)
+		return;
+	body_end(&s->bd);
+	s->body_on = 0;
+	ds_close(s);		/* one detector stream per body */
+}
+
+static const struct http_cb http_cbs = { h_request, h_body, h_end, NULL };
+
+static void
+to_raw_or_off(struct insp_slot *s)
+{
+	if (s->body_on) {
+		body_end(&s->bd);
+		s->body_on = 0;
+	}
+	s->mode = may_scan(s->in, s->f) && s->f->ai != NULL ? M_RAW :
+	    (may_scan(s->in, s->f) && s->hs.requests > 0 ? M_RAW : M_OFF);
+}
+
+static void
+st_data(void *arg, const uint8_t *p, size_t n)
+{
+	struct insp_slot *s = arg;
+	struct http_cb cb = http_cbs;
+	int r;
+
+	if (s->mode == M_HTTP) {
+		cb.arg = s;
+		r = http_feed(&s->hs, p, n, s->hdr, INSP_HDR_CAP, &cb);
+		if (r != HTTP_FEED_OK) {
+			if (r == HTTP_FEED_ERROR)
+				s->in->st.decode_errors++;
+			ds_close(s);
+			to_raw_or_off(s);
+		}
+		return;
+	}
+	if (s->mode == M_RAW)
+		scan_text(s, p, n);
+}
+
+static void
+st_gap(void *arg, uint32_t n)
+{
+	struct insp_slot *s = arg;
+
+	(void)n;
+	s->in->st.reasm_gaps++;
+	if (s->mode == M_HTTP)
+		to_raw_or_off(s);	/* the HTTP framing is lost */
+}
+
+/* ---- pools ---- */
+
+static struct flow_inspect *
+rec_get(struct inspector *in, struct flow *f)
+{
+	struct flow_inspect *r;
+
+	if (f->inspect != NULL)
+		return f->inspect;
+	if ((r = in->rec_free) == NULL) {
+		in->st.no_record++;
+		return NULL;
+	}
+	in->rec_free = r->next_free;
+	memset(r, 0, sizeof(*r));
+	f->inspect = r;
+	return r;
+}
+
+static void
+slot_put(struct inspector *in, struct flow_inspect *r)
+{
+	struct insp_slot *s = r->slot;
+
+	if (s == NULL)
+		return;
+	stream_release(in->sp, &s->ts);
+	s->next_free = in->slot_free;
+	in->slot_free = s;
+	r->slot = NULL;
+}
+
+static struct insp_slot *
+slot_get(struct inspector *in, struct flow_inspect *r, struct flow *f,
+    int mode)
+{
+	struct insp_slot *s;
+	uint8_t *hdr, *arena;
+
+	if ((s = in->slot_free) == NULL) {
+		in->st.no_slot++;
+		return NULL;
+	}
+	in->slot_free = s->next_free;
+	hdr = s->hdr;
+	arena = s->arena;
+	memset(s, 0, sizeof(*s));
+	s->hdr = hdr;
+	s->arena = arena;
+	s->in = in;
+	s->f = f;
+	s->mode = (uint8_t)mode;
+	s->budget = in->pol->scan_budget ? in->pol->scan_budget :
+	    DLP_BUDGET_DEFAULT;
+	stream_init(&s->ts);
+	r->slot = s;
+	return s;
+}
+
+/* First client payload of a TCP flow: is it cleartext worth scanning? */
+static void
+decide(struct inspector *in, struct flow *f, struct flow_inspect *r,
+    const struct pkt *p)
+{
+	int mode = M_OFF;
+
+	r->decided = 1;
+	if (in->eng == NULL || f->meta.app == APP_TLS ||
+	    f->meta.app == APP_QUIC || p->payload[0] == 0x16)
+		return;
+	if (http_looks_like_request(p->payload, p->payload_len))
+		mode = M_HTTP;
+	else if (f->ai != NULL)
+		mode = M_RAW;	/* self-hosted runtimes, other protocols */
+	if (mode != M_OFF)
+		slot_get(in, r, f, mode);
+}
+
+/* ---- uploads ---- */
+
+static void
+upload_alert(struct inspector *in, struct flow *f, const char *rule,
+    uint64_t bytes, uint64_t threshold, const char *sig)
+{
+	struct alert_info a;
+
+	memset(&a, 0, sizeof(a));
+	a.kind = "upload";
+	a.severity = severity(in->pol->upload_severity, NULL, f, up_sev_def,
+	    "low");
+	a.rule = rule;
+	a.signature = sig;
+	a.bytes = bytes;
+	a.threshold = threshold;
+	in->st.alerts_upload++;
+	emit_alert(in, f, &a);
+}
+
+static void
+account(struct inspector *in, struct flow *f, struct flow_inspect *r,
+    const struct pkt *p, int dir)
+{
+	const struct tls_dir *td = &f->parse.tls[0];
+	uint64_t n = p->payload_len, today = 0, base = 0;
+	char sig[400];
+
+	if (dir == 1) {
+		upload_server(&r->up, n);
+		return;
+	}
+	if (f->meta.app == APP_TLS && td->state != 0 && !f->meta.app_gave_up &&
+	    td->app_bytes >= r->up.tls_seen) {
+		/* TLS: application data only, not the handshake. */
+		n = td->app_bytes - r->up.tls_seen;
+		r->up.tls_seen = td->app_bytes;
+	}
+	upload_client(&r->up, n, in->now);
+	if (n > 0 && !(f->alerted & INSPECT_ALERTED_UPLOAD) &&
+	    r->up.burst > in->pol->upload_bytes) {
+		f->alerted |= INSPECT_ALERTED_UPLOAD;
+		snprintf(sig, sizeof(sig), "Upload: %llu bytes in one request "
+		    "to %s (threshold %llu)", (unsigned long long)r->up.burst,
+		    dest_name(f), (unsigned long long)in->pol->upload_bytes);
+		upload_alert(in, f, "upload-threshold", r->up.burst,
+		    in->pol->upload_bytes, sig);
+	}
+	if (n > 0 && in->bl != NULL && in->pol->baseline_factor > 0 &&
+	    baseline_add(in->bl, baseline_key(in->bl, flow_cli_ip(f)->a), n,
+	    in->now, in->pol->baseline_factor, in->pol->baseline_min_bytes,
+	    &today, &base) == 1) {
+		f->alerted |= INSPECT_ALERTED_BASELINE;
+		snprintf(sig, sizeof(sig), "Upload: client sent %llu bytes to AI "
+		    "services today, more than %u x its baseline of %llu",
+		    (unsigned long long)today, in->pol->baseline_factor,
+		    (unsigned long long)base);
+		upload_alert(in, f, "upload-baseline", today,
+		    (uint64_t)in->pol->baseline_factor * base, sig);
+	}
+}
+
+/* ---- API ---- */
 
 int
 inspector_new(struct inspector **ip, struct analyzer *an, struct output *out)
 {
-	(void)an;
-	if ((*ip = calloc(1, sizeof(**ip))) == NULL)
-		return -ENOMEM;
-	(*ip)->out = out;
+	struct inspector *in;
+	size_t per = INSP_HDR_CAP + INSP_ARENA;
+	uint32_t k;
+	int rc = -ENOMEM;
+
+	if ((in = calloc(1, sizeof(*in))) == NULL)
+		goto err0;
+	in->out = out;
+	in->an = an;
+	if ((in->recs = calloc(INSP_RECORDS, sizeof(*in->recs))) == NULL ||
+	    (in->slots = calloc(INSP_SLOTS, sizeof(*in->slots))) == NULL ||
+	    (in->slot_mem = calloc(INSP_SLOTS, per)) == NULL)
+		goto err1;
+	for (k = 0; k < INSP_RECORDS; k++) {
+		in->recs[k].next_free = in->rec_free;
+		in->rec_free = &in->recs[k];
+	}
+	for (k = 0; k < INSP_SLOTS; k++) {
+		in->slots[k].hdr = in->slot_mem + (size_t)k * per;
+		in->slots[k].arena = in->slots[k].hdr + INSP_HDR_CAP;
+		in->slots[k].next_free = in->slot_free;
+		in->slot_free = &in->slots[k];
+	}
+	if ((rc = stream_pool_new(&in->sp, STREAM_BLOCKS_DEFAULT,
+	    STREAM_WIN_DEFAULT)) < 0 ||
+	    (rc = baseline_new(&in->bl, INSP_CLIENTS)) < 0)
+		goto err1;
+	if (an == NULL || analyzer_dlp(an) == NULL) {
+		struct dlp_opts o;
+		FILE *devnull = fopen("/dev/null", "w");
+
+		/* No detectors from the policy (yet): our own copy. */
+		memset(&o, 0, sizeof(o));
+		o.diag = devnull;
+		if (dlp_engine_load(INSP_FALLBACK_RULES, &o, &in->own) < 0)
+			in->own = NULL;
+		if (devnull != NULL)
+			fclose(devnull);
+	}
+	*ip = in;
 	return 0;
+err1:
+	inspector_free(in);
+err0:
+	return rc;
 }
 
 void
-inspector_free(struct inspector *i)
+inspector_free(struct inspector *in)
 {
-	free(i);
+	if (in == NULL)
+		return;
+	dlp_engine_free(in->own);
+	baseline_free(in->bl);
+	stream_pool_free(in->sp);
+	free(in->slot_mem);
+	free(in->slots);
+	free(in->recs);
+	free(in);
+}
+
+const struct inspect_stats *
+inspector_stats(struct inspector *in)
+{
+	const struct stream_stats *ss = stream_pool_stats(in->sp);
+
+	in->st.reasm_drops = ss->drop_bytes + ss->pool_empty;
+	in->st.reasm_ooo = ss->ooo;
+	return &in->st;
 }
 
 void
-inspect_packet(struct inspector *i, struct flow *f, const struct pkt *p, int dir)
+inspector_set_alert_cb(struct inspector *in,
+    void (*cb)(void *arg, const struct event *ev), void *arg)
 {
-	(void)i;
+	in->cb = cb;
+	in->cb_arg = arg;
+}
+
+static void
+refresh(struct inspector *in, uint64_t ts)
+{
+	const struct inspect_policy *pol = NULL;
+	struct dlp_engine *eng = NULL;
+
+	if (in->an != NULL) {
+		pol = analyzer_inspect_policy(in->an);
+		eng = analyzer_dlp(in->an);
+	}
+	in->pol = pol != NULL ? pol : &policy_defaults;
+	in->fallback = eng == NULL;
+	in->eng = eng != NULL ? eng : in->own;
+	if (ts > in->now)
+		in->now = ts;
+}
+
+void
+inspect_packet(struct inspector *in, struct flow *f, const struct pkt *p,
+    int dir)
+{
+	struct flow_inspect *r = f->inspect;
+	struct stream_cb cb;
+
 	f->payload[dir] += p->payload_len;
+	refresh(in, p->ts_us);
+	if (r == NULL && (f->ai != NULL || (dir == 0 && p->payload_len > 0 &&
+	    p->proto == IPPROTO_TCP)))
+		r = rec_get(in, f);
+	if (r == NULL)
+		return;
+	if (f->ai != NULL && p->payload_len > 0)
+		account(in, f, r, p, dir);
+	if (dir != 0 || p->proto != IPPROTO_TCP || p->payload_len == 0)
+		return;
+	if (!r->decided)
+		decide(in, f, r, p);
+	if (r->slot == NULL)
+		return;
+	cb.on_data = st_data;
+	cb.on_gap = st_gap;
+	cb.arg = r->slot;
+	stream_segment(in->sp, &r->slot->ts, p->seq, p->payload,
+	    p->payload_len, &cb);
+	if (r->slot->mode == M_OFF)
+		slot_put(in, r);
 }
 
 void
-inspect_flow_end(struct inspector *i, struct flow *f)
+inspect_flow_end(struct inspector *in, struct flow *f)
 {
-	(void)i;
-	(void)f;
+	struct flow_inspect *r = f->inspect;
+	struct insp_slot *s;
+	struct stream_cb cb;
+
+	if (r == NULL)
+		return;
+	refresh(in, f->ts_last);
+	if ((s = r->slot) != NULL) {
+		cb.on_data = st_data;
+		cb.on_gap = st_gap;
+		cb.arg = s;
+		stream_flush(in->sp, &s->ts, &cb);
+		/* A body cut short (capture ended, flow evicted) still counts. */
+		if (s->body_on) {
+			body_end(&s->bd);
+			s->body_on = 0;
+		}
+		ds_close(s);
+		slot_put(in, r);
+	}
+	r->next_free = in->rec_free;
+	in->rec_free = r;
+	f->inspect = NULL;
 }
