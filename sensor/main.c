@@ -106,6 +106,7 @@ emit_stats(struct engine *e, uint64_t ts)
 	s.flows = flow_table_stats(e->flows);
 	s.dpi = dpi_stats(e->dpi);
 	s.out = output_stats(e->out);
+	s.insp = inspector_stats(e->insp);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_STATS;
 	ev.ts_us = ts;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dlp/inspect.h"
 #include "output/json.h"
 #include "output/output.h"
 #include "util/log.h"
@@ -357,6 +358,23 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 	jb_u64(j, "db_rows", s->out->db_rows);
 	jb_u64(j, "db_errors", s->out->db_errors);
 	jb_obj_close(j);
+	if (s->insp != NULL) {
+		jb_obj_open(j, "inspect");
+		jb_u64(j, "bytes_scanned", s->insp->bytes_scanned);
+		jb_u64(j, "bodies", s->insp->bodies);
+		jb_u64(j, "findings", s->insp->findings);
+		jb_u64(j, "alerts_dlp", s->insp->alerts_dlp);
+		jb_u64(j, "alerts_upload", s->insp->alerts_upload);
+		jb_u64(j, "truncated", s->insp->truncated);
+		jb_u64(j, "reassembly_drops", s->insp->reasm_drops);
+		jb_u64(j, "reassembly_gaps", s->insp->reasm_gaps);
+		jb_u64(j, "reassembly_ooo", s->insp->reasm_ooo);
+		jb_u64(j, "bomb_aborts", s->insp->bomb_aborts);
+		jb_u64(j, "decode_errors", s->insp->decode_errors);
+		jb_u64(j, "no_slot", s->insp->no_slot);
+		jb_u64(j, "no_record", s->insp->no_record);
+		jb_obj_close(j);
+	}
 	jb_obj_close(j);
 }
 

@@ -98,6 +98,8 @@ struct dpi_stats {
 	uint64_t	tcp_ooo;	/* out-of-order segments skipped by parsers */
 };
 
+struct inspect_stats;
+
 struct output_stats {
 	uint64_t	events[EV__COUNT];
 	uint64_t	eve_lines;
@@ -123,6 +125,7 @@ struct stats_snapshot {
 	const struct flow_stats	*flows;
 	const struct dpi_stats	*dpi;
 	const struct output_stats *out;
+	const struct inspect_stats *insp;	/* dlp/inspect.h; may be NULL */
 };
 
 struct event {
