@@ -247,8 +247,10 @@ tcp_state(struct flow *f, const struct pkt *p, int dir)
 		if ((p->tcp_flags & TH_RST) ||
 		    ((f->tcp_flags[0] & TH_FIN) && (f->tcp_flags[1] & TH_FIN)))
 			f->state = FS_CLOSED;
-	} else if (f->state == FS_NEW && (f->tcp_flags[0] & TH_SYN) &&
-	    (f->tcp_flags[1] & TH_SYN) && (p->tcp_flags & TH_ACK))
+	} else if (f->state == FS_NEW && (f->tcp_flags[1] & TH_SYN) &&
+	    (p->tcp_flags & TH_ACK) &&
+	    ((f->tcp_flags[0] & TH_SYN) || dir == 0))
+		/* Both SYNs, or (SYN missed) the client ACKs the SYN+ACK. */
 		f->state = FS_ESTABLISHED;
 	else if (f->state == FS_NEW && f->pickup && f->pkts[0] && f->pkts[1])
 		f->state = FS_ESTABLISHED;
