@@ -1,71 +1,527 @@
 /*
- * analyzer.c - placeholder until the catalog and policy land (issue 4):
- * loads nothing, classifies nothing.  Keeps the engine's hooks compiling.
+ * analyzer.c - the engine's classification hooks: attributes flows and
+ * lookups to catalog services (SNI, Host, DNS, DNS answers, IP ranges,
+ * self-hosted port+path), applies the policy, reports what cannot be seen,
+ * and loads/reloads the rules bundle (parse, validate, swap).
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "classify/analyzer.h"
+#include "classify/dnscache.h"
+#include "classify/rules.h"
+#include "output/output.h"
+#include "util/log.h"
+#include "util/str.h"
 
-struct analyzer {
-	struct output	*out;
-	struct inspect_policy ip;
+#define AI_POOL		16384
+#define DNSC_ENTRIES	65536
+#define CANARY		"use-application-dns.net"
+
+const char *const analyzer_vis_names[VIS__COUNT] = {
+	"ech", "doh", "dot", "doh_canary", "quic_no_sni", "tls_no_sni", "vpn"
 };
 
+struct analyzer {
+	struct output		*out;
+	char			*dir;
+	struct rules		*r;		/* NULL: nothing is classified */
+	struct ai_info		*pool;
+	uint32_t		*free_idx;
+	uint32_t		 nfree;
+	struct dnscache		*dc;
+	struct inspect_policy	 ip_default;
+	struct analyzer_stats	 st;
+};
+
+static uint64_t
+now_wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+emit(struct analyzer *a, enum ev_type t, const struct flow *f, uint64_t ts,
+    const void *data)
+{
+	struct event ev;
+
+	if (a->out == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = t;
+	ev.ts_us = ts;
+	ev.flow = f;
+	switch (t) {
+	case EV_AI: ev.u.ai = data; break;
+	case EV_ALERT: ev.u.alert = data; break;
+	case EV_VISIBILITY: ev.u.vis = data; break;
+	case EV_POLICY: ev.u.policy = data; break;
+	default: break;
+	}
+	output_emit(a->out, &ev);
+}
+
+static void
+policy_event(struct analyzer *a, const char *action, const char *summary,
+    int errors, uint64_t ts)
+{
+	struct policy_event pe;
+
+	pe.action = action;
+	pe.version = a->r ? a->r->version : "";
+	pe.summary = summary;
+	pe.errors = errors;
+	emit(a, EV_POLICY, NULL, ts, &pe);
+}
+
+/* ---- load, reload, lint ---- */
+
 int
-analyzer_new(struct analyzer **a, const char *rules_dir, struct output *out,
+analyzer_new(struct analyzer **ap, const char *rules_dir, struct output *out,
     FILE *errout)
 {
-	(void)rules_dir;
-	(void)errout;
-	if ((*a = calloc(1, sizeof(**a))) == NULL)
+	struct analyzer *a;
+	char sum[256];
+	uint32_t i;
+	int rc = -ENOMEM, nerr;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return -ENOMEM;
-	(*a)->out = out;
-	(*a)->ip.upload_bytes = 65536;
-	(*a)->ip.baseline_factor = 10;
-	(*a)->ip.baseline_min_bytes = 1 << 20;
-	(*a)->ip.scan_budget = 1 << 20;
-	(*a)->ip.min_confidence = 65;
+	a->out = out;
+	a->ip_default.upload_bytes = 65536;
+	a->ip_default.baseline_factor = 10;
+	a->ip_default.baseline_min_bytes = 1 << 20;
+	a->ip_default.scan_budget = 1 << 20;
+	a->ip_default.min_confidence = 65;
+	for (i = 0; i < VERDICT__COUNT; i++)
+		a->ip_default.dlp_severity[i] = a->ip_default.upload_severity[i] =
+		    "medium";
+	a->ip_default.dlp_severity_non_ai = "low";
+	if (rules_dir == NULL) {
+		*ap = a;
+		return 0;
+	}
+	if ((a->dir = strdup(rules_dir)) == NULL ||
+	    (a->pool = calloc(AI_POOL, sizeof(*a->pool))) == NULL ||
+	    (a->free_idx = calloc(AI_POOL, sizeof(*a->free_idx))) == NULL ||
+	    (a->dc = dnscache_new(DNSC_ENTRIES)) == NULL)
+		goto err;
+	for (i = 0; i < AI_POOL; i++)
+		a->free_idx[i] = AI_POOL - 1 - i;
+	a->nfree = AI_POOL;
+	if ((rc = rules_load(rules_dir, errout, rules_today(now_wall_us()),
+	    &a->r, &nerr)) < 0) {
+		fprintf(errout ? errout : stderr, "%s: %d error(s); rules not "
+		    "loaded\n", rules_dir, nerr);
+		goto err;
+	}
+	str_lcpy(a->st.version, a->r->version, sizeof(a->st.version));
+	rules_summary(NULL, a->r, sum, sizeof(sum));
+	log_info("rules %s loaded: %s", a->r->version, sum);
+	policy_event(a, "load", sum, 0, now_wall_us());
+	*ap = a;
 	return 0;
-}
-
-const struct inspect_policy *
-analyzer_inspect_policy(const struct analyzer *a)
-{
-	return &a->ip;
-}
-
-struct dlp_engine *
-analyzer_dlp(const struct analyzer *a)
-{
-	(void)a;
-	return NULL;
+err:
+	analyzer_free(a);
+	return rc;
 }
 
 void
 analyzer_free(struct analyzer *a)
 {
+	if (a == NULL)
+		return;
+	rules_free(a->r);
+	dnscache_free(a->dc);
+	free(a->pool);
+	free(a->free_idx);
+	free(a->dir);
 	free(a);
 }
 
+/*
+ * analyzer_reload(a, ts):
+ * Load the rules directory into a new bundle; on success swap it in (the
+ * old one is freed: flows hold copies, the DNS cache holds names), else
+ * keep the running rules.  Emits a policy event either way.
+ */
 int
 analyzer_reload(struct analyzer *a, uint64_t ts)
 {
-	(void)a;
-	(void)ts;
+	struct rules *nr = NULL, *old;
+	char sum[512], *diag = NULL, *nl;
+	size_t dlen = 0;
+	uint64_t t0 = mono_us();
+	FILE *mem;
+	int rc, nerr = 0;
+
+	if (a->dir == NULL)
+		return 0;
+	if (ts == 0)
+		ts = now_wall_us();
+	if ((mem = open_memstream(&diag, &dlen)) == NULL)
+		return -ENOMEM;
+	rc = rules_load(a->dir, mem, rules_today(ts), &nr, &nerr);
+	fclose(mem);
+	if (diag != NULL && dlen > 0)
+		fputs(diag, stderr);
+	if (rc < 0) {
+		if (diag != NULL && (nl = strstr(diag, ": error: ")) != NULL) {
+			while (nl > diag && nl[-1] != '\n')
+				nl--;
+			str_lcpy(sum, nl, sizeof(sum));
+			if ((nl = strchr(sum, '\n')) != NULL)
+				*nl = '\0';
+		} else
+			snprintf(sum, sizeof(sum), "rules could not be loaded (%s)",
+			    strerror(-rc));
+		a->st.reload_failures++;
+		log_warnx("rules reload failed (%d errors); keeping %s", nerr,
+		    a->r ? a->r->version : "no rules");
+		policy_event(a, "reload_failed", sum, nerr, ts);
+		free(diag);
+		return -EINVAL;
+	}
+	free(diag);
+	rules_summary(a->r, nr, sum, sizeof(sum));
+	old = a->r;
+	a->r = nr;
+	rules_free(old);
+	a->st.reloads++;
+	a->st.reload_us = mono_us() - t0;
+	str_lcpy(a->st.version, nr->version, sizeof(a->st.version));
+	log_info("rules %s reloaded in %.2f ms: %s", nr->version,
+	    (double)a->st.reload_us / 1000.0, sum);
+	policy_event(a, "reload", sum, 0, ts);
 	return 0;
 }
 
 int
 analyzer_lint(const char *rules_dir, FILE *out)
 {
-	(void)rules_dir;
-	(void)out;
+	struct rules *r = NULL;
+	int rc, nerr = 0;
+
+	rc = rules_load(rules_dir, out, rules_today(now_wall_us()), &r, &nerr);
+	if (rc < 0) {
+		fprintf(out, "%s: %d error(s)\n", rules_dir, nerr);
+		return -EINVAL;
+	}
+	rules_free(r);
 	return 0;
 }
 
-void analyze_name(struct analyzer *a, struct flow *f, uint64_t ts) { (void)a; (void)f; (void)ts; }
-void analyze_hello(struct analyzer *a, struct flow *f, uint64_t ts) { (void)a; (void)f; (void)ts; }
-void analyze_dns(struct analyzer *a, struct flow *f, const struct dns_msg *d, uint64_t ts) { (void)a; (void)f; (void)d; (void)ts; }
-void analyze_http(struct analyzer *a, struct flow *f, const struct http_req *r, uint64_t ts) { (void)a; (void)f; (void)r; (void)ts; }
-void analyze_flow_end(struct analyzer *a, struct flow *f) { (void)a; (void)f; }
+const struct inspect_policy *
+analyzer_inspect_policy(const struct analyzer *a)
+{
+	return a->r ? &a->r->pol->ip : &a->ip_default;
+}
+
+struct dlp_engine *
+analyzer_dlp(const struct analyzer *a)
+{
+	return a->r ? a->r->dlp : NULL;
+}
+
+const struct analyzer_stats *
+analyzer_stats(const struct analyzer *a)
+{
+	return a ? &a->st : NULL;
+}
+
+/* ---- attribution ---- */
+
+static void
+visibility(struct analyzer *a, struct flow *f, enum vis_kind k,
+    const char *detail, uint64_t ts)
+{
+	struct visibility_info v;
+
+	if (f->vis_flags & (1u << k))
+		return;
+	f->vis_flags |= (uint16_t)(1u << k);
+	a->st.vis[k]++;
+	v.kind = analyzer_vis_names[k];
+	v.detail = detail;
+	emit(a, EV_VISIBILITY, f, ts, &v);
+}
+
+static struct ai_info *
+pool_get(struct analyzer *a)
+{
+	if (a->nfree == 0)
+		return NULL;
+	return &a->pool[a->free_idx[--a->nfree]];
+}
+
+static void
+pool_put(struct analyzer *a, struct ai_info *ai)
+{
+	size_t idx = (size_t)(ai - a->pool);
+
+	if (a->pool == NULL || idx >= AI_POOL) {
+		log_warnx("analyzer: ai_info not from the pool");
+		return;
+	}
+	a->free_idx[a->nfree++] = (uint32_t)idx;
+}
+
+/* Attribute ${f} to service ${svc}; emits the ai event and, for access
+ * flows (${access}), the access alert the policy asks for. */
+static void
+attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
+    int conf, const char *host, int access, uint64_t ts)
+{
+	const struct catalog *cat = a->r->cat;
+	const struct cat_service *s = &cat->svc[svc];
+	struct ai_info tmp, *ai = f->ai;
+	struct pol_result pr;
+	struct alert_info al;
+	char sig[400];
+
+	if (ai == NULL && (ai = pool_get(a)) == NULL) {
+		a->st.pool_empty++;
+		ai = &tmp;
+	}
+	memset(ai, 0, sizeof(*ai));
+	str_lcpy(ai->service, s->id, sizeof(ai->service));
+	str_lcpy(ai->name, s->name, sizeof(ai->name));
+	str_lcpy(ai->vendor, s->vendor, sizeof(ai->vendor));
+	str_lcpy(ai->category, s->category, sizeof(ai->category));
+	str_lcpy(ai->host, host ? host : "", sizeof(ai->host));
+	str_lcpy(ai->policy_version, a->r->version, sizeof(ai->policy_version));
+	policy_eval(a->r->pol, cat, svc, flow_cli_ip(f)->a, flow_srv_ip(f)->a,
+	    rules_today(ts), &pr);
+	str_lcpy(ai->rule, pr.rule, sizeof(ai->rule));
+	if (pr.exception != NULL)
+		str_lcpy(ai->exception, pr.exception, sizeof(ai->exception));
+	ai->exception_expired = pr.exception_expired;
+	ai->matched_by = (uint8_t)mb;
+	ai->confidence = (uint8_t)conf;
+	ai->verdict = pr.verdict;
+	ai->tenant_ambiguous = s->tenant_ambiguous;
+	ai->logged = 1;
+	if (ai != &tmp)
+		f->ai = ai;
+	if (access)
+		a->st.ai_flows++;
+	else
+		a->st.ai_lookups++;
+	emit(a, EV_AI, f, ts, ai);
+	if (!access || pr.severity == NULL ||
+	    (f->alerted & ANALYZER_ALERTED_ACCESS))
+		return;
+	f->alerted |= ANALYZER_ALERTED_ACCESS;
+	a->st.alerts++;
+	snprintf(sig, sizeof(sig), "%s AI service: %s (%s)",
+	    verdict_str((enum verdict)pr.verdict), s->name, ai->host);
+	memset(&al, 0, sizeof(al));
+	al.kind = "access";
+	al.severity = pr.severity;
+	al.rule = ai->rule;
+	al.signature = sig;
+	emit(a, EV_ALERT, f, ts, &al);
+}
+
+static int
+host_is_sni(const struct flow *f)
+{
+	return f->meta.host[0] != '\0' && (f->meta.host_src == HOST_TLS_SNI ||
+	    f->meta.host_src == HOST_QUIC_SNI);
+}
+
+/* No usable name: the DNS answer cache, then vendor IP ranges.  Returns
+ * 1 when attributed, 0 when a DNS answer explained the address, -1 when
+ * nothing did. */
+static int
+by_address(struct analyzer *a, struct flow *f, uint64_t ts)
+{
+	const char *name;
+	char ip[64];
+	int svc;
+
+	name = dnscache_get(a->dc, flow_cli_ip(f)->a, flow_srv_ip(f)->a, ts);
+	if (name != NULL && (svc = catalog_match_name(a->r->cat, name, NULL)) >= 0) {
+		a->st.dns_attributed++;
+		attribute(a, f, svc, MB_DNS_ANSWER, 75, name, 1, ts);
+		return 1;
+	}
+	if ((svc = catalog_match_ip(a->r->cat, flow_srv_ip(f)->a)) >= 0) {
+		ip_addr_str(flow_srv_ip(f), ip, sizeof(ip));
+		attribute(a, f, svc, MB_IP, 50, host_is_sni(f) ? f->meta.host : ip,
+		    1, ts);
+		return 1;
+	}
+	return name != NULL ? 0 : -1;
+}
+
+void
+analyze_hello(struct analyzer *a, struct flow *f, uint64_t ts)
+{
+	int quic = f->meta.app == APP_QUIC, sni = host_is_sni(f), svc;
+
+	if (a->r == NULL)
+		return;
+	if (f->meta.ech)
+		visibility(a, f, VIS_ECH, sni ? f->meta.host : NULL, ts);
+	if (!quic && flow_srv_port(f) == 853)
+		visibility(a, f, VIS_DOT, sni ? f->meta.host : NULL, ts);
+	else if (sni && nameset_find(a->r->pol->doh, f->meta.host, (size_t)-1,
+	    NULL) >= 0)
+		visibility(a, f, VIS_DOH, f->meta.host, ts);
+	if (f->ai != NULL)
+		return;
+	if (sni && (svc = catalog_match_name(a->r->cat, f->meta.host, NULL)) >= 0) {
+		attribute(a, f, svc, quic ? MB_QUIC_SNI : MB_TLS_SNI, 95,
+		    f->meta.host, 1, ts);
+		return;
+	}
+	if (sni && !f->meta.ech)
+		return;
+	if (by_address(a, f, ts) < 0 && !sni)
+		visibility(a, f, quic ? VIS_QUIC_NO_SNI : VIS_TLS_NO_SNI,
+		    "no server name and no DNS answer for this address", ts);
+}
+
+void
+analyze_name(struct analyzer *a, struct flow *f, uint64_t ts)
+{
+	enum matched_by mb;
+	int svc;
+
+	if (a->r == NULL || f->ai != NULL || f->meta.host[0] == '\0' ||
+	    (svc = catalog_match_name(a->r->cat, f->meta.host, NULL)) < 0)
+		return;
+	switch (f->meta.host_src) {
+	case HOST_TLS_SNI: mb = MB_TLS_SNI; break;
+	case HOST_QUIC_SNI: mb = MB_QUIC_SNI; break;
+	case HOST_HTTP: mb = MB_HTTP_HOST; break;
+	case HOST_DNS: mb = MB_DNS_QUERY; break;
+	default: mb = MB_TLS_SNI; break;
+	}
+	attribute(a, f, svc, mb, 80, f->meta.host, mb != MB_DNS_QUERY, ts);
+}
+
+static int
+is_ai_name(void *arg, const char *name)
+{
+	struct analyzer *a = arg;
+
+	return catalog_match_name(a->r->cat, name, NULL) >= 0;
+}
+
+void
+analyze_dns(struct analyzer *a, struct flow *f, const struct dns_msg *d,
+    uint64_t ts)
+{
+	int svc;
+
+	if (a->r == NULL)
+		return;
+	if (strcmp(d->qname, CANARY) == 0 || strcmp(d->qname, CANARY ".") == 0)
+		visibility(a, f, VIS_CANARY, d->qname, ts);
+	if (d->qr && d->rcode == 0 && d->n_answers > 0)
+		a->st.dns_remembered += (uint64_t)dnscache_answer(a->dc,
+		    flow_cli_ip(f)->a, d, is_ai_name, a, ts);
+	if ((svc = catalog_match_name(a->r->cat, d->qname, NULL)) < 0)
+		return;
+	/* One ai event per query; a response alone (query not seen) also
+	 * counts, its own query's event already covers it otherwise. */
+	if (d->qr == 0 || f->ai == NULL || strcmp(f->ai->host, d->qname) != 0)
+		attribute(a, f, svc, MB_DNS_QUERY, 80, d->qname, 0, ts);
+}
+
+/* The path of a request-target (origin or absolute form). */
+static const char *
+uri_path(const char *uri)
+{
+	const char *p;
+
+	if (uri[0] == '/')
+		return uri;
+	if ((p = strstr(uri, "://")) != NULL && (p = strchr(p + 3, '/')) != NULL)
+		return p;
+	return "/";
+}
+
+void
+analyze_http(struct analyzer *a, struct flow *f, const struct http_req *r,
+    uint64_t ts)
+{
+	const char *path = uri_path(r->uri);
+	char ip[64];
+	int svc, conf;
+
+	if (a->r == NULL)
+		return;
+	if (strncmp(path, "/dns-query", 10) == 0 ||
+	    (r->host[0] && nameset_find(a->r->pol->doh, r->host, (size_t)-1,
+	    NULL) >= 0))
+		visibility(a, f, VIS_DOH, r->host[0] ? r->host : path, ts);
+	if (f->ai != NULL)
+		return;
+	if (r->host[0] && (svc = catalog_match_name(a->r->cat, r->host, NULL)) >= 0) {
+		attribute(a, f, svc, MB_HTTP_HOST, 90, r->host, 1, ts);
+		return;
+	}
+	if ((svc = catalog_match_http(a->r->cat, r->host, flow_srv_port(f), path,
+	    &conf)) < 0)
+		return;
+	ip_addr_str(flow_srv_ip(f), ip, sizeof(ip));
+	attribute(a, f, svc, conf == 85 ? MB_HTTP_HOST : MB_PORT_PATH, conf,
+	    r->host[0] ? r->host : ip, 1, ts);
+}
+
+static void
+flow_end_vis(struct analyzer *a, struct flow *f)
+{
+	const struct policy *p = a->r->pol;
+	uint16_t port = flow_srv_port(f);
+	char d[48];
+	size_t i;
+
+	if (f->meta.app == APP_QUIC && !f->meta.tls_hello)
+		visibility(a, f, VIS_QUIC_NO_SNI, "QUIC Initial not readable",
+		    f->ts_last);
+	if (port == 853 && f->key.proto == 6)
+		visibility(a, f, VIS_DOT, NULL, f->ts_last);
+	for (i = 0; i < p->nvpn; i++)
+		if (p->vpn_ports[i] == port) {
+			snprintf(d, sizeof(d), "%s/%u", f->key.proto == 6 ? "tcp" :
+			    "udp", port);
+			visibility(a, f, VIS_VPN, d, f->ts_last);
+			break;
+		}
+	if (f->meta.app == APP_TLS || f->meta.app == APP_QUIC) {
+		a->st.tls_quic_flows++;
+		if (!((host_is_sni(f) && !f->meta.ech) ||
+		    (f->ai != NULL && f->ai->matched_by == MB_DNS_ANSWER)))
+			a->st.blind_flows++;
+	}
+}
+
+void
+analyze_flow_end(struct analyzer *a, struct flow *f)
+{
+	if (a->r != NULL)
+		flow_end_vis(a, f);
+	if (f->ai != NULL) {
+		pool_put(a, f->ai);
+		f->ai = NULL;
+	}
+}

@@ -24,6 +24,33 @@
 struct analyzer;
 struct output;
 
+/* Visibility kinds (struct visibility_info.kind), bit i of f->vis_flags. */
+enum vis_kind {
+	VIS_ECH = 0, VIS_DOH, VIS_DOT, VIS_CANARY, VIS_QUIC_NO_SNI,
+	VIS_TLS_NO_SNI, VIS_VPN, VIS__COUNT
+};
+extern const char *const analyzer_vis_names[VIS__COUNT];
+
+/* f->alerted bit for the access alert (inspect.h uses 0x02, 0x04). */
+#define ANALYZER_ALERTED_ACCESS	0x01
+
+/* Counters for the stats event. */
+struct analyzer_stats {
+	uint64_t	ai_flows;	/* flows attributed to an AI service */
+	uint64_t	ai_lookups;	/* DNS transactions for AI names */
+	uint64_t	alerts;		/* access alerts */
+	uint64_t	pool_empty;	/* attributions without a pooled ai_info */
+	uint64_t	vis[VIS__COUNT];
+	uint64_t	tls_quic_flows;	/* TLS/QUIC flows ended */
+	uint64_t	blind_flows;	/* ... whose server name stayed unknown */
+	uint64_t	dns_remembered;	/* addresses put in the answer cache */
+	uint64_t	dns_attributed;	/* flows attributed from the cache */
+	uint64_t	reloads, reload_failures;
+	uint64_t	reload_us;	/* duration of the last reload */
+	char		version[17];
+};
+const struct analyzer_stats *analyzer_stats(const struct analyzer *a);
+
 /*
  * analyzer_new(a, rules_dir, out, errout):
  * Load ${rules_dir} (catalog/, policy.yaml, detectors.yaml); NULL means no
