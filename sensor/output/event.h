@@ -117,6 +117,8 @@ struct capture_stats {
 	char		iface[64];	/* interface or file name */
 };
 
+struct analyzer_stats;
+
 struct stats_snapshot {
 	uint64_t		 uptime_us;
 	struct capture_stats	 cap;
@@ -126,6 +128,7 @@ struct stats_snapshot {
 	const struct dpi_stats	*dpi;
 	const struct output_stats *out;
 	const struct inspect_stats *insp;	/* dlp/inspect.h; may be NULL */
+	const struct analyzer_stats *an;	/* classify/analyzer.h; may be NULL */
 };
 
 struct event {
