@@ -14,7 +14,9 @@
 #include "output/output.h"
 #include "util/log.h"
 
-#define EVE_LINE_MAX	65536
+/* Worst case is a DNS answer: 32 records whose names and rdata are all
+ * bytes that escape to 5 characters (~105 KB). */
+#define EVE_LINE_MAX	(128 * 1024)
 
 struct output {
 	struct output_conf conf;

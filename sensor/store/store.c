@@ -294,7 +294,7 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm,
 {
 	const struct dns_msg *d = ev->u.dns;
 	sqlite3_stmt *q = s->st[ST_DNS];
-	static char ans[32768];
+	static char ans[128 * 1024];	/* 32 fully escaped answers fit */
 	int64_t ttl_min = -1;
 	const char *t;
 
