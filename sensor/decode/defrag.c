@@ -175,13 +175,29 @@ defrag_add(struct defrag *d, const struct pkt *p, const uint8_t **l3,
 		return 0;		/* past the known end: keep the first */
 	if (end > s->hi)
 		s->hi = end;
-	/* First copy wins: only bytes not yet covered are taken. */
-	for (i = p->frag_off; i < end; i++) {
-		if (s->map[i >> 3] & (1u << (i & 7)))
+	/* First copy wins: only bytes not yet covered are taken.  Whole
+	 * map bytes that are empty are copied in bulk (the common case:
+	 * fragments do not overlap and start on 8-byte boundaries). */
+	for (i = p->frag_off; i < end;) {
+		if ((i & 7) == 0 && i + 8 <= end && s->map[i >> 3] == 0) {
+			uint32_t j = i;
+
+			while (j + 8 <= end && s->map[j >> 3] == 0) {
+				s->map[j >> 3] = 0xff;
+				j += 8;
+			}
+			memcpy(s->buf + HDR_ROOM + i, p->frag_data + (i - p->frag_off),
+			    j - i);
+			s->got += j - i;
+			i = j;
 			continue;
-		s->map[i >> 3] |= (uint8_t)(1u << (i & 7));
-		s->buf[HDR_ROOM + i] = p->frag_data[i - p->frag_off];
-		s->got++;
+		}
+		if (!(s->map[i >> 3] & (1u << (i & 7)))) {
+			s->map[i >> 3] |= (uint8_t)(1u << (i & 7));
+			s->buf[HDR_ROOM + i] = p->frag_data[i - p->frag_off];
+			s->got++;
+		}
+		i++;
 	}
 	if (!s->have_last || s->got < s->total)
 		return 0;

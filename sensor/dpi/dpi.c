@@ -4,6 +4,7 @@
  * take the flow over), naming the protocol, and the scratch-buffer pool.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,6 +219,18 @@ ndpi_feed(struct dpi *d, struct flow *f, const struct pkt *p)
 	}
 }
 
+/* Ports where our own parsers almost always take the flow at its first
+ * payload: nDPI is not given the empty handshake packets there, which
+ * measured ~1/3 of all nDPI calls on the benchmark capture. */
+static int
+ours_likely(const struct pkt *p)
+{
+	uint16_t a = p->sport, b = p->dport;
+
+	return a == 443 || b == 443 || a == 80 || b == 80 || a == 8080 ||
+	    b == 8080 || a == 8443 || b == 8443 || a == 53 || b == 53;
+}
+
 void
 dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p, int dir)
 {
@@ -226,8 +239,12 @@ dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p, int dir)
 		f->parse.ndpi_done = 1;
 		nflow_put(d, f);
 	}
-	if (!f->parse.ndpi_done && p->l3 != NULL)
-		ndpi_feed(d, f, p);
+	if (f->parse.ndpi_done || p->l3 == NULL)
+		return;
+	if (p->payload_len == 0 && !f->meta.recognised &&
+	    p->proto == IPPROTO_TCP && ours_likely(p))
+		return;
+	ndpi_feed(d, f, p);
 }
 
 void

@@ -301,6 +301,7 @@ flow_table_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 		f->hnext = t->bucket[h & (t->nbucket - 1)];
 		t->bucket[h & (t->nbucket - 1)] = f;
 		f->tclass = tclass_of(f);
+		f->queued_at = p->ts_us;
 		lru_push(t, f);
 		t->st.created++;
 		if (++t->st.active > t->st.active_max)
@@ -314,11 +315,15 @@ flow_table_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 		tcp_state(f, p, *dir);
 	else if (f->pkts[0] && f->pkts[1])
 		f->state = FS_ESTABLISHED;
-	tc = tclass_of(f);
-	/* Move to the head of its (possibly new) class list. */
-	lru_unlink(t, f);
-	f->tclass = tc;
-	lru_push(t, f);
+	/* Lists are only reordered when the class changes; a flow touched
+	 * since it was queued gets a second chance in flow_table_expire().
+	 * That keeps the per-packet path off its neighbours' cache lines. */
+	if ((tc = tclass_of(f)) != f->tclass) {
+		lru_unlink(t, f);
+		f->tclass = tc;
+		f->queued_at = f->ts_last;
+		lru_push(t, f);
+	}
 	return f;
 }
 
@@ -333,8 +338,22 @@ flow_table_expire(struct flow_table *t, uint64_t now_us)
 		uint64_t limit = (uint64_t)t->conf.timeout_s[c] * 1000000ULL;
 		struct flow *f;
 
-		while ((f = t->lru[c].tail) != NULL && f->ts_last + limit < t->now)
-			flow_end(t, f, FE_TIMEOUT);
+		/*
+		 * Second chance: a tail flow seen since it was queued goes back
+		 * to the head.  The loop stops at a tail that was not touched
+		 * and is not idle; every flow ahead of it was queued later and
+		 * so was seen later, so none of them is idle either.
+		 */
+		while ((f = t->lru[c].tail) != NULL) {
+			if (f->ts_last + limit < t->now)
+				flow_end(t, f, FE_TIMEOUT);
+			else if (f->ts_last != f->queued_at) {
+				lru_unlink(t, f);
+				f->queued_at = f->ts_last;
+				lru_push(t, f);
+			} else
+				break;
+		}
 	}
 }
 

@@ -91,6 +91,7 @@ struct flow {
 	struct flow	*prev, *next;	/* LRU list of its timeout class */
 	uint64_t	 id;		/* flow_id in EVE */
 	uint64_t	 ts_first, ts_last;	/* µs */
+	uint64_t	 queued_at;	/* ts_last when put at its list's head */
 	uint64_t	 pkts[2];	/* [0] to server, [1] to client */
 	uint64_t	 bytes[2];
 	uint32_t	 hash;

@@ -77,7 +77,20 @@ json_escape(char *dst, size_t cap, const char *src, size_t n)
 	while (i < n) {
 		unsigned char c = s[i];
 		char tmp[8];
-		size_t tl, u;
+		size_t tl, u, run;
+
+		/* Fast path: a run of plain printable ASCII is copied at once. */
+		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x7f &&
+		    s[run] != '"' && s[run] != '\\'; run++)
+			;
+		if (run > i) {
+			if (o + (run - i) >= cap)
+				return (size_t)-1;
+			memcpy(dst + o, s + i, run - i);
+			o += run - i;
+			i = run;
+			continue;
+		}
 
 		if (c == '"' || c == '\\') {
 			tmp[0] = '\\'; tmp[1] = (char)c; tl = 2;
@@ -183,14 +196,30 @@ jb_str(struct jb *j, const char *key, const char *val)
 	jb_strn(j, key, val, strlen(val));
 }
 
+/* u64 to decimal without printf: numbers are most of an event's fields. */
+static size_t
+u64_dec(char *b, uint64_t v)
+{
+	char t[20];
+	size_t n = 0, i;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		b[i] = t[n - 1 - i];
+	return n;
+}
+
 void
 jb_u64(struct jb *j, const char *key, uint64_t v)
 {
 	char b[24];
-	int n = snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+	size_t n = u64_dec(b, v);
 
 	member(j, key);
-	put(j, b, (size_t)n);
+	put(j, b, n);
 }
 
 void
@@ -236,14 +265,31 @@ jb_finish(struct jb *j)
 const char *
 time_iso8601(uint64_t ts_us, char *buf, size_t cap)
 {
+	/* Events come in bursts within one second: format the date part
+	 * once per second (single-threaded sensor, so a static cache). */
+	static time_t last_t = -1;
+	static char last[24];
+	static size_t last_n;
 	time_t t = (time_t)(ts_us / 1000000);
+	uint32_t us = (uint32_t)(ts_us % 1000000);
 	struct tm tm;
-	size_t n;
+	int i;
 
-	gmtime_r(&t, &tm);
-	n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (n == 0 || n >= cap)
+	if (cap < last_n + 13 || cap < 32)
 		return "";
-	snprintf(buf + n, cap - n, ".%06u+0000", (unsigned)(ts_us % 1000000));
+	if (t != last_t) {
+		gmtime_r(&t, &tm);
+		last_n = strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%S", &tm);
+		if (last_n == 0)
+			return "";
+		last_t = t;
+	}
+	memcpy(buf, last, last_n);
+	buf[last_n] = '.';
+	for (i = 6; i >= 1; i--) {
+		buf[last_n + (size_t)i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	memcpy(buf + last_n + 7, "+0000", 6);
 	return buf;
 }

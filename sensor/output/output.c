@@ -17,6 +17,13 @@
 /* Worst case is a DNS answer: 32 records whose names and rdata are all
  * bytes that escape to 5 characters (~105 KB). */
 #define EVE_LINE_MAX	(128 * 1024)
+#define PSEUDO_CACHE	1024	/* direct-mapped: one HMAC per client, not per event */
+
+struct pseudo_slot {
+	uint8_t		addr[16];
+	uint8_t		used;
+	char		str[PSEUDO_STR_LEN];
+};
 
 struct output {
 	struct output_conf conf;
@@ -25,8 +32,27 @@ struct output {
 	struct pseudo	 ps;
 	uint64_t	 last_commit;	/* µs, wall or packet time */
 	struct output_stats st;
+	struct pseudo_slot pcache[PSEUDO_CACHE];
 	char		 line[EVE_LINE_MAX];
 };
+
+static const char *
+pseudo_cached(struct output *o, const struct ip_addr *a)
+{
+	uint32_t h = 2166136261u;
+	struct pseudo_slot *sl;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ a->a[i]) * 16777619u;
+	sl = &o->pcache[h % PSEUDO_CACHE];
+	if (!sl->used || memcmp(sl->addr, a->a, 16) != 0) {
+		memcpy(sl->addr, a->a, 16);
+		pseudo_of(&o->ps, a->a, sl->str);
+		sl->used = 1;
+	}
+	return sl->str;
+}
 
 static const char *const ev_names[EV__COUNT] = {
 	[EV_FLOW] = "flow", [EV_TLS] = "tls", [EV_QUIC] = "quic",
@@ -174,7 +200,7 @@ output_emit(struct output *o, const struct event *ev)
 		cm.dest_port = flow_srv_port(f);
 		cm.proto = proto_name(f->key.proto);
 		cm.app_proto = app_name(f);
-		pseudo_of(&o->ps, flow_cli_ip(f)->a, cm.pseudo);
+		memcpy(cm.pseudo, pseudo_cached(o, flow_cli_ip(f)), PSEUDO_STR_LEN);
 	}
 	if (to_eve) {
 		size_t n = eve_format(ev, &cm, o->conf.eve_client_ip, o->line,

@@ -55,7 +55,6 @@ CREATE TABLE IF NOT EXISTS dns (
 );
 CREATE INDEX IF NOT EXISTS dns_ts ON dns(ts);
 CREATE INDEX IF NOT EXISTS dns_name ON dns(rrname);
-CREATE INDEX IF NOT EXISTS dns_flow ON dns(flow_id, dns_id);
 CREATE TABLE IF NOT EXISTS http (
   id             INTEGER PRIMARY KEY,
   flow_id        INTEGER NOT NULL,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classify/analyzer.h"
 #include "output/json.h"
 #include "output/output.h"
 #include "util/log.h"
@@ -19,8 +20,8 @@
 
 #include "store/schema.inc"	/* static const char store_schema_sql[] */
 
-enum { ST_FLOW, ST_DNS, ST_DNS_ANS, ST_HTTP, ST_STAT, ST_AI, ST_ALERT, ST_VIS,
-    ST_POLICY, ST__COUNT };
+enum { ST_FLOW, ST_DNS, ST_HTTP, ST_STAT, ST_AI, ST_ALERT, ST_VIS, ST_POLICY,
+    ST__COUNT };
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_FLOW] = "INSERT INTO flows (flow_id, ts_start, ts_end, src_ip,"
@@ -32,10 +33,6 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_DNS] = "INSERT INTO dns (flow_id, ts, src_ip, client_pseudo,"
 	    " dest_ip, proto, dns_id, rrname, rrtype, rcode, answers, ttl_min,"
 	    " answered) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	/* An answer completes the row its query created. */
-	[ST_DNS_ANS] = "UPDATE dns SET rcode = ?1, answers = ?2, ttl_min = ?3,"
-	    " answered = 1 WHERE flow_id = ?4 AND dns_id = ?5 AND rrname = ?6"
-	    " AND answered = 0",
 	[ST_HTTP] = "INSERT INTO http (flow_id, ts, src_ip, client_pseudo,"
 	    " dest_ip, dest_port, hostname, url, method, user_agent,"
 	    " content_type, content_length) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -141,7 +138,8 @@ store_open(struct store **sp, const char *path)
 	/* WAL: readers never block this writer; NORMAL sync: a crash may
 	 * lose the last batch but never corrupts the file. */
 	if (exec(s, "PRAGMA journal_mode=WAL") < 0 ||
-	    exec(s, "PRAGMA synchronous=NORMAL") < 0 || migrate(s) < 0)
+	    exec(s, "PRAGMA synchronous=NORMAL") < 0 ||
+	    exec(s, "PRAGMA cache_size=-16384") < 0 || migrate(s) < 0)
 		goto err;
 	for (i = 0; i < ST__COUNT; i++)
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
@@ -266,28 +264,12 @@ answers_json(const struct dns_msg *d, char *buf, size_t cap, int64_t *ttl_min)
 	return jb_finish(&j);
 }
 
-static int
-update_dns(struct store *s, const struct event *ev, const char *ans,
-    int64_t ttl_min, struct output_stats *st)
-{
-	const struct dns_msg *d = ev->u.dns;
-	sqlite3_stmt *q = s->st[ST_DNS_ANS];
-	int changed;
-
-	bind_text(q, 1, dns_rcode_str(d->rcode));
-	bind_text(q, 2, ans);
-	if (ttl_min >= 0)
-		sqlite3_bind_int64(q, 3, ttl_min);
-	sqlite3_bind_int64(q, 4, (sqlite3_int64)ev->flow->id);
-	sqlite3_bind_int(q, 5, d->id);
-	sqlite3_bind_text(q, 6, d->qname, -1, SQLITE_TRANSIENT);
-	run(s, q, st);
-	changed = sqlite3_changes(s->db);
-	return changed > 0;
-}
-
-/* One row per transaction: the query inserts it, the answer updates it
- * (or inserts it when the query was not seen). */
+/*
+ * One row per DNS transaction, written when the answer arrives: queries are
+ * not written on their own (saving an INSERT+UPDATE per lookup); a query
+ * still unanswered when its flow ends is written from the flow record by
+ * put_dns_unanswered().
+ */
 static void
 put_dns(struct store *s, const struct event *ev, const struct ev_common *cm,
     struct output_stats *st)
@@ -298,12 +280,10 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm,
 	int64_t ttl_min = -1;
 	const char *t;
 
-	if (d->qr) {
-		if (answers_json(d, ans, sizeof(ans), &ttl_min) == 0)
-			ans[0] = '\0';
-		if (update_dns(s, ev, ans, ttl_min, st))
-			return;
-	}
+	if (!d->qr)
+		return;
+	if (answers_json(d, ans, sizeof(ans), &ttl_min) == 0)
+		ans[0] = '\0';
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)ev->flow->id);
 	sqlite3_bind_int64(q, 2, (sqlite3_int64)ev->ts_us);
 	bind_text(q, 3, cm->src_ip);
@@ -316,13 +296,36 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm,
 		bind_text(q, 9, t);
 	else
 		sqlite3_bind_int(q, 9, d->qtype);
-	if (d->qr) {
-		bind_text(q, 10, dns_rcode_str(d->rcode));
-		bind_text(q, 11, ans);
-		if (ttl_min >= 0)
-			sqlite3_bind_int64(q, 12, ttl_min);
-	}
-	sqlite3_bind_int(q, 13, d->qr);
+	bind_text(q, 10, dns_rcode_str(d->rcode));
+	bind_text(q, 11, ans);
+	if (ttl_min >= 0)
+		sqlite3_bind_int64(q, 12, ttl_min);
+	sqlite3_bind_int(q, 13, 1);
+	run(s, q, st);
+}
+
+static void
+put_dns_unanswered(struct store *s, const struct event *ev,
+    const struct ev_common *cm, struct output_stats *st)
+{
+	const struct flow *f = ev->flow;
+	sqlite3_stmt *q = s->st[ST_DNS];
+	const char *t;
+
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)f->id);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)f->meta.dns_query_ts);
+	bind_text(q, 3, cm->src_ip);
+	bind_text(q, 4, cm->pseudo);
+	bind_text(q, 5, cm->dest_ip);
+	bind_text(q, 6, cm->proto);
+	sqlite3_bind_int(q, 7, f->meta.dns_id);
+	sqlite3_bind_text(q, 8, f->meta.host_src == HOST_DNS ? f->meta.host : "",
+	    -1, SQLITE_TRANSIENT);
+	if ((t = dns_type_str(f->meta.dns_qtype)) != NULL)
+		bind_text(q, 9, t);
+	else
+		sqlite3_bind_int(q, 9, f->meta.dns_qtype);
+	sqlite3_bind_int(q, 13, 0);
 	run(s, q, st);
 }
 
@@ -378,6 +381,18 @@ put_stats(struct store *s, const struct event *ev, struct output_stats *st)
 	put_stat(s, ev->ts_us, "dpi.quic_hellos", x->dpi->quic_hellos, st);
 	put_stat(s, ev->ts_us, "dpi.dns_messages", x->dpi->dns_msgs, st);
 	put_stat(s, ev->ts_us, "dpi.http_requests", x->dpi->http_reqs, st);
+	if (x->an != NULL) {
+		put_stat(s, ev->ts_us, "ai.flows", x->an->ai_flows, st);
+		put_stat(s, ev->ts_us, "ai.lookups", x->an->ai_lookups, st);
+		put_stat(s, ev->ts_us, "ai.alerts", x->an->alerts, st);
+		put_stat(s, ev->ts_us, "ai.tls_quic_flows", x->an->tls_quic_flows, st);
+		put_stat(s, ev->ts_us, "ai.blind_flows", x->an->blind_flows, st);
+		for (i = 0; i < VIS__COUNT; i++) {
+			snprintf(name, sizeof(name), "ai.visibility.%s",
+			    analyzer_vis_names[i]);
+			put_stat(s, ev->ts_us, name, x->an->vis[i], st);
+		}
+	}
 	for (i = 0; i < DC__COUNT; i++) {
 		if (x->dec->c[i] == 0)
 			continue;
@@ -490,6 +505,8 @@ store_emit(struct store *s, const struct event *ev, const struct ev_common *cm,
 	switch (ev->type) {
 	case EV_FLOW:
 		put_flow(s, ev, cm, st);
+		if (ev->flow->meta.app == APP_DNS && ev->flow->meta.dns_pending)
+			put_dns_unanswered(s, ev, cm, st);
 		break;
 	case EV_DNS:
 		put_dns(s, ev, cm, st);
