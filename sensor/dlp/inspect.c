@@ -28,7 +28,7 @@
 #define INSP_CLIENTS	16384u	/* baseline table */
 #define INSP_FALLBACK_RULES	"rules/detectors.yaml"
 
-enum { M_OFF = 0, M_HTTP, M_RAW };
+enum { M_OFF = 0, M_HTTP, M_RAW, M_DETECT };
 
 struct insp_slot {
 	struct tcp_stream	 ts;
@@ -54,6 +54,8 @@ struct flow_inspect {
 	struct upload_flow	 up;
 	struct insp_slot	*slot;
 	struct flow_inspect	*next_free;
+	uint32_t		 isn1;		/* client ISN + 1, from the SYN */
+	uint8_t			 isn_ok;
 	uint8_t			 decided;	/* scan decision made */
 };
 
@@ -73,6 +75,7 @@ struct inspector {
 	struct baseline		*bl;
 	struct flow_inspect	*recs;
 	struct flow_inspect	*rec_free;
+	struct flow_inspect	 none;		/* shared: decided, nothing to do */
 	struct insp_slot	*slots;
 	struct insp_slot	*slot_free;
 	uint8_t			*slot_mem;
@@ -297,6 +300,14 @@ st_data(void *arg, const uint8_t *p, size_t n)
 	struct http_cb cb = http_cbs;
 	int r;
 
+	if (s->mode == M_DETECT) {
+		if (http_looks_like_request(p, n))
+			s->mode = M_HTTP;
+		else if (s->f->ai != NULL && p[0] != 0x16)
+			s->mode = M_RAW;	/* self-hosted runtimes etc. */
+		else
+			s->mode = M_OFF;
+	}
 	if (s->mode == M_HTTP) {
 		cb.arg = s;
 		r = http_feed(&s->hs, p, n, s->hdr, INSP_HDR_CAP, &cb);
@@ -329,8 +340,13 @@ static struct flow_inspect *
 rec_get(struct inspector *in, struct flow *f)
 {
 	struct flow_inspect *r;
+	int decided = 0;
 
-	if (f->inspect != NULL)
+	if (f->inspect == &in->none) {
+		if (f->ai == NULL)
+			return NULL;
+		decided = 1;	/* classified late: now track uploads */
+	} else if (f->inspect != NULL)
 		return f->inspect;
 	if ((r = in->rec_free) == NULL) {
 		in->st.no_record++;
@@ -338,6 +354,7 @@ rec_get(struct inspector *in, struct flow *f)
 	}
 	in->rec_free = r->next_free;
 	memset(r, 0, sizeof(*r));
+	r->decided = (uint8_t)decided;
 	f->inspect = r;
 	return r;
 }
@@ -382,23 +399,32 @@ slot_get(struct inspector *in, struct flow_inspect *r, struct flow *f,
 	return s;
 }
 
+static void
+rec_put(struct inspector *in, struct flow *f)
+{
+	struct flow_inspect *r = f->inspect;
+
+	if (r != &in->none) {
+		r->next_free = in->rec_free;
+		in->rec_free = r;
+	}
+	f->inspect = NULL;
+}
+
 /* First client payload of a TCP flow: is it cleartext worth scanning? */
 static void
 decide(struct inspector *in, struct flow *f, struct flow_inspect *r,
     const struct pkt *p)
 {
-	int mode = M_OFF;
-
 	r->decided = 1;
 	if (in->eng == NULL || f->meta.app == APP_TLS ||
-	    f->meta.app == APP_QUIC || p->payload[0] == 0x16)
+	    f->meta.app == APP_QUIC ||
+	    ((!r->isn_ok || p->seq == r->isn1) && p->payload[0] == 0x16))
 		return;
-	if (http_looks_like_request(p->payload, p->payload_len))
-		mode = M_HTTP;
-	else if (f->ai != NULL)
-		mode = M_RAW;	/* self-hosted runtimes, other protocols */
-	if (mode != M_OFF)
-		slot_get(in, r, f, mode);
+	/* The protocol is decided on the first bytes in stream order
+	 * (st_data), which need not be this segment's. */
+	if (slot_get(in, r, f, M_DETECT) != NULL && r->isn_ok)
+		stream_start(&r->slot->ts, r->isn1);
 }
 
 /* ---- uploads ---- */
@@ -573,19 +599,33 @@ inspect_packet(struct inspector *in, struct flow *f, const struct pkt *p,
 
 	f->payload[dir] += p->payload_len;
 	refresh(in, p->ts_us);
-	if (r == NULL && (f->ai != NULL || (dir == 0 && p->payload_len > 0 &&
-	    p->proto == IPPROTO_TCP)))
+	if ((r == NULL || r == &in->none) && (f->ai != NULL || (dir == 0 &&
+	    p->proto == IPPROTO_TCP && (p->payload_len > 0 ||
+	    (p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN))))
 		r = rec_get(in, f);
-	if (r == NULL)
+	if (r == NULL || r == &in->none)
 		return;
 	if (f->ai != NULL && p->payload_len > 0)
 		account(in, f, r, p, dir);
-	if (dir != 0 || p->proto != IPPROTO_TCP || p->payload_len == 0)
+	if (dir != 0 || p->proto != IPPROTO_TCP)
+		return;
+	if ((p->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN && !r->decided) {
+		/* The SYN fixes the start, so a first segment that comes
+		 * out of order is still placed right. */
+		r->isn1 = p->seq + 1;
+		r->isn_ok = 1;
+	}
+	if (p->payload_len == 0)
 		return;
 	if (!r->decided)
 		decide(in, f, r, p);
-	if (r->slot == NULL)
+	if (r->slot == NULL) {
+		if (f->ai == NULL) {
+			rec_put(in, f);	/* nothing to track */
+			f->inspect = &in->none;
+		}
 		return;
+	}
 	cb.on_data = st_data;
 	cb.on_gap = st_gap;
 	cb.arg = r->slot;
@@ -604,6 +644,10 @@ inspect_flow_end(struct inspector *in, struct flow *f)
 
 	if (r == NULL)
 		return;
+	if (r == &in->none) {
+		f->inspect = NULL;
+		return;
+	}
 	refresh(in, f->ts_last);
 	if ((s = r->slot) != NULL) {
 		cb.on_data = st_data;
@@ -618,7 +662,5 @@ inspect_flow_end(struct inspector *in, struct flow *f)
 		ds_close(s);
 		slot_put(in, r);
 	}
-	r->next_free = in->rec_free;
-	in->rec_free = r;
-	f->inspect = NULL;
+	rec_put(in, f);
 }
