@@ -71,7 +71,7 @@ usage(FILE *f)
 "  -V, --version           print the version\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure, 2 bad usage or configuration.\n"
-"Signals: INT/TERM flush and exit; HUP reopens the EVE file.\n");
+"Signals: INT/TERM flush and exit; HUP reopens the EVE file and reloads the rules.\n");
 }
 
 static void
@@ -107,6 +107,7 @@ emit_stats(struct engine *e, uint64_t ts)
 	s.dpi = dpi_stats(e->dpi);
 	s.out = output_stats(e->out);
 	s.insp = inspector_stats(e->insp);
+	s.an = analyzer_stats(e->an);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_STATS;
 	ev.ts_us = ts;
@@ -312,6 +313,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	char *keybuf = NULL;
 	int ch, test = 0, verbose = 0, all_flows = 0, rc = EXIT_RUNTIME;
+	int db_flows_def, db_meta_def;
 
 	memset(&e, 0, sizeof(e));
 	while ((ch = getopt_long(argc, argv, "i:r:c:R:e:d:k:f:TvhV", lopts,
@@ -339,6 +341,10 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	conf_defaults(&e.conf);
+	/* -1: "not set by the config file", resolved once -R is known. */
+	db_flows_def = e.conf.out.db_flows;
+	db_meta_def = e.conf.out.db_meta;
+	e.conf.out.db_flows = e.conf.out.db_meta = -1;
 	if (cfg != NULL && conf_load(&e.conf, cfg, stderr) < 0) {
 		conf_free(&e.conf);
 		return EXIT_USAGE;
@@ -350,6 +356,11 @@ main(int argc, char **argv)
 	if (eve) e.conf.out.eve_path = eve;
 	if (db) e.conf.out.db_path = db;
 	if (key) e.conf.out.key_path = key;
+	/* With rules, SQLite keeps AI flows and lookups unless configured. */
+	if (e.conf.out.db_flows < 0)
+		e.conf.out.db_flows = e.conf.rules_dir ? SEL_AI : db_flows_def;
+	if (e.conf.out.db_meta < 0)
+		e.conf.out.db_meta = e.conf.rules_dir ? SEL_AI : db_meta_def;
 	if (all_flows) e.conf.out.eve_flows = e.conf.out.db_flows = SEL_ALL;
 	if (check_rules_dir(e.conf.rules_dir) < 0) {
 		conf_free(&e.conf);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classify/analyzer.h"
 #include "dlp/inspect.h"
 #include "output/json.h"
 #include "output/output.h"
@@ -305,6 +306,36 @@ fmt_alert(struct jb *j, const struct alert_info *a)
 	jb_obj_close(j);
 }
 
+/* stats.ai: attribution, alerts, visibility and the blind share (TLS/QUIC
+ * flows whose server name stayed unknown). */
+static void
+fmt_stats_ai(struct jb *j, const struct analyzer_stats *a)
+{
+	char share[32];
+	int i, n;
+
+	jb_obj_open(j, "ai");
+	jb_u64(j, "flows", a->ai_flows);
+	jb_u64(j, "lookups", a->ai_lookups);
+	jb_u64(j, "alerts", a->alerts);
+	jb_u64(j, "pool_empty", a->pool_empty);
+	jb_obj_open(j, "visibility");
+	for (i = 0; i < VIS__COUNT; i++)
+		jb_u64(j, analyzer_vis_names[i], a->vis[i]);
+	jb_obj_close(j);
+	jb_u64(j, "tls_quic_flows", a->tls_quic_flows);
+	jb_u64(j, "blind_flows", a->blind_flows);
+	n = snprintf(share, sizeof(share), "%.4f", a->tls_quic_flows ?
+	    (double)a->blind_flows / (double)a->tls_quic_flows : 0.0);
+	jb_raw(j, "blind_share", share, (size_t)n);
+	jb_u64(j, "dns_remembered", a->dns_remembered);
+	jb_u64(j, "dns_attributed", a->dns_attributed);
+	jb_u64(j, "reloads", a->reloads);
+	jb_u64(j, "reload_failures", a->reload_failures);
+	jb_str(j, "policy_version", a->version);
+	jb_obj_close(j);
+}
+
 static void
 fmt_stats(struct jb *j, const struct stats_snapshot *s)
 {
@@ -375,6 +406,8 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 		jb_u64(j, "no_record", s->insp->no_record);
 		jb_obj_close(j);
 	}
+	if (s->an != NULL)
+		fmt_stats_ai(j, s->an);
 	jb_obj_close(j);
 }
 
