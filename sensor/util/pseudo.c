@@ -17,6 +17,7 @@ int
 pseudo_load(struct pseudo *ps, const char *path)
 {
 	struct stat sb;
+	uint8_t buf[PSEUDO_KEY_LEN + 1];	/* one more: a longer file is refused */
 	ssize_t n;
 	int fd, rc;
 
@@ -29,13 +30,16 @@ pseudo_load(struct pseudo *ps, const char *path)
 			close(fd);
 			return -EPERM;
 		}
-		n = read(fd, ps->key, sizeof(ps->key));
+		n = read(fd, buf, sizeof(buf));
 		close(fd);
 		if (n != (ssize_t)sizeof(ps->key)) {
+			sodium_memzero(buf, sizeof(buf));
 			log_warnx("%s: pseudonym key must be %d bytes", path,
 			    PSEUDO_KEY_LEN);
 			return -EINVAL;
 		}
+		memcpy(ps->key, buf, sizeof(ps->key));
+		sodium_memzero(buf, sizeof(buf));
 		return 0;
 	}
 	if (errno != ENOENT) {
