@@ -346,11 +346,33 @@ covers_int(const int *a, size_t na, const int *b, size_t nb)
 	return 1;
 }
 
+/* Every service ${b} names has one of ${a}'s categories. */
 static int
-covers(const struct pol_match *a, const struct pol_match *b)
+svcs_in_cats(const struct catalog *cat, const struct pol_match *a,
+    const struct pol_match *b)
+{
+	size_t i;
+
+	if (b->nsvc == 0)
+		return 0;
+	for (i = 0; i < b->nsvc; i++)
+		if ((cat->svc[b->svc[i]].cats & a->cats) == 0)
+			return 0;
+	return 1;
+}
+
+static int
+covers(const struct catalog *cat, const struct pol_match *a,
+    const struct pol_match *b)
 {
 	size_t i, j;
 
+	if (a->cats != 0 && b->cats == 0 && svcs_in_cats(cat, a, b)) {
+		struct pol_match a2 = *a;
+
+		a2.cats = 0;
+		return covers(cat, &a2, b);
+	}
 	if (!covers_int(a->svc, a->nsvc, b->svc, b->nsvc) ||
 	    !covers_int(a->zone, a->nzone, b->zone, b->nzone) ||
 	    !covers_int(a->szone, a->nszone, b->szone, b->nszone))
@@ -415,7 +437,7 @@ load_rules(struct pl *L, yaml_node_t *seq)
 		else if (load_match(L, n, &r->m) < 0)
 			return -ENOMEM;
 		for (k = 0; k + 1 < p->nrules; k++)
-			if (covers(&p->rules[k].m, &r->m)) {
+			if (covers(L->cat, &p->rules[k].m, &r->m)) {
 				ydoc_warn(d, map, "rule '%s' is shadowed by rule "
 				    "'%s' (line %d) and never applies", r->id,
 				    p->rules[k].id, p->rules[k].line);
