@@ -156,6 +156,22 @@ flow_end(struct flow_table *t, struct flow *f, enum flow_end why)
 
 /* Pool empty: evict the least recently used flow, preferring classes whose
  * flows are cheapest to lose (closed TCP, UDP) over established TCP. */
+/* The least recently used flow of class ${c}, or NULL: tails touched since
+ * they were queued get their second chance first (lists are reordered
+ * lazily, see flow_table_lookup), so a busy flow is never taken for idle. */
+static struct flow *
+lru_oldest(struct flow_table *t, int c)
+{
+	struct flow *f;
+
+	while ((f = t->lru[c].tail) != NULL && f->ts_last != f->queued_at) {
+		lru_unlink(t, f);
+		f->queued_at = f->ts_last;
+		lru_push(t, f);
+	}
+	return f;
+}
+
 static void
 evict_one(struct flow_table *t)
 {
@@ -165,7 +181,7 @@ evict_one(struct flow_table *t)
 	size_t i;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		struct flow *c = t->lru[order[i]].tail;
+		struct flow *c = lru_oldest(t, order[i]);
 
 		/* Among the non-empty tails, take the globally oldest of the
 		 * first two candidate classes; good enough and O(1). */

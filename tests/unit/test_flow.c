@@ -415,6 +415,23 @@ TEST(activity_defers_timeout)
 	ASSERT_EQ(e.n, 0);
 	flow_table_expire(t, 111 * SEC);
 	ASSERT_EQ(e.n, 1);
+
+	/* The older, touched flow sits at the tail: the idle one behind it
+	 * still expires, the touched one does not. */
+	p = mk(IPPROTO_UDP, 1, 50005, 53, 0, 200 * SEC);
+	ASSERT(flow_table_lookup(t, &p, &dir) != NULL);
+	p = mk(IPPROTO_UDP, 1, 50006, 53, 0, 201 * SEC);
+	ASSERT(flow_table_lookup(t, &p, &dir) != NULL);
+	p = mk(IPPROTO_UDP, 0, 50005, 53, 0, 250 * SEC);
+	ASSERT(flow_table_lookup(t, &p, &dir) != NULL);
+	flow_table_expire(t, 262 * SEC);
+	ASSERT_EQ(e.n, 2);
+	ASSERT_EQ(e.cport[1], 50006);
+	flow_table_expire(t, 309 * SEC);
+	ASSERT_EQ(e.n, 2);
+	flow_table_expire(t, 311 * SEC);
+	ASSERT_EQ(e.n, 3);
+	ASSERT_EQ(e.cport[2], 50005);
 	flow_table_free(t);
 }
 
