@@ -154,8 +154,6 @@ flow_end(struct flow_table *t, struct flow *f, enum flow_end why)
 	t->free = f;
 }
 
-/* Pool empty: evict the least recently used flow, preferring classes whose
- * flows are cheapest to lose (closed TCP, UDP) over established TCP. */
 /* The least recently used flow of class ${c}, or NULL: tails touched since
  * they were queued get their second chance first (lists are reordered
  * lazily, see flow_table_lookup), so a busy flow is never taken for idle. */
@@ -172,6 +170,8 @@ lru_oldest(struct flow_table *t, int c)
 	return f;
 }
 
+/* Pool empty: evict the least recently used flow, preferring classes whose
+ * flows are cheapest to lose (closed TCP, UDP) over established TCP. */
 static void
 evict_one(struct flow_table *t)
 {
