@@ -136,10 +136,11 @@ store_open(struct store **sp, const char *path)
 	}
 	sqlite3_busy_timeout(s->db, 2000);
 	/* WAL: readers never block this writer; NORMAL sync: a crash may
-	 * lose the last batch but never corrupts the file. */
-	if (exec(s, "PRAGMA journal_mode=WAL") < 0 ||
+	 * lose the last batch but never corrupts the file.  Schema first: a
+	 * database we refuse (newer schema) is left exactly as it was. */
+	if (migrate(s) < 0 || exec(s, "PRAGMA journal_mode=WAL") < 0 ||
 	    exec(s, "PRAGMA synchronous=NORMAL") < 0 ||
-	    exec(s, "PRAGMA cache_size=-16384") < 0 || migrate(s) < 0)
+	    exec(s, "PRAGMA cache_size=-16384") < 0)
 		goto err;
 	for (i = 0; i < ST__COUNT; i++)
 		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1,
