@@ -93,8 +93,10 @@ migrate(struct store *s)
 	int v = user_version(s);
 	char sql[64];
 
-	if (v < 0)
+	if (v < 0) {
+		log_warnx("%s: %s", s->path, sqlite3_errmsg(s->db));
 		return -EIO;
+	}
 	if (v > SCHEMA_VERSION) {
 		log_warnx("%s: database schema version %d is newer than this "
 		    "sensor's (%d); refusing to write", s->path, v, SCHEMA_VERSION);
