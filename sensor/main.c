@@ -44,6 +44,7 @@ struct engine {
 	uint64_t		 start_us;	/* first packet (file) or start (live) */
 	uint64_t		 next_stats;
 	uint64_t		 next_expire;
+	const char		*cfg_path;	/* -c, re-read on SIGHUP */
 };
 
 static void
@@ -200,6 +201,37 @@ progress(struct engine *e, uint64_t *next)
 	fflush(stderr);
 }
 
+/*
+ * SIGHUP: re-read the configuration file.  Settings that only steer what
+ * is recorded apply at once; those that size pools or open files need a
+ * restart and are reported as such.  A file with errors changes nothing.
+ */
+static void
+reload_conf(struct engine *e)
+{
+	struct sensor_conf n;
+
+	if (e->cfg_path == NULL)
+		return;
+	conf_defaults(&n);
+	if (conf_load(&n, e->cfg_path, stderr) < 0) {
+		log_warnx("%s: errors, keeping the running configuration", e->cfg_path);
+		conf_free(&n);
+		return;
+	}
+	e->conf.stats_interval_s = n.stats_interval_s;
+	output_apply(e->out, &n.out);
+	if (n.flow.max_flows != e->conf.flow.max_flows ||
+	    n.dpi.ndpi_slots != e->conf.dpi.ndpi_slots ||
+	    n.dpi.scratch_slots != e->conf.dpi.scratch_slots ||
+	    n.cap.snaplen != e->conf.cap.snaplen ||
+	    n.cap.buffer_mb != e->conf.cap.buffer_mb)
+		log_warnx("%s: capture, flow and pool sizes take effect at the next "
+		    "start", e->cfg_path);
+	log_info("%s: configuration reloaded", e->cfg_path);
+	conf_free(&n);
+}
+
 static int
 run(struct engine *e)
 {
@@ -211,8 +243,9 @@ run(struct engine *e)
 			break;
 		if (got_hup) {
 			got_hup = 0;
-			log_info("SIGHUP: reopening outputs, reloading rules");
+			log_info("SIGHUP: reopening outputs, reloading configuration and rules");
 			output_reopen(e->out);
+			reload_conf(e);
 			analyzer_reload(e->an, live ? wall_us() : e->pkt_now);
 		}
 		n = capture_dispatch(e->cap, 512, on_packet, e);
@@ -415,7 +448,11 @@ main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* HUP must not abort a blocking read of a pcap file or pipe: the
+	 * loop handles it between dispatches. */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_flags = 0;
 	signal(SIGPIPE, SIG_IGN);
 	if (capture_is_live(e.cap))
 		e.start_us = wall_us();
