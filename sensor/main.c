@@ -214,11 +214,16 @@ reload_conf(struct engine *e)
 	if (e->cfg_path == NULL)
 		return;
 	conf_defaults(&n);
+	n.out.db_flows = n.out.db_meta = -1;	/* as at start: unset -> resolved below */
 	if (conf_load(&n, e->cfg_path, stderr) < 0) {
 		log_warnx("%s: errors, keeping the running configuration", e->cfg_path);
 		conf_free(&n);
 		return;
 	}
+	if (n.out.db_flows < 0)
+		n.out.db_flows = e->conf.out.db_flows;
+	if (n.out.db_meta < 0)
+		n.out.db_meta = e->conf.out.db_meta;
 	e->conf.stats_interval_s = n.stats_interval_s;
 	output_apply(e->out, &n.out);
 	if (n.flow.max_flows != e->conf.flow.max_flows ||
@@ -374,6 +379,7 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	conf_defaults(&e.conf);
+	e.cfg_path = cfg;
 	/* -1: "not set by the config file", resolved once -R is known. */
 	db_flows_def = e.conf.out.db_flows;
 	db_meta_def = e.conf.out.db_meta;

@@ -31,6 +31,7 @@ for t in "$B"/tests/test_*; do
 done
 [ -f tests/scripts/check-catalog.py ] && suite catalog python3 tests/scripts/check-catalog.py
 suite cli sh tests/scripts/test-cli.sh
+suite live sh tests/scripts/test-live.sh
 suite ai sh tests/scripts/test-ai.sh
 suite reload sh tests/scripts/test-reload.sh
 suite cases sh tests/scripts/run-cases.sh

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 
 struct capture {
 	pcap_t		*p;
+	int		 fd;		/* live: selectable descriptor */
+	int		 timeout_ms;	/* live: longest wait for packets */
 	FILE		*fp;		/* file replay: closed by pcap_close */
 	int		 live;
 	uint64_t	 delivered;
@@ -71,6 +74,15 @@ open_live(struct capture *c, const struct capture_conf *conf)
 	}
 	if (rc > 0)
 		log_warnx("%s: warning: %s", conf->iface, pcap_geterr(c->p));
+	/* Non-blocking reads behind our own poll(): libpcap's own wait
+	 * retries on EINTR and may not return on an idle link, which would
+	 * hold back signals, timeouts, stats and flushes. */
+	if (pcap_setnonblock(c->p, 1, err) < 0 ||
+	    (c->fd = pcap_get_selectable_fd(c->p)) < 0) {
+		log_warnx("%s: cannot poll the capture: %s", conf->iface, err);
+		return -EIO;
+	}
+	c->timeout_ms = conf->timeout_ms;
 	c->live = 1;
 	return 0;
 }
@@ -184,6 +196,13 @@ capture_dispatch(struct capture *c, int max, capture_cb *cb, void *arg)
 
 	c->cb = cb;
 	c->cb_arg = arg;
+	if (c->live) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+		/* A signal or the timeout returns 0: the caller's loop runs. */
+		if (poll(&pfd, 1, c->timeout_ms) <= 0)
+			return 0;
+	}
 	n = pcap_dispatch(c->p, max, on_pkt, (u_char *)c);
 	if (n == PCAP_ERROR_BREAK)
 		return 0;

@@ -225,6 +225,18 @@ output_tick(struct output *o, uint64_t now_us)
 	eve_flush(o->eve);
 }
 
+void
+output_apply(struct output *o, const struct output_conf *c)
+{
+	/* Only what is recorded changes; paths and keys stay as opened. */
+	o->conf.eve_flows = c->eve_flows;
+	o->conf.db_flows = c->db_flows;
+	o->conf.eve_meta = c->eve_meta;
+	o->conf.db_meta = c->db_meta;
+	o->conf.eve_client_ip = c->eve_client_ip;
+	o->conf.commit_ms = c->commit_ms;
+}
+
 int
 output_reopen(struct output *o)
 {

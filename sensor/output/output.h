@@ -47,6 +47,8 @@ int	output_open(struct output **o, const struct output_conf *c);
 void	output_emit(struct output *o, const struct event *ev);
 /* output_tick(o, now_us): periodic work: flush EVE, commit the batch. */
 void	output_tick(struct output *o, uint64_t now_us);
+/* output_apply(o, c): take the selection settings of ${c} (SIGHUP). */
+void	output_apply(struct output *o, const struct output_conf *c);
 /* output_reopen(o): reopen the EVE file (logrotate). 0 or -errno. */
 int	output_reopen(struct output *o);
 /* output_close(o): commit, flush and close; NULL-safe. */
