@@ -111,38 +111,19 @@ eve_write(struct eve *e, const char *line, size_t n)
 	return 0;
 }
 
+/* tls{} and quic{}: the ClientHello facts, from TLS over TCP or from a
+ * decrypted QUIC Initial.  QUIC has its own version instead of TLS's. */
 static void
-fmt_tls(struct jb *j, const struct flow *f)
-{
-	const struct flow_meta *m = &f->meta;
-
-	jb_obj_open(j, "tls");
-	if (m->host_src == HOST_TLS_SNI)
-		jb_str(j, "sni", m->host);
-	jb_str(j, "version", tls_version_str(m->tls_version));
-	if (m->alpn[0])
-		jb_str(j, "alpn", m->alpn);
-	if (m->ja3[0]) {
-		jb_obj_open(j, "ja3");
-		jb_str(j, "hash", m->ja3);
-		jb_obj_close(j);
-	}
-	if (m->ja4[0])
-		jb_str(j, "ja4", m->ja4);
-	jb_bool(j, "ech", m->ech);
-	jb_obj_close(j);
-}
-
-static void
-fmt_quic(struct jb *j, const struct flow *f)
+fmt_hello(struct jb *j, const struct flow *f, int quic)
 {
 	const struct flow_meta *m = &f->meta;
 	char vb[16];
 
-	jb_obj_open(j, "quic");
-	jb_str(j, "version", quic_version_str(m->quic_version, vb, sizeof(vb)));
-	if (m->host_src == HOST_QUIC_SNI)
+	jb_obj_open(j, quic ? "quic" : "tls");
+	if (m->host_src == (quic ? HOST_QUIC_SNI : HOST_TLS_SNI))
 		jb_str(j, "sni", m->host);
+	jb_str(j, "version", quic ? quic_version_str(m->quic_version, vb,
+	    sizeof(vb)) : tls_version_str(m->tls_version));
 	if (m->alpn[0])
 		jb_str(j, "alpn", m->alpn);
 	if (m->ja3[0]) {
@@ -449,10 +430,8 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 			fmt_ai(&j, f->ai);
 		break;
 	case EV_TLS:
-		fmt_tls(&j, f);
-		break;
 	case EV_QUIC:
-		fmt_quic(&j, f);
+		fmt_hello(&j, f, ev->type == EV_QUIC);
 		break;
 	case EV_DNS:
 		fmt_dns(&j, ev->u.dns);
