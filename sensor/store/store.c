@@ -267,6 +267,27 @@ answers_json(const struct dns_msg *d, char *buf, size_t cap, int64_t *ttl_min)
 	return jb_finish(&j);
 }
 
+/* Columns 1-9 of a dns row: flow, time, client, resolver, question. */
+static void
+bind_dns_question(sqlite3_stmt *q, uint64_t flow_id, uint64_t ts,
+    const struct ev_common *cm, uint16_t id, const char *qname, uint16_t qtype)
+{
+	const char *t = dns_type_str(qtype);
+
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)flow_id);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)ts);
+	bind_text(q, 3, cm->src_ip);
+	bind_text(q, 4, cm->pseudo);
+	bind_text(q, 5, cm->dest_ip);
+	bind_text(q, 6, cm->proto);
+	sqlite3_bind_int(q, 7, id);
+	sqlite3_bind_text(q, 8, qname, -1, SQLITE_TRANSIENT);
+	if (t != NULL)
+		bind_text(q, 9, t);
+	else
+		sqlite3_bind_int(q, 9, qtype);
+}
+
 /*
  * One row per DNS transaction, written when the answer arrives: queries are
  * not written on their own (saving an INSERT+UPDATE per lookup); a query
@@ -281,24 +302,13 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm,
 	sqlite3_stmt *q = s->st[ST_DNS];
 	static char ans[128 * 1024];	/* 32 fully escaped answers fit */
 	int64_t ttl_min = -1;
-	const char *t;
 
 	if (!d->qr)
 		return;
 	if (answers_json(d, ans, sizeof(ans), &ttl_min) == 0)
 		ans[0] = '\0';
-	sqlite3_bind_int64(q, 1, (sqlite3_int64)ev->flow->id);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)ev->ts_us);
-	bind_text(q, 3, cm->src_ip);
-	bind_text(q, 4, cm->pseudo);
-	bind_text(q, 5, cm->dest_ip);
-	bind_text(q, 6, cm->proto);
-	sqlite3_bind_int(q, 7, d->id);
-	sqlite3_bind_text(q, 8, d->qname, -1, SQLITE_TRANSIENT);
-	if ((t = dns_type_str(d->qtype)) != NULL)
-		bind_text(q, 9, t);
-	else
-		sqlite3_bind_int(q, 9, d->qtype);
+	bind_dns_question(q, ev->flow->id, ev->ts_us, cm, d->id, d->qname,
+	    d->qtype);
 	bind_text(q, 10, dns_rcode_str(d->rcode));
 	bind_text(q, 11, ans);
 	if (ttl_min >= 0)
@@ -313,21 +323,9 @@ put_dns_unanswered(struct store *s, const struct event *ev,
 {
 	const struct flow *f = ev->flow;
 	sqlite3_stmt *q = s->st[ST_DNS];
-	const char *t;
 
-	sqlite3_bind_int64(q, 1, (sqlite3_int64)f->id);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)f->meta.dns_query_ts);
-	bind_text(q, 3, cm->src_ip);
-	bind_text(q, 4, cm->pseudo);
-	bind_text(q, 5, cm->dest_ip);
-	bind_text(q, 6, cm->proto);
-	sqlite3_bind_int(q, 7, f->meta.dns_id);
-	sqlite3_bind_text(q, 8, f->meta.host_src == HOST_DNS ? f->meta.host : "",
-	    -1, SQLITE_TRANSIENT);
-	if ((t = dns_type_str(f->meta.dns_qtype)) != NULL)
-		bind_text(q, 9, t);
-	else
-		sqlite3_bind_int(q, 9, f->meta.dns_qtype);
+	bind_dns_question(q, f->id, f->meta.dns_query_ts, cm, f->meta.dns_id,
+	    f->meta.host_src == HOST_DNS ? f->meta.host : "", f->meta.dns_qtype);
 	sqlite3_bind_int(q, 13, 0);
 	run(s, q, st);
 }
