@@ -67,6 +67,13 @@ utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* Bytes copied as they are: printable ASCII except '"' and '\\'. */
+static const uint8_t json_plain[256] = {
+	[0x20 ... 0x21] = 1,	/* 0x22 is '"' */
+	[0x23 ... 0x5b] = 1,	/* 0x5c is '\\' */
+	[0x5d ... 0x7e] = 1,
+};
+
 size_t
 json_escape(char *dst, size_t cap, const char *src, size_t n)
 {
@@ -80,8 +87,7 @@ json_escape(char *dst, size_t cap, const char *src, size_t n)
 		size_t tl, u, run;
 
 		/* Fast path: a run of plain printable ASCII is copied at once. */
-		for (run = i; run < n && s[run] >= 0x20 && s[run] < 0x7f &&
-		    s[run] != '"' && s[run] != '\\'; run++)
+		for (run = i; run < n && json_plain[s[run]]; run++)
 			;
 		if (run > i) {
 			if (o + (run - i) >= cap)
