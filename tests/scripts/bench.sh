@@ -63,7 +63,8 @@ def clean():
 
 # Warm the page cache once.
 subprocess.run(["build/tools/pcap_null", mixed], stdout=subprocess.DEVNULL)
-rows = [("a", "pcap_loop, empty callback (baseline)", ["build/tools/pcap_null", mixed], None)]
+rows = [("a", "pcap_loop, empty callback (baseline)", ["build/tools/pcap_null", mixed], None),
+        ("a2", "pcap_loop, empty callback, 1 MiB read buffer like the sensor", ["build/tools/pcap_null", "-b", mixed], None)]
 if shutil.which("ndpiReader"):
     rows.append(("b", "ndpiReader -q (nDPI 4.2 reference tool)", ["ndpiReader", "-i", mixed, "-q"], None))
 rules = ["-R", "rules"] if os.path.exists("rules/policy.yaml") else []
@@ -85,7 +86,9 @@ lines = ["## Sensor throughput (`make bench`)", "",
          "| | what | median s | packets/s | × baseline rate |", "|---|---|---|---|---|"]
 for tag, what, s in res:
     lines.append("| %s | %s | %.3f | %.2f M | %.2f× |" % (tag, what, s, pkts / s / 1e6, base / s))
-lines += ["", "Target: (c) ≥ 0.40× the rate of (a). Re-run with `make bench`; the table is rewritten.", ""]
+lines += ["", "Target: (c) ≥ 0.40× the rate of (a). The sensor reads files through a 1 MiB stdio buffer "
+          "(libpcap's default costs one read(2) per 4 KiB); (a2) is the baseline with the same buffer, "
+          "so (c) against (a2) shows the per-packet work alone. Re-run with `make bench`; the table is rewritten.", ""]
 sec = "\n".join(lines)
 path = "docs/BENCHMARKS.md"
 old = open(path).read() if os.path.exists(path) else "# Benchmarks\n\nFigures are ratios against a baseline measured in the same run.\n\n"
@@ -93,5 +96,6 @@ m = re.search(r"## Sensor throughput.*?(?=\n## |\Z)", old, re.S)
 new = old[:m.start()] + sec + old[m.end():] if m else old.rstrip() + "\n\n" + sec
 os.makedirs("docs", exist_ok=True)
 open(path, "w").write(new)
-print("ratio (c)/(a) rate: %.2f" % (base / res[-2][2]))
+c = [r for r in res if r[0] == "c"][0][2]
+print("ratio (c)/(a) rate: %.2f" % (base / c))
 PY
