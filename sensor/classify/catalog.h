@@ -87,7 +87,7 @@ extern const char *const cat_category_names[];
 int		 cat_category_bit(const char *name);	/* -1 if unknown */
 
 /*
- * catalog_load(dir, diag, out, hash):
+ * catalog_load(dir, diag, hash, out, nerr):
  * Load every .yaml file in ${dir} (sorted by name) and check it: schema, unknown
  * keys, duplicate ids, names claimed twice or nested without override_of,
  * bad CIDRs.  Problems go to ${diag} as "file:line:col: error: ...".

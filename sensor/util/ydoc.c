@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "util/ydoc.h"
 
@@ -142,6 +143,17 @@ ydoc_load(struct ydoc *d, const char *path, FILE *out)
 		    path, strerror(errno));
 		d->nerr++;
 		return rc;
+	}
+	{
+		struct stat sb;
+
+		if (fstat(fileno(f), &sb) == 0 && sb.st_size > YDOC_MAX_FILE) {
+			fprintf(out ? out : stderr, "%s: error: file is larger than "
+			    "%d bytes\n", path, YDOC_MAX_FILE);
+			d->nerr++;
+			fclose(f);
+			return -EFBIG;
+		}
 	}
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(f);

@@ -11,6 +11,7 @@
 #include <yaml.h>
 
 #define YDOC_MAX_DEPTH	32	/* nesting cap against hostile files */
+#define YDOC_MAX_FILE	(8 << 20)	/* bytes; rule and config files are far smaller */
 
 struct ydoc {
 	yaml_document_t	 doc;
