@@ -45,4 +45,4 @@ print("\nSQLite var/shadowtap.db (schema v%d): " % db.execute("pragma user_versi
       ", ".join("%s %d" % (t, db.execute("select count(*) from %s" % t).fetchone()[0]) for t in tabs))
 PY
 echo
-echo "Try: jq -c 'select(.event_type==\"tls\")' var/eve.json | head    or    sqlite3 var/shadowtap.db .tables"
+printf '%s\n' 'Try: grep "\"event_type\":\"alert\"" var/eve.json    or    sqlite3 var/shadowtap.db "select service, verdict, count(*) from ai_events group by 1, 2"'
