@@ -35,6 +35,7 @@ suite cli sh tests/scripts/test-cli.sh
 suite live sh tests/scripts/test-live.sh
 suite ai sh tests/scripts/test-ai.sh
 suite reload sh tests/scripts/test-reload.sh
+suite core-cases python3 tests/scripts/run-core-cases.py
 suite cases sh tests/scripts/run-cases.sh
 suite oracle python3 tests/scripts/oracle-compare.py
 suite asan sh tests/scripts/asan-sweep.sh
