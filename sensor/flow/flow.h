@@ -120,6 +120,15 @@ flow_cli_port(const struct flow *f) { return f->cli_is_a ? f->key.pa : f->key.pb
 static inline uint16_t
 flow_srv_port(const struct flow *f) { return f->cli_is_a ? f->key.pb : f->key.pa; }
 
+/* Bytes the client sent as content: TLS application-data record bytes on
+ * TLS flows (the handshake does not count), L4 payload otherwise.  The
+ * measure the upload alert uses. */
+static inline uint64_t
+flow_upload_bytes(const struct flow *f)
+{
+	return f->meta.app == APP_TLS ? f->parse.tls[0].app_bytes : f->payload[0];
+}
+
 /* Timeout classes, each with its own LRU list. */
 enum { TC_TCP_NEW = 0, TC_TCP_EST, TC_TCP_CLOSED, TC_UDP, TC_OTHER, TC__COUNT };
 

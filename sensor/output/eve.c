@@ -214,6 +214,7 @@ fmt_flow(struct jb *j, const struct flow *f, enum flow_end why)
 	jb_u64(j, "pkts_toclient", f->pkts[1]);
 	jb_u64(j, "bytes_toserver", f->bytes[0]);
 	jb_u64(j, "bytes_toclient", f->bytes[1]);
+	jb_u64(j, "upload_bytes", flow_upload_bytes(f));
 	jb_str(j, "start", time_iso8601(f->ts_first, ts, sizeof(ts)));
 	jb_str(j, "end", time_iso8601(f->ts_last, ts, sizeof(ts)));
 	jb_u64(j, "age", (f->ts_last - f->ts_first) / 1000000);

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS flows (
   pkts_toclient  INTEGER NOT NULL,
   bytes_toserver INTEGER NOT NULL,
   bytes_toclient INTEGER NOT NULL,
+  upload_bytes   INTEGER NOT NULL DEFAULT 0,
   state          TEXT NOT NULL,
   reason         TEXT NOT NULL
 );

@@ -28,8 +28,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	    " src_port, dest_ip, dest_port, client_pseudo, proto, app_proto,"
 	    " vlan, host, host_source, tls_version, alpn, ja3, ja4, ech,"
 	    " quic_version, http_method, pkts_toserver, pkts_toclient,"
-	    " bytes_toserver, bytes_toclient, state, reason) VALUES"
-	    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    " bytes_toserver, bytes_toclient, state, reason, upload_bytes) VALUES"
+	    " (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[ST_DNS] = "INSERT INTO dns (flow_id, ts, src_ip, client_pseudo,"
 	    " dest_ip, proto, dns_id, rrname, rrtype, rcode, answers, ttl_min,"
 	    " answered) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -234,6 +234,7 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm,
 	sqlite3_bind_int64(q, 24, (sqlite3_int64)f->bytes[1]);
 	bind_text(q, 25, flow_state_str(f));
 	bind_text(q, 26, flow_end_str(ev->u.why));
+	sqlite3_bind_int64(q, 27, (sqlite3_int64)flow_upload_bytes(f));
 	run(s, q, st);
 }
 
