@@ -10,7 +10,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:exitcode=86
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
-{ find tests/data -name '*.pcap' -o -name '*.pcapng' 2>/dev/null
+{ find tests/data tests/cases -name '*.pcap' -o -name '*.pcapng' 2>/dev/null
   [ -d ../shared/pcap/ndpi ] && find ../shared/pcap/ndpi -name '*.pcap*' -o -name '*.cap'; } | sort > "$T/list"
 [ -d ../shared/pcap/ndpi ] || echo "# skip: ../shared/pcap/ndpi absent, sweeping tests/data only"
 # Two at a time; each writes EVE and SQLite so the output path is covered.
