@@ -98,6 +98,10 @@ struct scan {
 	dlp_cb			 cb;
 	void			*arg;
 	size_t			 dict_to;
+	/* dictionary start filter cursor: no full (4-byte) candidate in
+	 * [dc_from, dc_to); dc_to is one when dc_hit */
+	size_t			 dc_from, dc_to;
+	int			 dc_hit;
 	struct pend		 pend[MAX_PEND];
 	int			 npend;
 };
@@ -197,6 +201,98 @@ evidence(const struct scan *sc, struct dlp_finding *f, size_t vs, size_t ve,
 	o[n] = '\0';
 }
 
+/* May a dictionary match start at ${p}, judging by bytes below ${hi}? */
+static int
+dict_start_ok(const struct dlp_engine *e, const uint8_t *s, size_t p,
+    size_t hi)
+{
+	unsigned k;
+
+	if (p == 0 ? !DLP_BIT(e->dict_first, s[0]) :
+	    !DLP_BIT(e->dict_prev, s[p - 1] | (unsigned)s[p] << 8))
+		return 0;
+	if (p + 1 == hi)
+		return 1;
+	k = s[p] | (unsigned)s[p + 1] << 8;
+	if (!DLP_BIT(e->dict_bi, k))
+		return 0;
+	if (p + 2 == hi)
+		return 1;
+	k = DLP_TRI(s[p], s[p + 1], s[p + 2]);
+	if (!DLP_BIT(e->dict_tri, k))
+		return 0;
+	if (p + 3 == hi)
+		return 1;
+	k = DLP_QUAD(s[p], s[p + 1], s[p + 2], s[p + 3]);
+	return DLP_BIT(e->dict_quad, k) != 0;
+}
+
+/*
+ * First position in [from, hi) where a dictionary match may start, or
+ * ${hi}.  Positions with four bytes ahead are cached across calls (the
+ * windows of neighbouring identifiers overlap); the last three are judged
+ * against ${hi}, where the regex's subject ends.
+ */
+static size_t
+dict_next(struct scan *sc, size_t from, size_t hi)
+{
+	const struct dlp_engine *e = sc->e;
+	const uint8_t *s = sc->s;
+	size_t p = from;
+
+	if (sc->dc_from <= p && p <= sc->dc_to) {
+		p = sc->dc_to;
+		if (sc->dc_hit && p + 4 <= hi)
+			return p;
+		if (sc->dc_hit && p + 4 > hi)
+			goto tail;
+	} else {
+		sc->dc_from = sc->dc_to = p;
+		sc->dc_hit = 0;
+	}
+	for (; p + 4 <= hi; p++) {
+		if (p > 0 && !DLP_BIT(e->dict_prev,
+		    s[p - 1] | (unsigned)s[p] << 8))
+			continue;
+		if (dict_start_ok(e, s, p, sc->len)) {
+			sc->dc_to = p;
+			sc->dc_hit = 1;
+			return p;
+		}
+	}
+	sc->dc_to = p;
+	sc->dc_hit = 0;
+tail:
+	for (; p < hi; p++)
+		if (dict_start_ok(e, s, p, hi))
+			return p;
+	return hi;
+}
+
+/*
+ * The dictionary regex from ${lo}: the leftmost match, as one unanchored
+ * search would find it, but tried only where the filter lets one start.
+ */
+static int
+dict_exec(struct scan *sc, size_t lo, size_t hi, int flags, size_t *ov)
+{
+	struct dlp_engine *e = sc->e;
+	int rc;
+
+	if (!e->dict_pf)
+		return dlp_re_exec(e->dict, e->rx, sc->s, hi, lo, flags, ov,
+		    e->ndict + 1);
+	for (;;) {
+		if ((lo = dict_next(sc, lo, hi)) >= hi)
+			return 0;
+		rc = dlp_re_exec(e->dict_a, e->rx, sc->s, hi, lo, flags, ov,
+		    e->ndict + 1);
+		if (rc != 0)
+			return rc;
+		lo++;
+	}
+}
+
 /* Special-category terms within proximity of a personal identifier. */
 static void
 dict_near(struct scan *sc, size_t vs, size_t ve, enum dlp_class near)
@@ -213,8 +309,8 @@ dict_near(struct scan *sc, size_t vs, size_t ve, enum dlp_class near)
 	hi = ve + 300 < sc->len ? ve + 300 : sc->len;
 	if (lo < sc->dict_to)
 		lo = sc->dict_to;
-	while (lo < hi && dlp_re_exec(e->dict, e->rx, sc->s, hi, lo,
-	    sc->final && hi == sc->len ? 0 : DLP_RE_NOTEOL, ov, e->ndict + 1) > 0) {
+	while (lo < hi && dict_exec(sc, lo, hi,
+	    sc->final && hi == sc->len ? 0 : DLP_RE_NOTEOL, ov) > 0) {
 		ts = ov[0];
 		te = ov[1];
 		lo = te > ts ? te : ts + 1;
@@ -539,6 +635,8 @@ scan_subject(struct scan *sc)
 
 	memset(e->ds, 0, sizeof(e->ds[0]) * (size_t)e->ndet);
 	sc->dict_to = 0;
+	sc->dc_from = sc->dc_to = 0;
+	sc->dc_hit = 0;
 	sc->npend = 0;
 	i = sc->alo > TRIG_BACK ? sc->alo - TRIG_BACK : 0;
 	end = sc->ahi + TRIG_BACK < len ? sc->ahi + TRIG_BACK : len;

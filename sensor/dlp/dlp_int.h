@@ -16,6 +16,7 @@ struct dlp_rx;
 
 #define DLP_RE_ANCHORED	0x1
 #define DLP_RE_NOTEOL	0x2
+#define DLP_RE_PARTIAL	0x4	/* also JIT for hard partial matching */
 #define DLP_RE_UNSET	((size_t)-1)
 
 /* dlp_re_compile(pat, flags, err, errlen, erroff): compile + JIT; NULL on
@@ -34,6 +35,11 @@ int		 dlp_re_exec(const struct dlp_re *re, struct dlp_rx *rx,
 		    const uint8_t *s, size_t len, size_t start, int flags,
 		    size_t *ov, int nov);
 unsigned long	 dlp_rx_errors(const struct dlp_rx *rx);
+/* dlp_re_probe(re, rx, s, len, start): 1 when a match of ${re} may start
+ * at ${start} given the ${len} bytes of ${s} (hard partial), else 0. */
+int		 dlp_re_probe(const struct dlp_re *re, struct dlp_rx *rx,
+		    const uint8_t *s, size_t len, size_t start);
+int		 dlp_re_maxlookbehind(const struct dlp_re *re);
 
 /* --- detector table ----------------------------------------------------- */
 enum dlp_kind { DLP_K_REGEX, DLP_K_PEM, DLP_K_CODE, DLP_K_DICT };
@@ -95,8 +101,23 @@ struct dlp_engine {
 	int		 ndigit;
 	int		 digit_min;	/* smallest dmin of them */
 	struct dlp_re	*dict;		/* all dictionaries, one group each */
+	struct dlp_re	*dict_a;	/* the same, anchored (dict_pf) */
+	char		*dict_pat;	/* their combined pattern, owned */
 	uint16_t	 dict_det[DLP_MAX_DET];
 	int		 ndict;
+	/*
+	 * Dictionary start filter (dict_pf): a match can start at p only if
+	 * dict_prev has (s[p-1], s[p]) (or dict_first has s[p] at p == 0) and
+	 * dict_bi has (s[p], s[p+1]) and dict_tri / dict_quad have the hashed
+	 * 3- and 4-byte prefixes, as far as the subject reaches.  Built by
+	 * probing the regex at load.
+	 */
+	int		 dict_pf;
+	uint8_t		 dict_first[256 / 8];
+	uint8_t		 dict_prev[65536 / 8];
+	uint8_t		 dict_bi[65536 / 8];
+	uint8_t		 dict_tri[65536 / 8];
+	uint8_t		 dict_quad[65536 / 8];
 	int		 code_det;	/* -1: none */
 	int		 pem_det;	/* -1: none */
 	struct dlp_rx	*rx;
@@ -150,6 +171,15 @@ void		 dlp_pem_begin(struct dlp_stream *st, int det, uint64_t start,
 int		 dlp_pem_feed(struct dlp_engine *e, struct dlp_stream *st,
 		    const uint8_t *s, size_t len, uint64_t base, int final,
 		    struct dlp_finding *f);
+
+/* DLP_TRI(a, b, c): the dict_tri bit of a trigram. */
+#define DLP_TRI(a, b, c) \
+	((((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16) * \
+	    0x9e3779b1u) >> 16)
+#define DLP_QUAD(a, b, c, d) \
+	((((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | \
+	    (uint32_t)(d) << 24) * 0x9e3779b1u) >> 16)
+#define DLP_BIT(set, k)	((set)[(k) >> 3] & (1u << ((k) & 7)))
 
 /* --- dlp.c helpers used by dlp_struct.c ---------------------------------- */
 void		 dlp_fingerprint(const struct dlp_engine *e, const void *v,

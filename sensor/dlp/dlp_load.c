@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -72,6 +73,21 @@ get_str(struct loader *L, const yaml_node_t *m, const char *k, const char *what)
 	return ydoc_str(&L->y, n);
 }
 
+/* parse_int(s, out): the whole of ${s} as a decimal int; 0 or -1. */
+static int
+parse_int(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < INT_MIN || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
 static int
 conf_ok(struct loader *L, const yaml_node_t *m, const char *k, const char *id,
     int *out)
@@ -87,8 +103,7 @@ conf_ok(struct loader *L, const yaml_node_t *m, const char *k, const char *id,
 		    id, k);
 		return -1;
 	}
-	*out = atoi(s);
-	return 0;
+	return parse_int(s, out);
 }
 
 static int
@@ -525,11 +540,100 @@ build_dict(struct loader *L)
 		e->dict_det[e->ndict++] = (uint16_t)i;
 	}
 	e->dict = dlp_re_compile(pat, 0, msg, sizeof(msg), &off);
-	if (e->dict == NULL)
+	if (e->dict == NULL) {
 		ydoc_err(&L->y, NULL, "dictionaries do not combine at offset "
 		    "%zu: %s", off, msg);
-	free(pat);
+		free(pat);
+	} else
+		e->dict_pat = pat;	/* for the anchored copy */
 	return e->dict == NULL ? -1 : 0;
+}
+
+/*
+ * The start filter below probes the regex with nothing before a 2- or
+ * 3-byte prefix, which over-approximates only when a look-behind can only
+ * forbid (a leading negative one) and nothing else depends on the bytes
+ * before the match or on the start offset.  Otherwise the filter stays off.
+ */
+static int
+dict_pf_safe(const struct dlp_engine *e)
+{
+	static const char *const bad[] = { "(?<=", "\\b", "\\B", "\\G",
+	    "\\K", "(?(", "(*", "(?C", "\\g", "\\k", "\\1", "\\2", NULL };
+	const char *p, *lb;
+	int i, k;
+
+	if (e->dict == NULL || dlp_re_maxlookbehind(e->dict) > 1)
+		return 0;
+	for (i = 0; i < e->ndict; i++) {
+		p = e->det[e->dict_det[i]].pat;
+		for (k = 0; bad[k] != NULL; k++)
+			if (strstr(p, bad[k]) != NULL)
+				return 0;
+		if (strncmp(p, "(?i)", 4) == 0)
+			p += 4;
+		if ((lb = strstr(p, "(?<")) != NULL && (lb != p ||
+		    strstr(lb + 3, "(?<") != NULL))
+			return 0;
+	}
+	return 1;
+}
+
+#define SETBIT(set, k)	((set)[(k) >> 3] |= (uint8_t)(1u << ((k) & 7)))
+
+/*
+ * Fill the dictionary start filter (see dlp_int.h) by probing: first
+ * bytes with nothing and with each byte before, then 2-, 3- and 4-byte
+ * prefixes extending viable ones.  Load time only, a few tens of ms.
+ */
+static void
+build_dict_pf(struct dlp_engine *e)
+{
+	uint8_t b[4];
+	unsigned a, x, c, d, t;
+	char msg[256];
+	size_t off;
+
+	if (!dict_pf_safe(e))
+		return;
+	if ((e->dict_a = dlp_re_compile(e->dict_pat, DLP_RE_ANCHORED |
+	    DLP_RE_PARTIAL, msg, sizeof(msg), &off)) == NULL)
+		return;
+	for (a = 0; a < 256; a++) {
+		b[0] = (uint8_t)a;
+		if (!dlp_re_probe(e->dict_a, e->rx, b, 1, 0))
+			continue;
+		SETBIT(e->dict_first, a);
+		for (x = 0; x < 256; x++) {
+			b[0] = (uint8_t)x;
+			b[1] = (uint8_t)a;
+			if (dlp_re_probe(e->dict_a, e->rx, b, 2, 1))
+				SETBIT(e->dict_prev, x | a << 8);
+		}
+		for (c = 0; c < 256; c++) {
+			b[0] = (uint8_t)a;
+			b[1] = (uint8_t)c;
+			if (!dlp_re_probe(e->dict_a, e->rx, b, 2, 0))
+				continue;
+			SETBIT(e->dict_bi, a | c << 8);
+			for (x = 0; x < 256; x++) {
+				b[2] = (uint8_t)x;
+				if (!dlp_re_probe(e->dict_a, e->rx, b, 3, 0))
+					continue;
+				t = DLP_TRI(a, c, x);
+				SETBIT(e->dict_tri, t);
+				for (d = 0; d < 256; d++) {
+					b[3] = (uint8_t)d;
+					if (!dlp_re_probe(e->dict_a, e->rx, b, 4,
+					    0))
+						continue;
+					t = DLP_QUAD(a, c, x, d);
+					SETBIT(e->dict_quad, t);
+				}
+			}
+		}
+	}
+	e->dict_pf = 1;
 }
 
 static int
@@ -619,6 +723,7 @@ dlp_engine_load(const char *path, const struct dlp_opts *opts,
 		rc = -ENOMEM;
 		goto err;
 	}
+	build_dict_pf(L.e);
 	*out = L.e;
 	L.e = NULL;
 	rc = 0;
@@ -647,6 +752,8 @@ dlp_engine_free(struct dlp_engine *e)
 	for (i = 0; i < e->nlit; i++)
 		free((char *)e->lit[i].s);
 	dlp_re_free(e->dict);
+	dlp_re_free(e->dict_a);
+	free(e->dict_pat);
 	dlp_rx_free(e->rx);
 	sodium_memzero(e->fp_key, sizeof(e->fp_key));
 	free(e);

@@ -56,7 +56,8 @@ dlp_re_compile(const char *pat, int flags, char *err, size_t errlen,
 		free(re);
 		return NULL;
 	}
-	re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE) == 0;
+	re->jit = pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE |
+	    ((flags & DLP_RE_PARTIAL) ? PCRE2_JIT_PARTIAL_HARD : 0)) == 0;
 	return re;
 }
 
@@ -151,4 +152,37 @@ dlp_re_exec(const struct dlp_re *re, struct dlp_rx *rx, const uint8_t *s,
 			ov[2 * i] = ov[2 * i + 1] = DLP_RE_UNSET;
 	}
 	return 1;
+}
+
+/*
+ * dlp_re_probe(re, rx, s, len, start):
+ * Can a match of ${re} start at ${start} of the ${len} bytes in ${s}, the
+ * subject possibly continuing beyond them?  Hard-partial match of a
+ * regex compiled with DLP_RE_ANCHORED | DLP_RE_PARTIAL (JIT when it
+ * could be compiled); load time only.  1 yes (or an error such as the
+ * match limit, which proves nothing), 0 no.
+ */
+int
+dlp_re_probe(const struct dlp_re *re, struct dlp_rx *rx, const uint8_t *s,
+    size_t len, size_t start)
+{
+	int rc;
+
+	if (re->jit)	/* anchored at compile time, as JIT needs */
+		rc = pcre2_jit_match(re->code, s, len, start,
+		    PCRE2_PARTIAL_HARD, rx->md, rx->mc);
+	else
+		rc = pcre2_match(re->code, s, len, start, PCRE2_ANCHORED |
+		    PCRE2_PARTIAL_HARD, rx->md, rx->mc);
+	return rc == PCRE2_ERROR_NOMATCH ? 0 : 1;
+}
+
+/* dlp_re_maxlookbehind(re): longest look-behind in characters. */
+int
+dlp_re_maxlookbehind(const struct dlp_re *re)
+{
+	uint32_t n = 0;
+
+	pcre2_pattern_info(re->code, PCRE2_INFO_MAXLOOKBEHIND, &n);
+	return (int)n;
 }
