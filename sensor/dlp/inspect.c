@@ -237,6 +237,23 @@ may_scan(const struct inspector *in, const struct flow *f)
 	return f->ai != NULL || in->pol->scan_non_ai || in->fallback;
 }
 
+/* The request target's query is form data too ("?q=...&x=..."): decode
+ * it like an urlencoded body and scan it as its own detector stream.  The
+ * parser keeps the first HTTP_URI_MAX bytes of the target. */
+static void
+scan_query(struct insp_slot *s, const char *uri)
+{
+	const char *q = strchr(uri, '?');
+
+	if (q == NULL || *++q == '\0')
+		return;
+	body_init(&s->bd, "application/x-www-form-urlencoded", NULL, s->arena,
+	    INSP_ARENA, scan_text, s);
+	body_feed(&s->bd, (const uint8_t *)q, strlen(q));
+	body_end(&s->bd);
+	ds_close(s);
+}
+
 static void
 h_request(void *arg, const struct http_req *req)
 {
@@ -244,6 +261,7 @@ h_request(void *arg, const struct http_req *req)
 
 	if (!may_scan(s->in, s->f) || s->scanned >= s->budget)
 		return;
+	scan_query(s, req->uri);
 	body_init(&s->bd, req->content_type, req->content_encoding, s->arena,
 	    INSP_ARENA, scan_text, s);
 	s->body_on = 1;

@@ -283,6 +283,32 @@ TEST(dlp_chunk_boundary_and_keepalive)
 	inspector_free(in);
 }
 
+TEST(dlp_query_string)
+{
+	struct flow f;
+	struct inspector *in = setup(&f, NULL);
+	/* A value in the request target's query (%xx and '+' encoded), no
+	 * body at all; and a query without personal data that must not fire. */
+	static const char r1[] =
+	    "GET /v1/lookup?q=klant+BSN%3A+999964070&lang=nl HTTP/1.1\r\n"
+	    "Host: llm.internal\r\n\r\n";
+	static const char r2[] =
+	    "GET /v1/models?limit=20&order=desc HTTP/1.1\r\n"
+	    "Host: llm.internal\r\n\r\n";
+	uint32_t seq = 1;
+
+	ASSERT(in != NULL);
+	pkt_in(in, &f, 0, seq, r1, strlen(r1), 1000);
+	seq += (uint32_t)strlen(r1);
+	ASSERT(find("bsn") >= 0);
+	ASSERT(strstr(G.ev[find("bsn")], "999964070") == NULL);	/* masked */
+	ASSERT_EQ(G.n, 1);
+	pkt_in(in, &f, 0, seq, r2, strlen(r2), 2000);
+	ASSERT_EQ(G.n, 1);
+	inspect_flow_end(in, &f);
+	inspector_free(in);
+}
+
 int
 main(void)
 {
@@ -292,5 +318,6 @@ main(void)
 	RUN(baseline);
 	RUN(dlp_json_7_byte_segments_out_of_order);
 	RUN(dlp_chunk_boundary_and_keepalive);
+	RUN(dlp_query_string);
 	return TEST_END();
 }
