@@ -487,6 +487,22 @@ analyze_http(struct analyzer *a, struct flow *f, const struct http_req *r,
 	    r->host[0] ? r->host : ip, 1, ts);
 }
 
+void
+analyze_body(struct analyzer *a, struct flow *f, const uint8_t *p, size_t n,
+    uint64_t ts)
+{
+	char ip[64];
+	int svc;
+
+	if (a->r == NULL || f->ai != NULL)
+		return;
+	if ((svc = catalog_match_body(a->r->cat, p, n)) < 0)
+		return;
+	ip_addr_str(flow_srv_ip(f), ip, sizeof(ip));
+	attribute(a, f, svc, MB_HTTP_BODY, 80,
+	    f->meta.host_src == HOST_HTTP ? f->meta.host : ip, 1, ts);
+}
+
 static void
 flow_end_vis(struct analyzer *a, struct flow *f)
 {

@@ -95,6 +95,11 @@ void	analyze_dns(struct analyzer *a, struct flow *f, const struct dns_msg *d,
 	    uint64_t ts);
 void	analyze_http(struct analyzer *a, struct flow *f,
 	    const struct http_req *r, uint64_t ts);
+/* analyze_body(a, f, p, n, ts): the first bytes of an HTTP request body on
+ * a flow not yet attributed; catalog body markers (MCP's JSON-RPC method
+ * names) attribute it with matched_by http_body. */
+void	analyze_body(struct analyzer *a, struct flow *f, const uint8_t *p,
+	    size_t n, uint64_t ts);
 void	analyze_flow_end(struct analyzer *a, struct flow *f);
 
 #endif

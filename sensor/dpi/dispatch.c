@@ -125,6 +125,7 @@ http_on_request(void *arg, const struct http_req *req)
 	struct flow *f = c->cur_flow;
 
 	c->st.http_reqs++;
+	f->meta.body_peek = 0;
 	if (f->meta.host_src == HOST_NONE || f->meta.host_src == HOST_NDPI)
 		set_host(f, req->host, HOST_HTTP);
 	if (f->meta.http_method[0] == '\0')
@@ -136,10 +137,29 @@ http_on_request(void *arg, const struct http_req *req)
 	}
 }
 
+/* Body markers (MCP JSON-RPC method names) sit at the top of a request
+ * body: only its first bytes are looked at, and only while the flow is not
+ * yet attributed.  A marker cut by a segment boundary is missed. */
+#define BODY_PEEK_MAX	1024
+
+static void
+http_on_body(void *arg, const uint8_t *p, size_t n)
+{
+	struct dpi_core *c = arg;
+	struct flow *f = c->cur_flow;
+
+	if (f->ai != NULL || f->meta.body_peek >= BODY_PEEK_MAX)
+		return;
+	if (n > (size_t)(BODY_PEEK_MAX - f->meta.body_peek))
+		n = (size_t)(BODY_PEEK_MAX - f->meta.body_peek);
+	f->meta.body_peek = (uint16_t)(f->meta.body_peek + n);
+	analyze_body(c->an, f, p, n, c->cur_ts);
+}
+
 static void
 http_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 {
-	struct http_cb cb = { http_on_request, NULL, NULL, c };
+	struct http_cb cb = { http_on_request, http_on_body, NULL, c };
 	uint8_t *buf;
 	int r;
 

@@ -21,7 +21,7 @@ enum ev_type {
 /* How a flow or lookup was attributed to an AI service. */
 enum matched_by {
 	MB_NONE = 0, MB_TLS_SNI, MB_QUIC_SNI, MB_HTTP_HOST, MB_DNS_QUERY,
-	MB_DNS_ANSWER, MB_IP, MB_PORT_PATH, MB__COUNT
+	MB_DNS_ANSWER, MB_IP, MB_PORT_PATH, MB_HTTP_BODY, MB__COUNT
 };
 
 enum verdict {

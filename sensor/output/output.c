@@ -65,7 +65,7 @@ const char *
 matched_by_str(enum matched_by m)
 {
 	static const char *const s[MB__COUNT] = { "none", "tls_sni", "quic_sni",
-	    "http_host", "dns_query", "dns_answer", "ip", "port_path" };
+	    "http_host", "dns_query", "dns_answer", "ip", "port_path", "http_body" };
 
 	return (unsigned)m < MB__COUNT ? s[m] : "none";
 }

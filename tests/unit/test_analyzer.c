@@ -514,6 +514,33 @@ TEST(hooks)
 	fclose(quiet);
 }
 
+TEST(body_markers)
+{
+	struct analyzer *a = NULL;
+	FILE *quiet = fopen("/dev/null", "w");
+	uint64_t ts = (uint64_t)today * 86400ULL * 1000000ULL + 1000;
+	const char *mcp = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\": \"tools/call\","
+	    "\"params\":{\"name\":\"search\"}}";
+	const char *other = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"sum\"}";
+
+	ASSERT_EQ(analyzer_new(&a, FIX "ok", NULL, quiet), 0);
+	/* JSON-RPC with an MCP method on an unknown host: attributed. */
+	mkflow("192.0.2.10", "198.51.100.70", 9000, APP_HTTP);
+	analyze_body(a, &fl, (const uint8_t *)mcp, strlen(mcp), ts);
+	ASSERT(fl.ai != NULL);
+	ASSERT_STR(fl.ai->service, "mcp");
+	ASSERT_EQ(fl.ai->matched_by, MB_HTTP_BODY);
+	ASSERT_STR(fl.ai->host, "198.51.100.70");
+	analyze_flow_end(a, &fl);
+	/* Other JSON-RPC: nothing. */
+	mkflow("192.0.2.10", "198.51.100.70", 9000, APP_HTTP);
+	analyze_body(a, &fl, (const uint8_t *)other, strlen(other), ts);
+	ASSERT(fl.ai == NULL);
+	analyze_flow_end(a, &fl);
+	analyzer_free(a);
+	fclose(quiet);
+}
+
 TEST(match_speed)
 {
 	static const char *names[] = { "chat.openai.com", "www.example.org",
@@ -556,6 +583,7 @@ main(void)
 	RUN(policy_thresholds);
 	RUN(lint_fixtures);
 	RUN(hooks);
+	RUN(body_markers);
 	RUN(match_speed);
 	RUN(reload_keeps_old_rules);
 	rules_free(R);
