@@ -355,21 +355,13 @@ flow_table_expire(struct flow_table *t, uint64_t now_us)
 		struct flow *f;
 
 		/*
-		 * Second chance: a tail flow seen since it was queued goes back
-		 * to the head.  The loop stops at a tail that was not touched
-		 * and is not idle; every flow ahead of it was queued later and
-		 * so was seen later, so none of them is idle either.
+		 * lru_oldest() gives touched tails their second chance, so the
+		 * loop stops at an untouched flow that is not idle; every flow
+		 * ahead of it was queued later and so was seen later, so none
+		 * of them is idle either.
 		 */
-		while ((f = t->lru[c].tail) != NULL) {
-			if (f->ts_last + limit < t->now)
-				flow_end(t, f, FE_TIMEOUT);
-			else if (f->ts_last != f->queued_at) {
-				lru_unlink(t, f);
-				f->queued_at = f->ts_last;
-				lru_push(t, f);
-			} else
-				break;
-		}
+		while ((f = lru_oldest(t, c)) != NULL && f->ts_last + limit < t->now)
+			flow_end(t, f, FE_TIMEOUT);
 	}
 }
 
