@@ -40,6 +40,15 @@ release_scratch(struct dpi_core *c, struct flow *f)
 	f->parse.scratch[0] = f->parse.scratch[1] = NULL;
 }
 
+/* Our parser stops on this flow (a gap, bytes it cannot read): its
+ * borrowed buffers go back to the pool now, not at the flow's end. */
+static void
+give_up(struct dpi_core *c, struct flow *f)
+{
+	f->meta.app_gave_up = 1;
+	release_scratch(c, f);
+}
+
 static uint8_t *
 scratch(struct dpi_core *c, struct flow *f, int dir)
 {
@@ -87,6 +96,10 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 	    (buf = scratch(c, f, dir)) == NULL)
 		return;
 	r = tls_dir_feed(td, p, n, buf, buf ? c->scratch_size : 0, &mlen);
+	if (r == TLS_FEED_NOT_TLS) {
+		dpi_scratch_put(c, f->parse.scratch[dir]);
+		f->parse.scratch[dir] = NULL;
+	}
 	if (r != TLS_FEED_HELLO)
 		return;
 	if (dir == 0 && buf[0] == 1) {
@@ -239,8 +252,10 @@ dns_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 	if ((buf = scratch(c, f, dir)) == NULL)
 		return;
 	if (dns_tcp_feed(&f->parse.dnstcp[dir], p, n, buf, c->scratch_size,
-	    dns_message, c) < 0)
-		f->meta.app_gave_up = 1;
+	    dns_message, c) < 0) {
+		give_up(c, f);
+		return;
+	}
 	if (f->parse.dnstcp[dir].have == 0) {
 		dpi_scratch_put(c, f->parse.scratch[dir]);
 		f->parse.scratch[dir] = NULL;
@@ -416,7 +431,7 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 			/* A hole: our parsers would misread what follows. */
 			if (f->meta.recognised && f->meta.app != APP_UNKNOWN &&
 			    f->meta.app != APP_OTHER)
-				f->meta.app_gave_up = 1;
+				give_up(c, f);
 			return f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER;
 		}
 	}
