@@ -21,6 +21,7 @@
 #include "dpi/dpi.h"
 #include "flow/flow.h"
 #include "output/output.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 #define SENSOR_VERSION	"0.1.0"
@@ -82,15 +83,6 @@ on_signal(int sig)
 		got_hup = 1;
 	else
 		got_stop = 1;
-}
-
-static uint64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static void
@@ -167,7 +159,7 @@ on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 static void
 housekeeping(struct engine *e, int live)
 {
-	uint64_t wall = wall_us(), now = live ? wall : e->pkt_now;
+	uint64_t wall = clock_wall_us(), now = live ? wall : e->pkt_now;
 
 	if (now == 0)
 		return;
@@ -189,7 +181,7 @@ housekeeping(struct engine *e, int live)
 static void
 progress(struct engine *e, uint64_t *next)
 {
-	uint64_t now = wall_us();
+	uint64_t now = clock_wall_us();
 	double fr;
 
 	if (now < *next || (fr = capture_progress(e->cap)) < 0)
@@ -241,7 +233,7 @@ static int
 run(struct engine *e)
 {
 	int live = capture_is_live(e->cap), n, rc = 0, show = isatty(2) && !live;
-	uint64_t next_progress = wall_us() + 2000000;
+	uint64_t next_progress = clock_wall_us() + 2000000;
 
 	for (;;) {
 		if (got_stop)
@@ -251,7 +243,7 @@ run(struct engine *e)
 			log_info("SIGHUP: reopening outputs, reloading configuration and rules");
 			output_reopen(e->out);
 			reload_conf(e);
-			analyzer_reload(e->an, live ? wall_us() : e->pkt_now);
+			analyzer_reload(e->an, live ? clock_wall_us() : e->pkt_now);
 		}
 		n = capture_dispatch(e->cap, 512, on_packet, e);
 		if (n == CAPTURE_EOF)
@@ -461,10 +453,10 @@ main(int argc, char **argv)
 	sa.sa_flags = 0;
 	signal(SIGPIPE, SIG_IGN);
 	if (capture_is_live(e.cap))
-		e.start_us = wall_us();
+		e.start_us = clock_wall_us();
 	rc = run(&e);
 	flow_table_flush(e.flows);
-	emit_stats(&e, capture_is_live(e.cap) ? wall_us() : e.pkt_now);
+	emit_stats(&e, capture_is_live(e.cap) ? clock_wall_us() : e.pkt_now);
 	summary(&e);
 out:
 	flow_table_free(e.flows);

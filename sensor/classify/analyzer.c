@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "classify/analyzer.h"
+#include "util/clock.h"
 #include "classify/dnscache.h"
 #include "classify/rules.h"
 #include "output/output.h"
@@ -35,24 +36,6 @@ struct analyzer {
 	struct inspect_policy	 ip_default;
 	struct analyzer_stats	 st;
 };
-
-static uint64_t
-now_wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
-}
-
-static uint64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000;
-}
 
 static void
 emit(struct analyzer *a, enum ev_type t, const struct flow *f, uint64_t ts,
@@ -124,7 +107,7 @@ analyzer_new(struct analyzer **ap, const char *rules_dir, struct output *out,
 	for (i = 0; i < AI_POOL; i++)
 		a->free_idx[i] = AI_POOL - 1 - i;
 	a->nfree = AI_POOL;
-	if ((rc = rules_load(rules_dir, errout, rules_today(now_wall_us()),
+	if ((rc = rules_load(rules_dir, errout, rules_today(clock_wall_us()),
 	    &a->r, &nerr)) < 0) {
 		fprintf(errout ? errout : stderr, "%s: %d error(s); rules not "
 		    "loaded\n", rules_dir, nerr);
@@ -133,7 +116,7 @@ analyzer_new(struct analyzer **ap, const char *rules_dir, struct output *out,
 	str_lcpy(a->st.version, a->r->version, sizeof(a->st.version));
 	rules_summary(NULL, a->r, sum, sizeof(sum));
 	log_info("rules %s loaded: %s", a->r->version, sum);
-	policy_event(a, "load", sum, 0, now_wall_us());
+	policy_event(a, "load", sum, 0, clock_wall_us());
 	*ap = a;
 	return 0;
 err:
@@ -166,14 +149,14 @@ analyzer_reload(struct analyzer *a, uint64_t ts)
 	struct rules *nr = NULL, *old;
 	char sum[512], *diag = NULL, *nl;
 	size_t dlen = 0;
-	uint64_t t0 = mono_us();
+	uint64_t t0 = clock_mono_us();
 	FILE *mem;
 	int rc, nerr = 0;
 
 	if (a->dir == NULL)
 		return 0;
 	if (ts == 0)
-		ts = now_wall_us();
+		ts = clock_wall_us();
 	if ((mem = open_memstream(&diag, &dlen)) == NULL)
 		return -ENOMEM;
 	rc = rules_load(a->dir, mem, rules_today(ts), &nr, &nerr);
@@ -203,7 +186,7 @@ analyzer_reload(struct analyzer *a, uint64_t ts)
 	a->r = nr;
 	rules_free(old);
 	a->st.reloads++;
-	a->st.reload_us = mono_us() - t0;
+	a->st.reload_us = clock_mono_us() - t0;
 	str_lcpy(a->st.version, nr->version, sizeof(a->st.version));
 	log_info("rules %s reloaded in %.2f ms: %s", nr->version,
 	    (double)a->st.reload_us / 1000.0, sum);
@@ -217,7 +200,7 @@ analyzer_lint(const char *rules_dir, FILE *out)
 	struct rules *r = NULL;
 	int rc, nerr = 0;
 
-	rc = rules_load(rules_dir, out, rules_today(now_wall_us()), &r, &nerr);
+	rc = rules_load(rules_dir, out, rules_today(clock_wall_us()), &r, &nerr);
 	if (rc < 0) {
 		fprintf(out, "%s: %d error(s)\n", rules_dir, nerr);
 		return -EINVAL;

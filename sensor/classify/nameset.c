@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "classify/catalog.h"
+#include "util/hash.h"
 
 #define FNV_OFF		0xcbf29ce484222325ULL
 #define FNV_PRIME	0x100000001b3ULL
@@ -37,15 +38,6 @@ static inline uint64_t
 step(uint64_t h, unsigned char c)
 {
 	return (h ^ lc(c)) * FNV_PRIME;
-}
-
-static inline uint64_t
-mix(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
 }
 
 struct nameset *
@@ -92,7 +84,7 @@ trim_len(const char *name, size_t len)
 static struct ns_ent *
 probe(const struct nameset *s, uint64_t h, const char *name, size_t len)
 {
-	size_t i = (size_t)mix(h) & s->mask;
+	size_t i = (size_t)hash_mix64(h) & s->mask;
 
 	for (;; i = (i + 1) & s->mask) {
 		struct ns_ent *e = &s->tab[i];

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "dlp/body.h"
+#include "util/str.h"
 
 #define OBUF	4096
 
@@ -55,18 +56,6 @@ o_puts(struct obuf *o, const void *p, size_t n)
 		s += k;
 		n -= k;
 	}
-}
-
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 static void
@@ -120,7 +109,7 @@ json_str_byte(struct body_dec *b, struct obuf *o, uint8_t c)
 	int h;
 
 	if (b->j_un > 0) {
-		if ((h = hexval(c)) >= 0) {
+		if ((h = str_hexval(c)) >= 0) {
 			b->j_u = (uint16_t)((b->j_u << 4) | (unsigned)h);
 			if (++b->j_un == 5) {
 				b->j_un = 0;
@@ -199,7 +188,7 @@ form_bytes(struct body_dec *b, struct obuf *o, const uint8_t *p, size_t n)
 		uint8_t c = p[i];
 
 		if (b->f_pct > 0) {
-			if ((h = hexval(c)) >= 0) {
+			if ((h = str_hexval(c)) >= 0) {
 				if (b->f_pct == 1) {
 					b->f_hex = (uint8_t)h;
 					b->f_pct = 2;

@@ -8,6 +8,7 @@
 #include <sys/random.h>
 
 #include "dlp/upload.h"
+#include "util/hash.h"
 
 #define DAY_US		(86400ULL * 1000000ULL)
 #define PROBE		8
@@ -87,17 +88,6 @@ baseline_free(struct baseline *b)
 	free(b);
 }
 
-static uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
-
 uint64_t
 baseline_key(const struct baseline *b, const uint8_t addr[16])
 {
@@ -105,8 +95,8 @@ baseline_key(const struct baseline *b, const uint8_t addr[16])
 
 	memcpy(&w0, addr, 8);
 	memcpy(&w1, addr + 8, 8);
-	h = mix(b->k0 ^ w0);
-	h = mix(h ^ b->k1 ^ w1);
+	h = hash_mix64(b->k0 ^ w0);
+	h = hash_mix64(h ^ b->k1 ^ w1);
 	return h ? h : 1;
 }
 

@@ -62,14 +62,9 @@ sb_putc(struct sbuf *b, char c)
 static void
 sb_u32(struct sbuf *b, uint32_t v)
 {
-	char tmp[10];
-	size_t i = sizeof(tmp);
+	char tmp[20];
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	sb_putn(b, tmp + i, sizeof(tmp) - i);
+	sb_putn(b, tmp, str_udec(tmp, v));
 }
 
 static void

@@ -447,18 +447,6 @@ chunk_size_done(struct http_stream *s)
 	s->chunk_state = s->body_left == 0 ? CH_TRL_START : CH_DATA;
 }
 
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * chunk_byte(s, c, cb):
  * Advance the chunked framing by one byte outside chunk data.  line_len
@@ -471,7 +459,7 @@ chunk_byte(struct http_stream *s, uint8_t c, const struct http_cb *cb)
 
 	switch (s->chunk_state) {
 	case CH_SIZE:
-		if ((v = hexval(c)) >= 0) {
+		if ((v = str_hexval(c)) >= 0) {
 			if (++s->line_len > HTTP_CHUNK_DIGITS)
 				return HTTP_FEED_ERROR;
 			s->body_left = s->body_left * 16 + (uint64_t)v;

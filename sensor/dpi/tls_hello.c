@@ -101,14 +101,9 @@ hw_put(struct hw *h, const char *s, size_t n)
 static void
 hw_dec(struct hw *h, unsigned v)
 {
-	char t[10];
-	size_t n = sizeof(t);
+	char t[20];
 
-	do {
-		t[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0 && n > 0);
-	hw_put(h, t + n, sizeof(t) - n);
+	hw_put(h, t, str_udec(t, v));
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <sys/random.h>
 
 #include "flow/flow.h"
+#include "util/hash.h"
 
 struct lru {
 	struct flow	*head, *tail;	/* head = most recently used */
@@ -42,17 +43,6 @@ flow_conf_defaults(struct flow_conf *c)
 	c->timeout_s[TC_OTHER] = 30;
 }
 
-static uint64_t
-mix64(uint64_t h)
-{
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 static uint32_t
 key_hash(const struct flow_table *t, const struct flow_key *k)
 {
@@ -62,7 +52,7 @@ key_hash(const struct flow_table *t, const struct flow_key *k)
 
 	for (i = 0; i + 8 <= sizeof(*k); i += 8) {
 		memcpy(&w, p + i, 8);
-		h = mix64(h ^ w);
+		h = hash_mix64(h ^ w);
 	}
 	return (uint32_t)h;
 }

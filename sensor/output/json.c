@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "output/json.h"
+#include "util/str.h"
 
 void
 jb_init(struct jb *j, char *buf, size_t cap)
@@ -202,27 +203,11 @@ jb_str(struct jb *j, const char *key, const char *val)
 	jb_strn(j, key, val, strlen(val));
 }
 
-/* u64 to decimal without printf: numbers are most of an event's fields. */
-static size_t
-u64_dec(char *b, uint64_t v)
-{
-	char t[20];
-	size_t n = 0, i;
-
-	do {
-		t[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		b[i] = t[n - 1 - i];
-	return n;
-}
-
 void
 jb_u64(struct jb *j, const char *key, uint64_t v)
 {
 	char b[24];
-	size_t n = u64_dec(b, v);
+	size_t n = str_udec(b, v);	/* no printf: numbers are most fields */
 
 	member(j, key);
 	put(j, b, n);

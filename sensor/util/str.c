@@ -1,6 +1,6 @@
 /*
  * str.c - bounded string helpers: name normalisation (lower-case, no
- * trailing dot), raw copies with a cap, strlcpy and hex encoding.
+ * trailing dot), raw copies with a cap, strlcpy, hex and decimal digits.
  */
 #include <string.h>
 
@@ -68,4 +68,31 @@ str_hex(char *dst, const uint8_t *src, size_t n)
 		dst[2 * i + 1] = hx[src[i] & 15];
 	}
 	dst[2 * n] = '\0';
+}
+
+int
+str_hexval(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+size_t
+str_udec(char *buf, uint64_t v)
+{
+	char t[20];
+	size_t n = 0, i;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = t[n - 1 - i];
+	return n;
 }

@@ -27,6 +27,13 @@ size_t	str_copy(char *dst, size_t cap, const void *src, size_t len);
 /* str_lcpy(dst, src, cap): strlcpy; returns strlen(src). */
 size_t	str_lcpy(char *dst, const char *src, size_t cap);
 
+/* str_hexval(c): value of the hex digit ${c}, or -1. */
+int	str_hexval(uint8_t c);
+
+/* str_udec(buf, v): write ${v} in decimal (no NUL) into ${buf}, which must
+ * hold 20 bytes; returns the number of digits. */
+size_t	str_udec(char *buf, uint64_t v);
+
 /* str_hex(dst, src, n): write 2n lower-case hex digits and a NUL. */
 void	str_hex(char *dst, const uint8_t *src, size_t n);
 
