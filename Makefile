@@ -91,7 +91,7 @@ unit: $(UNIT_BIN)
 asan:
 	$(Q)$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
-		build/asan/shadowtap-sensor
+		build/asan/shadowtap-sensor $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 
 run: deps all
 	$(Q)sh tests/scripts/run-sample.sh

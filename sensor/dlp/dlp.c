@@ -15,6 +15,8 @@
 #define MAX_PEND	32
 #define CTX_BEFORE	12
 #define CTX_AFTER	8
+_Static_assert(DLP_EVIDENCE_MAX > CTX_BEFORE + CTX_AFTER + 16,
+    "evidence must hold both contexts and a mask");
 #define KW_NEAR		40	/* keyword look-behind tried first */
 
 static const char *const class_names[DLP_C__COUNT] = {
@@ -144,23 +146,49 @@ ctx_char(int c)
 	return c >= 0x20 && c < 0x7f ? (char)c : '.';
 }
 
+/*
+ * Append at most ${len} bytes of ${s} to o[0..cap) at *n, always leaving room
+ * for the terminating NUL: returns the bytes written, never more than fit.
+ * snprintf's return value is the would-be length, so it is never used as an
+ * offset here (that was a stack write past f->evidence).
+ */
+static size_t
+put_bytes(char *o, size_t cap, size_t n, const char *s, size_t len)
+{
+	size_t room = n + 1 < cap ? cap - n - 1 : 0;
+
+	if (len > room)
+		len = room;
+	memcpy(o + n, s, len);
+	return len;
+}
+
 static size_t
 put_mask(char *o, size_t cap, const char *norm, size_t nlen, enum dlp_class c)
 {
 	size_t keep, stars, n = 0, i, shown;
+	char len[24];
+	int ln;
 
+	if (cap == 0)
+		return 0;
 	switch (c) {
 	case DLP_C_CLASSIFICATION:
 	case DLP_C_SPECIAL_CATEGORY:
-		return (size_t)snprintf(o, cap, "%.*s", (int)nlen, norm);
+		n = put_bytes(o, cap, 0, norm, nlen);
+		o[n] = '\0';
+		return n;
 	case DLP_C_API_KEY:
 		shown = nlen / 3 < 8 ? nlen / 3 : 8;
 		stars = nlen - shown < 12 ? nlen - shown : 12;
-		n = (size_t)snprintf(o, cap, "%.*s", (int)shown, norm);
+		n = put_bytes(o, cap, 0, norm, shown);
 		for (i = 0; i < stars && n + 1 < cap; i++)
 			o[n++] = '*';
-		n += (size_t)snprintf(o + n, cap - n, "[%zu]", nlen);
-		return n < cap ? n : cap - 1;
+		ln = snprintf(len, sizeof(len), "[%zu]", nlen);
+		if (ln > 0)
+			n += put_bytes(o, cap, n, len, (size_t)ln);
+		o[n] = '\0';
+		return n;
 	case DLP_C_IBAN:
 	case DLP_C_CREDIT_CARD:
 	case DLP_C_VAT:
@@ -193,6 +221,7 @@ evidence(const struct scan *sc, struct dlp_finding *f, size_t vs, size_t ve,
 		b--;
 	for (i = b; i < vs; i++)
 		o[n++] = ctx_char(sc->s[i]);
+	/* The mask may use what the after-context leaves; never past cap. */
 	n += put_mask(o + n, cap - n - CTX_AFTER - 1, norm, nlen, f->cls);
 	if (f->cls != DLP_C_API_KEY && f->cls != DLP_C_PRIVATE_KEY)
 		for (i = ve; i < sc->len && i < ve + CTX_AFTER &&

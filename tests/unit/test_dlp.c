@@ -937,6 +937,43 @@ TEST(test_evidence_masked)
 	ASSERT(!leaks(&h, "XXXX82295213"));
 }
 
+/*
+ * Regression (issue 15): a classification marking followed by ~100
+ * characters made put_mask() return snprintf's would-be length, and
+ * evidence() wrote past f->evidence.  Every class with a long value must
+ * give NUL-terminated evidence inside the buffer; under `make asan-unit`
+ * the overflow itself aborts.
+ */
+TEST(test_evidence_bounded)
+{
+	static const char *const lead[] = { "VERTROUWELIJK - ",
+	    "STAATSGEHEIM ZEER GEHEIM ", "Dep. Vertrouwelijk: ",
+	    "diagnose: ", "sk-proj-" };
+	char text[512];
+	struct hits h;
+	size_t i, k, n;
+	int any = 0;
+
+	for (i = 0; i < sizeof(lead) / sizeof(lead[0]); i++) {
+		for (n = 60; n <= 300; n += 40) {
+			size_t o = (size_t)snprintf(text, sizeof(text), "%s", lead[i]);
+
+			for (k = 0; k < n && o + 2 < sizeof(text); k++)
+				text[o++] = (char)('A' + (k * 7) % 26);
+			text[o++] = '\n';
+			text[o] = '\0';
+			scan_str(text, &h);
+			for (k = 0; k < (size_t)h.n; k++) {
+				ASSERT(memchr(h.h[k].ev, '\0', sizeof(h.h[k].ev)) != NULL);
+				ASSERT(strlen(h.h[k].ev) < DLP_EVIDENCE_MAX);
+				any = 1;
+			}
+		}
+	}
+	/* The reproducer must still be reported (a fix that drops it is wrong). */
+	ASSERT(any);
+}
+
 /* Load ${name}.yaml from tests/config/dlp and compare the diagnostics
  * with ${name}.err byte for byte. */
 static int
@@ -1021,6 +1058,7 @@ main(void)
 	RUN(test_dedupe);
 	RUN(test_fingerprint_keyed);
 	RUN(test_evidence_masked);
+	RUN(test_evidence_bounded);
 	RUN(test_loader_errors);
 	dlp_engine_free(E);
 	return TEST_END();
