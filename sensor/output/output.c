@@ -101,7 +101,7 @@ int
 output_open(struct output **op, const struct output_conf *c)
 {
 	struct output *o;
-	int rc;
+	int rc, created;
 
 	if (sodium_init() < 0 || (o = calloc(1, sizeof(*o))) == NULL)
 		return -ENOMEM;
@@ -123,8 +123,12 @@ output_open(struct output **op, const struct output_conf *c)
 	*op = o;
 	return 0;
 err2:
+	/* Only what this run created is removed: a database that existed
+	 * before (weeks of data) survives any start-up error. */
+	created = store_created(o->store);
 	store_close(o->store, &o->st);
-	store_discard(c->db_path);
+	if (created)
+		store_discard(c->db_path);
 err1:
 	eve_discard(o->eve);
 err0:

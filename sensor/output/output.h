@@ -76,7 +76,10 @@ void	store_emit(struct store *s, const struct event *ev,
 	    const struct ev_common *cm, struct output_stats *st);
 void	store_commit(struct store *s, struct output_stats *st);
 void	store_close(struct store *s, struct output_stats *st);
-/* store_discard(path): remove a database store_open just created. */
+/* store_discard(path): remove a database store_open just created; call it
+ * only when store_created() said so. */
 void	store_discard(const char *path);
+/* store_created(s): did store_open create the file (it did not exist)? */
+int	store_created(const struct store *s);
 
 #endif

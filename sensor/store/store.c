@@ -548,6 +548,12 @@ store_commit(struct store *s, struct output_stats *st)
 	s->in_txn = 0;
 }
 
+int
+store_created(const struct store *s)
+{
+	return s != NULL && s->created;
+}
+
 void
 store_discard(const char *path)
 {

@@ -98,3 +98,29 @@ for k in $(grep -oE '\{ "[a-z]+", "[a-z_]+"' sensor/conf.c | sed -E 's/.*"([a-z_
 done
 [ -z "$missing" ] && echo "ok - every config key is documented in packaging/sensor.yaml" ||
 	echo "not ok - config keys missing from packaging/sensor.yaml:$missing"
+
+# Issue 16: a start-up error never removes a file this run did not create.
+# A database and EVE file from an earlier run, then each bad key in turn.
+mkdir -p "$T/keep"
+"$S" -r "$SAMPLE" -e "$T/keep/eve.json" -d "$T/keep/st.db" -k "$T/keep/k" --all-flows >/dev/null 2>&1
+sum0=$(cat "$T/keep/st.db" "$T/keep/eve.json" | md5sum)
+n0=$(sqlite3 "$T/keep/st.db" 'select count(*) from flows' 2>/dev/null)
+badkey() {	# badkey NAME PATTERN KEYPATH
+	check "$1: exit 1 with a message" 1 "$2" -- \
+	    "$S" -r "$SAMPLE" -e "$T/keep/eve.json" -d "$T/keep/st.db" -k "$3"
+	if [ -f "$T/keep/st.db" ] && [ -f "$T/keep/eve.json" ] &&
+	   [ "$(cat "$T/keep/st.db" "$T/keep/eve.json" | md5sum)" = "$sum0" ] &&
+	   [ "$(sqlite3 "$T/keep/st.db" 'select count(*) from flows')" = "$n0" ]; then
+		echo "ok - $1: existing database and EVE file untouched"
+	else
+		echo "not ok - $1: existing database or EVE file changed or removed"
+	fi
+}
+chmod 644 "$T/keep/k"
+badkey "key readable by others" 'k.*(mode|permission|0?644|readable)' "$T/keep/k"
+head -c 7 /dev/urandom > "$T/keep/short"; chmod 600 "$T/keep/short"
+badkey "key of the wrong length" 'short' "$T/keep/short"
+mkdir "$T/keep/kdir"
+badkey "key path is a directory" 'kdir' "$T/keep/kdir"
+[ "$n0" -gt 0 ] 2>/dev/null && echo "ok - earlier run wrote $n0 flows to keep" ||
+	echo "not ok - earlier run wrote no flows (n0='$n0')"
