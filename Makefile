@@ -1,12 +1,24 @@
 # shadowtap - top-level build.  `make` builds the binaries; `make deps`
-# installs Debian packages; `make run` replays the sample; `make check` runs
-# every test; `make bench` measures.  Quiet unless V=1.
+# installs Debian and npm packages; `make run` replays the sample and serves
+# the dashboard; `make check` runs every test; `make bench*` measure.
+# Quiet unless V=1.
+#
+# Link sets (docs/ARCHITECTURE.md): lib/common -> libcommon.a, lib/store ->
+# libstore.a; each program links its own objects and only the lib/ archives
+# it needs, with its own pkg-config set.  tests/scripts/check-layout.sh
+# asserts the include rule and the link sets with nm.
 
-PKGS      := libpcap libndpi sqlite3 yaml-0.1 libpcre2-8 libcrypto libsodium zlib
+SENSOR_PKGS := libpcap libndpi sqlite3 yaml-0.1 libpcre2-8 libcrypto libsodium zlib
+DASH_PKGS   := libmicrohttpd sqlite3 yaml-0.1 libsodium
+REPORT_PKGS := pangocairo cairo sqlite3 yaml-0.1 libsodium
+ALL_PKGS    := $(sort $(SENSOR_PKGS) $(DASH_PKGS) $(REPORT_PKGS))
 DEB_BUILD := build-essential pkg-config libpcap-dev libndpi-dev libsqlite3-dev \
              libyaml-dev libpcre2-dev libssl-dev libsodium-dev zlib1g-dev \
-             libmicrohttpd-dev
-DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 python3-yaml curl openssl libndpi-bin tcpreplay
+             libmicrohttpd-dev libcairo2-dev libpango1.0-dev libseccomp-dev
+DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 python3-yaml python3-jsonschema \
+             curl openssl libndpi-bin tcpreplay clang libclang-rt-14-dev \
+             poppler-utils fonts-dejavu-core libjs-chart.js chromium nodejs \
+             dpkg-dev fakeroot lintian man-db
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 CC        ?= cc
@@ -15,30 +27,54 @@ CFLAGS    ?= $(OPT) -g
 SAN       ?=
 WARN      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 \
              -Wstrict-prototypes -Wmissing-prototypes
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+pc_cflags  = $(shell pkg-config --cflags $(1) 2>/dev/null)
+pc_libs    = $(shell pkg-config --libs $(1) 2>/dev/null)
 # User CFLAGS (e.g. make CFLAGS=-O0) never drop the include path or warnings.
-XCFLAGS    = $(CFLAGS) $(SAN) $(WARN) -Isensor $(PKG_CFLAGS)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS    += $(PKG_LIBS) -lpthread -lm
+# Each tree sees lib/ and itself only (the include rule, enforced by paths).
+XCFLAGS    = $(CFLAGS) $(SAN) $(WARN) $(INC) $(call pc_cflags,$(ALL_PKGS))
+INC        = -Ilib -Isensor
+$(B)/obj/lib/%.o:       INC = -Ilib
+$(B)/obj/dashboard/%.o: INC = -Ilib -Idashboard
+$(B)/obj/report/%.o:    INC = -Ilib -Ireport
+LDFLAGS   += -Wl,--as-needed
+SENSOR_LIBS = $(call pc_libs,$(SENSOR_PKGS)) -lpthread -lm
+DASH_LIBS   = $(call pc_libs,$(DASH_PKGS)) -lpthread -lm
+REPORT_LIBS = $(call pc_libs,$(REPORT_PKGS)) -lm
+LDLIBS      = $(SENSOR_LIBS)
 
 B         ?= build
 Q          = $(if $(V),,@)
 
+COMMON_SRC := $(wildcard lib/common/*.c)
+STORE_SRC  := $(wildcard lib/store/*.c)
 LIB_SRC   := $(filter-out sensor/main.c sensor/cmd/%,$(wildcard sensor/*.c sensor/*/*.c))
 # Extra programs: sensor/cmd/NAME.c -> build/shadowtap-NAME
 CMD_SRC   := $(wildcard sensor/cmd/*.c)
 CMD_BIN   := $(CMD_SRC:sensor/cmd/%.c=$(B)/shadowtap-%)
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/obj/%.o)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/obj/%.o)
+STORE_OBJ  := $(STORE_SRC:%.c=$(B)/obj/%.o)
+# dashboard/*.c -> shadowtap-dashboard, dashboard/cmd/NAME.c -> shadowtap-NAME;
+# the same for report/.
+DASH_SRC  := $(wildcard dashboard/*.c)
+DASH_OBJ  := $(DASH_SRC:%.c=$(B)/obj/%.o)
+DASH_CMD  := $(patsubst dashboard/cmd/%.c,$(B)/shadowtap-%,$(wildcard dashboard/cmd/*.c))
+REPORT_SRC := $(wildcard report/*.c)
+REPORT_OBJ := $(REPORT_SRC:%.c=$(B)/obj/%.o)
+REPORT_CMD := $(patsubst report/cmd/%.c,$(B)/shadowtap-%,$(wildcard report/cmd/*.c))
+PROGS     := $(B)/shadowtap-sensor $(CMD_BIN) \
+             $(if $(DASH_SRC),$(B)/shadowtap-dashboard) $(DASH_CMD) \
+             $(if $(REPORT_SRC),$(B)/shadowtap-report) $(REPORT_CMD)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
 .PHONY: all deps run check unit bench bench-dlp asan clean help
-all: $(B)/shadowtap-sensor $(CMD_BIN) $(UNIT_BIN) $(TOOL_BIN)
+all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
-	@echo "targets: all deps run check unit asan bench clean   (V=1 verbose)"
+	@echo "targets: all deps run check unit asan bench bench-dlp clean   (V=1 verbose)"
 
 # deps: install what is missing, idempotent.  Needs root (or sudo).
 deps:
@@ -66,23 +102,45 @@ $(B)/obj/sensor/store/store.o: sensor/store/schema.inc
 
 $(B)/libsensor.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
+$(B)/libcommon.a: $(COMMON_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+$(B)/libstore.a: $(STORE_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/shadowtap-sensor: $(B)/obj/sensor/main.o $(B)/libsensor.a
+SENSOR_A := $(B)/libsensor.a $(B)/libstore.a $(B)/libcommon.a
+$(B)/shadowtap-sensor: $(B)/obj/sensor/main.o $(SENSOR_A)
 	@$(if $(Q),echo "  LD $@")
-	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(SENSOR_LIBS)
 
-$(B)/shadowtap-%: $(B)/obj/sensor/cmd/%.o $(B)/libsensor.a
+$(CMD_BIN): $(B)/shadowtap-%: $(B)/obj/sensor/cmd/%.o $(SENSOR_A)
 	@$(if $(Q),echo "  LD $@")
-	$(Q)$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(SENSOR_LIBS)
 
-$(B)/tests/%: tests/unit/%.c $(B)/libsensor.a tests/unit/test.h
+$(B)/shadowtap-dashboard: $(DASH_OBJ) $(B)/libstore.a $(B)/libcommon.a
+	@$(if $(Q),echo "  LD $@")
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(DASH_LIBS)
+$(DASH_CMD): $(B)/shadowtap-%: $(B)/obj/dashboard/cmd/%.o $(filter-out %/main.o,$(DASH_OBJ)) $(B)/libstore.a $(B)/libcommon.a
+	@$(if $(Q),echo "  LD $@")
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(DASH_LIBS)
+
+$(B)/shadowtap-report: $(REPORT_OBJ) $(B)/libstore.a $(B)/libcommon.a
+	@$(if $(Q),echo "  LD $@")
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(REPORT_LIBS)
+$(REPORT_CMD): $(B)/shadowtap-%: $(B)/obj/report/cmd/%.o $(filter-out %/main.o,$(REPORT_OBJ)) $(B)/libstore.a $(B)/libcommon.a
+	@$(if $(Q),echo "  LD $@")
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(REPORT_LIBS)
+
+# Unit tests and tools see every tree; they link everything.
+TEST_A   := $(SENSOR_A)
+TEST_LIBS = $(call pc_libs,$(ALL_PKGS)) -lpthread -lm
+$(B)/tests/%: tests/unit/%.c $(TEST_A) tests/unit/test.h
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC $<")
-	$(Q)$(CC) $(XCFLAGS) -Itests/unit -o $@ $< $(B)/libsensor.a $(LDLIBS)
+	$(Q)$(CC) $(XCFLAGS) -Itests/unit -o $@ $< $(TEST_A) $(TEST_LIBS)
 
-$(B)/tools/%: tests/tools/%.c $(B)/libsensor.a
+$(B)/tools/%: tests/tools/%.c $(TEST_A)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(XCFLAGS) -o $@ $< $(B)/libsensor.a $(LDLIBS)
+	$(Q)$(CC) $(XCFLAGS) -o $@ $< $(TEST_A) $(TEST_LIBS)
 
 unit: $(UNIT_BIN)
 	$(Q)for t in $(UNIT_BIN); do echo "# $$t"; $$t || exit 1; done
@@ -108,4 +166,4 @@ bench-dlp: deps all
 clean:
 	rm -rf $(B) build var/eve.json
 
--include $(LIB_OBJ:.o=.d) $(B)/obj/sensor/main.d
+-include $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(STORE_OBJ:.o=.d) $(DASH_OBJ:.o=.d) $(REPORT_OBJ:.o=.d) $(B)/obj/sensor/main.d

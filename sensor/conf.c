@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "conf.h"
-#include "util/ydoc.h"
+#include "common/ydoc.h"
 
 enum ktype { K_U32, K_BOOL, K_STR, K_SEL };
 

@@ -21,8 +21,8 @@
 #include "dpi/dpi.h"
 #include "flow/flow.h"
 #include "output/output.h"
-#include "util/clock.h"
-#include "util/log.h"
+#include "common/clock.h"
+#include "common/log.h"
 
 #define SENSOR_VERSION	"0.1.0"
 #define EXIT_RUNTIME	1

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 
 #include "capture/capture.h"
-#include "util/log.h"
-#include "util/str.h"
+#include "common/log.h"
+#include "common/str.h"
 
 struct capture {
 	pcap_t		*p;

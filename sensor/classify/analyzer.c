@@ -10,20 +10,17 @@
 #include <time.h>
 
 #include "classify/analyzer.h"
-#include "util/clock.h"
+#include "common/clock.h"
 #include "classify/dnscache.h"
 #include "classify/rules.h"
 #include "output/output.h"
-#include "util/log.h"
-#include "util/str.h"
+#include "common/log.h"
+#include "common/str.h"
 
 #define AI_POOL		16384
 #define DNSC_ENTRIES	65536
 #define CANARY		"use-application-dns.net"
 
-const char *const analyzer_vis_names[VIS__COUNT] = {
-	"ech", "doh", "dot", "doh_canary", "quic_no_sni", "tls_no_sni", "vpn"
-};
 
 struct analyzer {
 	struct output		*out;
@@ -239,7 +236,7 @@ visibility(struct analyzer *a, struct flow *f, enum vis_kind k,
 		return;
 	f->vis_flags |= (uint16_t)(1u << k);
 	a->st.vis[k]++;
-	v.kind = analyzer_vis_names[k];
+	v.kind = vocab_name(&vocab_vis_kind, k);
 	v.detail = detail;
 	emit(a, EV_VISIBILITY, f, ts, &v);
 }
@@ -312,7 +309,7 @@ attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
 	f->alerted |= ANALYZER_ALERTED_ACCESS;
 	a->st.alerts++;
 	snprintf(sig, sizeof(sig), "%s AI service: %s (%s)",
-	    verdict_str((enum verdict)pr.verdict), s->name, ai->host);
+	    vocab_name(&vocab_verdict, (enum verdict)pr.verdict), s->name, ai->host);
 	memset(&al, 0, sizeof(al));
 	al.kind = "access";
 	al.severity = pr.severity;

@@ -24,12 +24,6 @@
 struct analyzer;
 struct output;
 
-/* Visibility kinds (struct visibility_info.kind), bit i of f->vis_flags. */
-enum vis_kind {
-	VIS_ECH = 0, VIS_DOH, VIS_DOT, VIS_CANARY, VIS_QUIC_NO_SNI,
-	VIS_TLS_NO_SNI, VIS_VPN, VIS__COUNT
-};
-extern const char *const analyzer_vis_names[VIS__COUNT];
 
 /* f->alerted bit for the access alert (inspect.h uses 0x02, 0x04). */
 #define ANALYZER_ALERTED_ACCESS	0x01

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "classify/catalog.h"
-#include "util/ydoc.h"
+#include "common/ydoc.h"
 
 #define CAT_MAX_FILES	64
 #define CAT_FILE_MAX	(4 << 20)

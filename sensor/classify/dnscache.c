@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "classify/dnscache.h"
-#include "util/str.h"
+#include "common/str.h"
 
 #define NIL	UINT32_MAX
 

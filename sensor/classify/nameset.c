@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "classify/catalog.h"
-#include "util/hash.h"
+#include "common/hash.h"
 
 #define FNV_OFF		0xcbf29ce484222325ULL
 #define FNV_PRIME	0x100000001b3ULL

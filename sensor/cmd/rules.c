@@ -58,7 +58,7 @@ cmd_match(struct rules *r, const char *name, const char *cli, const char *srv,
 	printf("category:       %s%s\n", sv->category,
 	    kind == CAT_KIND_API ? " (API host)" : "");
 	printf("vendor country: %s\n", sv->country ? sv->country : "");
-	printf("verdict:        %s\n", verdict_str((enum verdict)pr.verdict));
+	printf("verdict:        %s\n", vocab_name(&vocab_verdict, (enum verdict)pr.verdict));
 	printf("decided by:     %s\n", pr.rule);
 	if (pr.exception_expired)
 		printf("note:           exception '%s' matched but has expired\n",

@@ -9,7 +9,7 @@
 #include <zlib.h>
 
 #include "dlp/body.h"
-#include "util/str.h"
+#include "common/str.h"
 
 #define OBUF	4096
 

@@ -19,27 +19,17 @@ _Static_assert(DLP_EVIDENCE_MAX > CTX_BEFORE + CTX_AFTER + 16,
     "evidence must hold both contexts and a mask");
 #define KW_NEAR		40	/* keyword look-behind tried first */
 
-static const char *const class_names[DLP_C__COUNT] = {
-	"bsn", "rsin", "vat", "iban", "credit_card", "passport", "id_card",
-	"drivers_license", "private_key", "api_key", "classification",
-	"source_code", "special_category",
-};
 
 const char *
 dlp_class_name(enum dlp_class c)
 {
-	return (unsigned)c < DLP_C__COUNT ? class_names[c] : "unknown";
+	return vocab_name(&vocab_dlp_class, (int)c);
 }
 
 int
 dlp_class_lookup(const char *name)
 {
-	int i;
-
-	for (i = 0; i < DLP_C__COUNT; i++)
-		if (strcmp(class_names[i], name) == 0)
-			return i;
-	return -1;
+	return vocab_lookup(&vocab_dlp_class, name);
 }
 
 static int

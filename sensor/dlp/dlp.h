@@ -8,28 +8,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
 #include <stdio.h>
+
+#include "common/vocab.h"
 
 /*
  * Finding classes: a fixed, documented list.  Policy and output key on the
  * name (dlp_class_name()), never on the detector id.
  */
-enum dlp_class {
-	DLP_C_BSN,		/* burgerservicenummer */
-	DLP_C_RSIN,		/* RSIN / fiscaal nummer (tax id) */
-	DLP_C_VAT,		/* NL btw-id */
-	DLP_C_IBAN,
-	DLP_C_CREDIT_CARD,
-	DLP_C_PASSPORT,		/* NL passport document number */
-	DLP_C_ID_CARD,		/* NL identity card document number */
-	DLP_C_DRIVERS_LICENSE,
-	DLP_C_PRIVATE_KEY,
-	DLP_C_API_KEY,		/* vendor keys, tokens, JWTs, generic secrets */
-	DLP_C_CLASSIFICATION,	/* Stg./Dep./EU/NATO/TLP markings, banners */
-	DLP_C_SOURCE_CODE,
-	DLP_C_SPECIAL_CATEGORY,	/* AVG art. 9/10 terms near personal data */
-	DLP_C__COUNT
-};
 
 #define DLP_EVIDENCE_MAX	96	/* incl. NUL */
 #define DLP_FP_LEN		16	/* keyed BLAKE2b-128 */

@@ -13,7 +13,7 @@
 #include <sodium.h>
 
 #include "dlp/dlp_int.h"
-#include "util/ydoc.h"
+#include "common/ydoc.h"
 
 #define MAX_GROUPS	16
 

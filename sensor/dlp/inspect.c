@@ -18,7 +18,7 @@
 #include "flow/stream.h"
 #include "output/event.h"
 #include "output/output.h"
-#include "util/log.h"
+#include "common/log.h"
 
 #define INSP_RECORDS	65536u	/* flows tracked at once (AI or scanned) */
 #define INSP_SLOTS	128u	/* cleartext flows scanned at once */

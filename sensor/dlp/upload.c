@@ -8,7 +8,7 @@
 #include <sys/random.h>
 
 #include "dlp/upload.h"
-#include "util/hash.h"
+#include "common/hash.h"
 
 #define DAY_US		(86400ULL * 1000000ULL)
 #define PROBE		8

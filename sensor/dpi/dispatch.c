@@ -10,7 +10,7 @@
 #include "classify/analyzer.h"
 #include "dpi/dpi.h"
 #include "output/output.h"
-#include "util/str.h"
+#include "common/str.h"
 
 /* Per-flow cap on HTTP events, against request floods on one connection. */
 #define HTTP_EVENTS_MAX	255

@@ -8,7 +8,7 @@
 
 #include "decode/cursor.h"
 #include "dpi/dns.h"
-#include "util/str.h"
+#include "common/str.h"
 
 #define DNS_HDR_LEN	12
 #define DNS_MAX_JUMPS	16	/* compression pointers followed per name */

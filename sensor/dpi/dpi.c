@@ -11,8 +11,8 @@
 #include <ndpi_api.h>
 
 #include "dpi/dpi.h"
-#include "util/log.h"
-#include "util/str.h"
+#include "common/log.h"
+#include "common/str.h"
 
 struct dpi {
 	struct dpi_core	 core;

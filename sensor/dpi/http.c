@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "dpi/http.h"
-#include "util/str.h"
+#include "common/str.h"
 
 #define HTTP_MAX_LINES		256	/* header lines per request */
 #define HTTP_CHUNK_LINE_MAX	4096	/* chunk-size line incl. extensions */

@@ -8,7 +8,7 @@
 #include "decode/cursor.h"
 #include "dpi/tls.h"
 #include "dpi/tls_int.h"
-#include "util/str.h"
+#include "common/str.h"
 
 #define JA4_CIPHERS_MAX	256		/* more than this: JA4 not computed */
 #define JA4_EXTS_MAX	128

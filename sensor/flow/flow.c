@@ -10,7 +10,7 @@
 #include <sys/random.h>
 
 #include "flow/flow.h"
-#include "util/hash.h"
+#include "common/hash.h"
 
 struct lru {
 	struct flow	*head, *tail;	/* head = most recently used */
@@ -390,10 +390,3 @@ flow_state_str(const struct flow *f)
 	return f->state <= FS_CLOSED ? s[f->state] : "unknown";
 }
 
-const char *
-flow_end_str(enum flow_end why)
-{
-	static const char *const s[] = { "timeout", "forced", "shutdown" };
-
-	return (unsigned)why <= FE_SHUTDOWN ? s[why] : "unknown";
-}

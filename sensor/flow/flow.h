@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "common/vocab.h"
 #include "decode/decode.h"
 #include "dpi/dns.h"
 #include "dpi/http.h"
@@ -21,10 +22,6 @@ enum app_proto {
 	APP_UNKNOWN = 0, APP_TLS, APP_QUIC, APP_DNS, APP_HTTP, APP_OTHER
 };
 
-/* Where flow_meta.host came from. */
-enum host_src {
-	HOST_NONE = 0, HOST_TLS_SNI, HOST_QUIC_SNI, HOST_HTTP, HOST_DNS, HOST_NDPI
-};
 
 #define FLOW_HOST_MAX	255
 #define FLOW_PROTO_NAME	24
@@ -72,7 +69,6 @@ struct flow_parse {
 };
 
 enum flow_state { FS_NEW = 0, FS_ESTABLISHED, FS_CLOSED };
-enum flow_end { FE_TIMEOUT = 0, FE_EVICTED, FE_SHUTDOWN };
 
 /* Key normalised so both directions hash alike: a < b. */
 struct flow_key {
@@ -184,6 +180,5 @@ void	flow_table_flush(struct flow_table *t);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
 const char *flow_state_str(const struct flow *f);
-const char *flow_end_str(enum flow_end why);
 
 #endif

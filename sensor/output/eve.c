@@ -10,9 +10,9 @@
 
 #include "classify/analyzer.h"
 #include "dlp/inspect.h"
-#include "output/json.h"
+#include "common/json.h"
 #include "output/output.h"
-#include "util/log.h"
+#include "common/log.h"
 
 struct eve {
 	char	*path;
@@ -219,19 +219,17 @@ fmt_flow(struct jb *j, const struct flow *f, enum flow_end why)
 	jb_str(j, "end", time_iso8601(f->ts_last, ts, sizeof(ts)));
 	jb_u64(j, "age", (f->ts_last - f->ts_first) / 1000000);
 	jb_str(j, "state", flow_state_str(f));
-	jb_str(j, "reason", flow_end_str(why));
+	jb_str(j, "reason", vocab_name(&vocab_flow_end, why));
 	if (f->pickup)
 		jb_bool(j, "midstream", 1);
 	jb_obj_close(j);
 	if (f->meta.host[0]) {
 		/* The name the flow was attributed to, whatever its source:
 		 * later layers (catalog) match on it. */
-		static const char *const src[] = { "", "tls_sni", "quic_sni",
-		    "http_host", "dns_query", "ndpi" };
-
 		jb_obj_open(j, "metadata");
 		jb_str(j, "host", f->meta.host);
-		jb_str(j, "host_source", src[f->meta.host_src % 6]);
+		jb_str(j, "host_source", f->meta.host_src == HOST_NONE ? "" :
+		    vocab_name(&vocab_host_src, f->meta.host_src));
 		jb_obj_close(j);
 	}
 }
@@ -245,9 +243,9 @@ fmt_ai(struct jb *j, const struct ai_info *a)
 	jb_str(j, "vendor", a->vendor);
 	jb_str(j, "category", a->category);
 	jb_str(j, "host", a->host);
-	jb_str(j, "matched_by", matched_by_str(a->matched_by));
+	jb_str(j, "matched_by", vocab_name(&vocab_matched_by, a->matched_by));
 	jb_u64(j, "confidence", a->confidence);
-	jb_str(j, "verdict", verdict_str(a->verdict));
+	jb_str(j, "verdict", vocab_name(&vocab_verdict, a->verdict));
 	jb_str(j, "rule", a->rule);
 	if (a->exception[0])
 		jb_str(j, "exception", a->exception);
@@ -303,7 +301,7 @@ fmt_stats_ai(struct jb *j, const struct analyzer_stats *a)
 	jb_u64(j, "pool_empty", a->pool_empty);
 	jb_obj_open(j, "visibility");
 	for (i = 0; i < VIS__COUNT; i++)
-		jb_u64(j, analyzer_vis_names[i], a->vis[i]);
+		jb_u64(j, vocab_name(&vocab_vis_kind, i), a->vis[i]);
 	jb_obj_close(j);
 	jb_u64(j, "tls_quic_flows", a->tls_quic_flows);
 	jb_u64(j, "blind_flows", a->blind_flows);
@@ -366,7 +364,7 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 	jb_obj_close(j);
 	jb_obj_open(j, "output");
 	for (i = 0; i < EV__COUNT; i++)
-		jb_u64(j, ev_type_name((enum ev_type)i), s->out->events[i]);
+		jb_u64(j, vocab_name(&vocab_ev_type, (enum ev_type)i), s->out->events[i]);
 	jb_u64(j, "eve_errors", s->out->eve_errors);
 	jb_u64(j, "db_rows", s->out->db_rows);
 	jb_u64(j, "db_errors", s->out->db_errors);
@@ -405,7 +403,7 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 	jb_str(&j, "timestamp", cm->ts);
 	if (f != NULL)
 		jb_u64(&j, "flow_id", f->id);
-	jb_str(&j, "event_type", ev_type_name(ev->type));
+	jb_str(&j, "event_type", vocab_name(&vocab_ev_type, ev->type));
 	if (f != NULL) {
 		if (ip)
 			jb_str(&j, "src_ip", cm->src_ip);

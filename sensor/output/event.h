@@ -9,25 +9,13 @@
 
 #include <stdint.h>
 
+#include "common/vocab.h"
 #include "decode/decode.h"
 #include "decode/defrag.h"
 #include "flow/flow.h"
 
-enum ev_type {
-	EV_FLOW = 0, EV_TLS, EV_QUIC, EV_DNS, EV_HTTP, EV_STATS,
-	EV_AI, EV_ALERT, EV_VISIBILITY, EV_POLICY, EV__COUNT
-};
 
-/* How a flow or lookup was attributed to an AI service. */
-enum matched_by {
-	MB_NONE = 0, MB_TLS_SNI, MB_QUIC_SNI, MB_HTTP_HOST, MB_DNS_QUERY,
-	MB_DNS_ANSWER, MB_IP, MB_PORT_PATH, MB_HTTP_BODY, MB__COUNT
-};
 
-enum verdict {
-	VERDICT_UNREVIEWED = 0, VERDICT_SANCTIONED, VERDICT_TOLERATED,
-	VERDICT_PROHIBITED, VERDICT__COUNT
-};
 
 /*
  * The attribution of a flow (or DNS lookup) to a catalog service and the
@@ -148,8 +136,5 @@ struct event {
 	} u;
 };
 
-const char *ev_type_name(enum ev_type t);
-const char *matched_by_str(enum matched_by m);
-const char *verdict_str(enum verdict v);
 
 #endif

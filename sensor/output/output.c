@@ -10,9 +10,9 @@
 
 #include <sodium.h>
 
-#include "output/json.h"
+#include "common/json.h"
 #include "output/output.h"
-#include "util/log.h"
+#include "common/log.h"
 
 /* Worst case is a DNS answer: 32 records whose names and rdata are all
  * bytes that escape to 5 characters (~105 KB). */
@@ -52,37 +52,6 @@ pseudo_cached(struct output *o, const struct ip_addr *a)
 		sl->used = 1;
 	}
 	return sl->str;
-}
-
-static const char *const ev_names[EV__COUNT] = {
-	[EV_FLOW] = "flow", [EV_TLS] = "tls", [EV_QUIC] = "quic",
-	[EV_DNS] = "dns", [EV_HTTP] = "http", [EV_STATS] = "stats",
-	[EV_AI] = "ai", [EV_ALERT] = "alert", [EV_VISIBILITY] = "visibility",
-	[EV_POLICY] = "policy",
-};
-
-const char *
-matched_by_str(enum matched_by m)
-{
-	static const char *const s[MB__COUNT] = { "none", "tls_sni", "quic_sni",
-	    "http_host", "dns_query", "dns_answer", "ip", "port_path", "http_body" };
-
-	return (unsigned)m < MB__COUNT ? s[m] : "none";
-}
-
-const char *
-verdict_str(enum verdict v)
-{
-	static const char *const s[VERDICT__COUNT] = { "unreviewed",
-	    "sanctioned", "tolerated", "prohibited" };
-
-	return (unsigned)v < VERDICT__COUNT ? s[v] : "unreviewed";
-}
-
-const char *
-ev_type_name(enum ev_type t)
-{
-	return (unsigned)t < EV__COUNT ? ev_names[t] : "unknown";
 }
 
 void

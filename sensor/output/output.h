@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "output/event.h"
-#include "util/pseudo.h"
+#include "common/pseudo.h"
 
 /* Which flows a sink records. */
 /* Which flows a sink records: none, those attributed to an AI service,

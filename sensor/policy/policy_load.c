@@ -6,7 +6,7 @@
 
 #include "policy/policy.h"
 #include "policy/policy_int.h"
-#include "util/ydoc.h"
+#include "common/ydoc.h"
 
 #define WARN_EXPIRY_DAYS	30
 
@@ -22,7 +22,7 @@ verdict_parse(const char *s)
 	if (s == NULL)
 		return -1;
 	for (v = 0; v < VERDICT__COUNT; v++)
-		if (strcmp(s, verdict_str((enum verdict)v)) == 0)
+		if (strcmp(s, vocab_name(&vocab_verdict, (enum verdict)v)) == 0)
 			return v;
 	return -1;
 }

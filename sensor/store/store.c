@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "classify/analyzer.h"
-#include "output/json.h"
+#include "common/json.h"
 #include "output/output.h"
-#include "util/log.h"
+#include "common/log.h"
 
 #define SCHEMA_VERSION	1
 
@@ -198,8 +198,6 @@ static void
 put_flow(struct store *s, const struct event *ev, const struct ev_common *cm,
     struct output_stats *st)
 {
-	static const char *const src[] = { NULL, "tls_sni", "quic_sni",
-	    "http_host", "dns_query", "ndpi" };
 	const struct flow *f = ev->flow;
 	const struct flow_meta *m = &f->meta;
 	sqlite3_stmt *q = s->st[ST_FLOW];
@@ -218,7 +216,8 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm,
 	if (f->key.vlan[0])
 		sqlite3_bind_int(q, 11, f->key.vlan[0]);
 	bind_text(q, 12, m->host);
-	bind_text(q, 13, src[m->host_src % 6]);
+	bind_text(q, 13, m->host_src == HOST_NONE ? NULL :
+	    vocab_name(&vocab_host_src, m->host_src));
 	if (m->app == APP_TLS)
 		bind_text(q, 14, tls_version_str(m->tls_version));
 	bind_text(q, 15, m->alpn);
@@ -233,7 +232,7 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm,
 	sqlite3_bind_int64(q, 23, (sqlite3_int64)f->bytes[0]);
 	sqlite3_bind_int64(q, 24, (sqlite3_int64)f->bytes[1]);
 	bind_text(q, 25, flow_state_str(f));
-	bind_text(q, 26, flow_end_str(ev->u.why));
+	bind_text(q, 26, vocab_name(&vocab_flow_end, ev->u.why));
 	sqlite3_bind_int64(q, 27, (sqlite3_int64)flow_upload_bytes(f));
 	run(s, q, st);
 }
@@ -391,7 +390,7 @@ put_stats(struct store *s, const struct event *ev, struct output_stats *st)
 		put_stat(s, ev->ts_us, "ai.blind_flows", x->an->blind_flows, st);
 		for (i = 0; i < VIS__COUNT; i++) {
 			snprintf(name, sizeof(name), "ai.visibility.%s",
-			    analyzer_vis_names[i]);
+			    vocab_name(&vocab_vis_kind, i));
 			put_stat(s, ev->ts_us, name, x->an->vis[i], st);
 		}
 	}
@@ -435,9 +434,9 @@ put_ai(struct store *s, const struct event *ev, const struct ev_common *cm,
 	bind_text(q, 11, a->vendor);
 	bind_text(q, 12, a->category);
 	bind_text(q, 13, a->host);
-	bind_text(q, 14, matched_by_str(a->matched_by));
+	bind_text(q, 14, vocab_name(&vocab_matched_by, a->matched_by));
 	sqlite3_bind_int(q, 15, a->confidence);
-	bind_text(q, 16, verdict_str(a->verdict));
+	bind_text(q, 16, vocab_name(&vocab_verdict, a->verdict));
 	bind_text(q, 17, a->rule);
 	bind_text(q, 18, a->exception);
 	sqlite3_bind_int(q, 19, a->exception_expired);
@@ -461,7 +460,7 @@ put_alert(struct store *s, const struct event *ev, const struct ev_common *cm,
 	bind_text(q, 10, a->signature);
 	if (ai != NULL) {
 		bind_text(q, 11, ai->service);
-		bind_text(q, 12, verdict_str(ai->verdict));
+		bind_text(q, 12, vocab_name(&vocab_verdict, ai->verdict));
 	}
 	bind_text(q, 13, a->dlp_class);
 	bind_text(q, 14, a->detector);

@@ -3,7 +3,7 @@
  * in pieces whose sizes come from the input, with a small budget, so the
  * carry-over, PEM state machine and validators see hostile data.
  * Build: clang -fsanitize=fuzzer,address -Isensor tests/fuzz/fuzz_dlp.c
- *        sensor/dlp/dlp*.c sensor/util/ydoc.c (+ pkg-config libs)
+ *        sensor/dlp/dlp*.c lib/common/ydoc.c (+ pkg-config libs)
  */
 #include <stddef.h>
 #include <stdint.h>

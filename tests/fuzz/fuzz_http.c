@@ -2,7 +2,7 @@
  * fuzz_http.c - libFuzzer harness for the streaming HTTP/1.x request
  * parser: the input is split at sizes taken from its first bytes.
  * Build: clang -fsanitize=fuzzer,address -Isensor tests/fuzz/fuzz_http.c
- *        sensor/dpi/http.c sensor/util/str.c
+ *        sensor/dpi/http.c lib/common/str.c
  */
 #include <stddef.h>
 #include <stdint.h>

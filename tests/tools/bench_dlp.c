@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "dlp/dlp.h"
-#include "util/ydoc.h"
+#include "common/ydoc.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 

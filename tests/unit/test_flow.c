@@ -529,8 +529,8 @@ TEST(flush_shutdown)
 	ASSERT(flow_table_lookup(t, &p, &dir) != NULL);
 	flow_table_free(t);
 	ASSERT_EQ(e.n, 11);
-	ASSERT_STR(flow_end_str(FE_TIMEOUT), "timeout");
-	ASSERT_STR(flow_end_str(FE_SHUTDOWN), "shutdown");
+	ASSERT_STR(vocab_name(&vocab_flow_end, FE_TIMEOUT), "timeout");
+	ASSERT_STR(vocab_name(&vocab_flow_end, FE_SHUTDOWN), "shutdown");
 }
 
 TEST(no_flow_packets)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "output/json.h"
+#include "common/json.h"
 #include "output/output.h"
 #include "test.h"
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/pseudo.h"
+#include "common/pseudo.h"
 #include "test.h"
 
 static char dir[] = "/tmp/st-pseudo-XXXXXX";

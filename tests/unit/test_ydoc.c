@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/ydoc.h"
+#include "common/ydoc.h"
 #include "test.h"
 
 static char dir[] = "/tmp/st-ydoc-XXXXXX";

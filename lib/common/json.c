@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "output/json.h"
-#include "util/str.h"
+#include "common/json.h"
+#include "common/str.h"
 
 void
 jb_init(struct jb *j, char *buf, size_t cap)

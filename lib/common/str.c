@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "util/str.h"
+#include "common/str.h"
 
 size_t
 str_name_copy(char *dst, size_t cap, const uint8_t *src, size_t len)

@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "util/ydoc.h"
+#include "common/ydoc.h"
 
 static void
 ydoc_vmsg(struct ydoc *d, const yaml_node_t *n, const char *kind,

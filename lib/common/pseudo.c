@@ -9,9 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/log.h"
-#include "util/pseudo.h"
-#include "util/str.h"
+#include "common/log.h"
+#include "common/pseudo.h"
+#include "common/str.h"
 
 int
 pseudo_load(struct pseudo *ps, const char *path)

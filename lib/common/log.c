@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
+#include "common/log.h"
 
 static const char *log_prog = "shadowtap";
 static int log_verbose;
