@@ -94,11 +94,11 @@ $(B)/obj/%.o: %.c
 	$(Q)$(CC) $(XCFLAGS) -MMD -MP -c -o $@ $<
 
 # The SQLite schema is embedded from its .sql source.
-sensor/store/schema.inc: sensor/store/schema.sql
+lib/store/schema.inc: lib/store/schema.sql
 	$(Q){ echo '/* Generated from schema.sql by the Makefile; do not edit. */'; \
 	  echo 'static const char store_schema_sql[] ='; \
 	  sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; echo ';'; } > $@
-$(B)/obj/sensor/store/store.o: sensor/store/schema.inc
+$(B)/obj/lib/store/store_open.o: lib/store/schema.inc
 
 $(B)/libsensor.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^

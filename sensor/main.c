@@ -457,6 +457,7 @@ main(int argc, char **argv)
 	rc = run(&e);
 	flow_table_flush(e.flows);
 	emit_stats(&e, capture_is_live(e.cap) ? clock_wall_us() : e.pkt_now);
+	output_sync(e.out);
 	summary(&e);
 out:
 	flow_table_free(e.flows);

@@ -12,6 +12,7 @@
 
 #include "common/json.h"
 #include "output/output.h"
+#include "store/store.h"
 #include "common/log.h"
 
 /* Worst case is a DNS answer: 32 records whose names and rdata are all
@@ -78,7 +79,7 @@ output_open(struct output **op, const struct output_conf *c)
 	/* Outputs first, the key last: a failure leaves nothing behind. */
 	if (c->eve_path != NULL && (rc = eve_open(&o->eve, c->eve_path)) < 0)
 		goto err0;
-	if (c->db_path != NULL && (rc = store_open(&o->store, c->db_path)) < 0)
+	if (c->db_path != NULL && (rc = store_open(&o->store, c->db_path, STORE_RW)) < 0)
 		goto err1;
 	if (c->key_path != NULL)
 		rc = pseudo_load(&o->ps, c->key_path);
@@ -95,7 +96,7 @@ err2:
 	/* Only what this run created is removed: a database that existed
 	 * before (weeks of data) survives any start-up error. */
 	created = store_created(o->store);
-	store_close(o->store, &o->st);
+	store_close(o->store);
 	if (created)
 		store_discard(c->db_path);
 err1:
@@ -185,7 +186,7 @@ output_emit(struct output *o, const struct event *ev)
 			o->st.eve_lines++;
 	}
 	if (to_db)
-		store_emit(o->store, ev, &cm, &o->st);
+		sink_store_emit(o->store, ev, &cm);
 }
 
 void
@@ -194,7 +195,16 @@ output_tick(struct output *o, uint64_t now_us)
 	if (now_us < o->last_commit + (uint64_t)o->conf.commit_ms * 1000)
 		return;
 	o->last_commit = now_us;
-	store_commit(o->store, &o->st);
+	store_commit(o->store);
+	sink_store_sync(o->store, &o->st);
+	eve_flush(o->eve);
+}
+
+void
+output_sync(struct output *o)
+{
+	store_commit(o->store);
+	sink_store_sync(o->store, &o->st);
 	eve_flush(o->eve);
 }
 
@@ -221,7 +231,7 @@ output_close(struct output *o)
 {
 	if (o == NULL)
 		return;
-	store_close(o->store, &o->st);
+	store_close(o->store);
 	eve_close(o->eve);
 	free(o);
 }

@@ -45,6 +45,9 @@ void	output_conf_defaults(struct output_conf *c);
  * (reason logged, naming the path); nothing is left half-open on failure. */
 int	output_open(struct output **o, const struct output_conf *c);
 void	output_emit(struct output *o, const struct event *ev);
+/* output_sync(o): commit and flush now, so output_stats() counts only what
+ * reached the files. */
+void	output_sync(struct output *o);
 /* output_tick(o, now_us): periodic work: flush EVE, commit the batch. */
 void	output_tick(struct output *o, uint64_t now_us);
 /* output_apply(o, c): take the selection settings of ${c} (SIGHUP). */
@@ -69,17 +72,11 @@ size_t	eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 	    char *buf, size_t cap);
 int	eve_write(struct eve *e, const char *line, size_t n);
 
-/* SQLite sink (store/store.c). */
+/* SQLite sink (output/sink_store.c) over lib/store's writer. */
 struct store;
-int	store_open(struct store **s, const char *path);
-void	store_emit(struct store *s, const struct event *ev,
-	    const struct ev_common *cm, struct output_stats *st);
-void	store_commit(struct store *s, struct output_stats *st);
-void	store_close(struct store *s, struct output_stats *st);
-/* store_discard(path): remove a database store_open just created; call it
- * only when store_created() said so. */
-void	store_discard(const char *path);
-/* store_created(s): did store_open create the file (it did not exist)? */
-int	store_created(const struct store *s);
+void	sink_store_emit(struct store *s, const struct event *ev,
+	    const struct ev_common *cm);
+/* sink_store_sync(s, st): copy the store's committed counts into ${st}. */
+void	sink_store_sync(const struct store *s, struct output_stats *st);
 
 #endif

@@ -81,13 +81,13 @@ ev = [json.loads(l) for l in open(sys.argv[1])]
 assert ev and all("timestamp" in e and "event_type" in e for e in ev)
 assert ev[-1]["event_type"] == "stats"
 db = sqlite3.connect(sys.argv[2])
-assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+assert db.execute("PRAGMA user_version").fetchone()[0] == 2
 assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 n = db.execute("select count(*) from flows").fetchone()[0]
 assert n == sum(1 for e in ev if e["event_type"] == "flow"), n
 PY
-then echo "ok - replay output: JSON lines, schema v1, WAL, one row per flow event"
-else echo "not ok - replay output: JSON lines, schema v1, WAL, one row per flow event"; fi
+then echo "ok - replay output: JSON lines, schema v2, WAL, one row per flow event"
+else echo "not ok - replay output: JSON lines, schema v2, WAL, one row per flow event"; fi
 k=$(stat -c %a "$T/pseudonym.key" 2>/dev/null)
 [ "$k" = 600 ] && echo "ok - pseudonym key created with mode 600" || echo "not ok - pseudonym key mode is '$k'"
 check "shipped packaging/sensor.yaml passes -T" 0 'configuration OK' -- "$S" -T -c packaging/sensor.yaml

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "output/output.h"
+#include "store/store.h"
 #include "test.h"
 
 #define SEC	1000000ULL
@@ -167,19 +168,23 @@ TEST(schema_and_wal)
 	const char *p = dbpath("schema.db");
 
 	memset(&st, 0, sizeof(st));
-	ASSERT_EQ(store_open(&s, p), 0);
-	ASSERT_STR(q1f(p, "PRAGMA user_version"), "1");
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
+	ASSERT_STR(q1f(p, "PRAGMA user_version"), "2");
 	ASSERT_STR(q1f(p, "PRAGMA journal_mode"), "wal");
-	ASSERT_STR(q1f(p, "SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+	ASSERT_STR(q1f(p, "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
 	ASSERT_STR(q1f(p, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 	    " AND name IN ('flows','dns','http','stats','ai_events','alerts',"
-	    "'visibility','policy_versions','meta')"), "9");
-	store_close(s, &st);
-	ASSERT_EQ(st.db_errors, 0);
+	    "'visibility','policy_versions','meta','catalog','exceptions',"
+	    "'agg_hour','agg_client_day','agg_dlp_day','epochs','identities')"), "16");
+	/* Privacy (issue 9): no table holds a client address column. */
+	ASSERT_STR(q1f(p, "SELECT count(*) FROM sqlite_master m, pragma_table_info(m.name) c"
+	    " WHERE m.type = 'table' AND c.name IN ('src_ip', 'src_port')"), "0");
+	ASSERT_EQ(store_stats(s)->errors, 0);
+	store_close(s);
 	/* Closing folds the WAL back into the file. */
 	ASSERT(access(dbpath("schema.db-wal"), F_OK) != 0 ||
 	    strcmp(q1f(p, "SELECT count(*) FROM meta"), "2") == 0);
-	store_close(NULL, &st);
+	store_close(NULL);
 }
 
 TEST(flow_row)
@@ -208,19 +213,20 @@ TEST(flow_row)
 	ev.ts_us = f->ts_last;
 	ev.flow = f;
 	ev.u.why = FE_TIMEOUT;
-	ASSERT_EQ(store_open(&s, p), 0);
-	store_emit(s, &ev, &cm, &st);
-	store_commit(s, &st);
-	ASSERT_EQ(st.db_rows, 1);
-	ASSERT_EQ(st.db_commits, 1);
-	ASSERT_EQ(st.db_errors, 0);
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
+	sink_store_emit(s, &ev, &cm);
+	ASSERT_EQ(store_stats(s)->rows, 0);	/* counted once committed */
+	store_commit(s);
+	ASSERT_EQ(store_stats(s)->rows, 1);
+	ASSERT_EQ(store_stats(s)->commits, 1);
+	ASSERT_EQ(store_stats(s)->errors, 0);
 	ASSERT((db = ro_open(p)) != NULL);
 	ASSERT_STR(q1(db, "SELECT count(*) FROM flows"), "1");
 	ASSERT_STR(q1(db, "SELECT flow_id || '|' || ts_start || '|' || ts_end ||"
-	    " '|' || src_ip || '|' || src_port || '|' || dest_ip || '|' ||"
+	    " '|' || dest_ip || '|' ||"
 	    " dest_port || '|' || client_pseudo || '|' || proto || '|' ||"
 	    " app_proto || '|' || vlan FROM flows"),
-	    "4242|1700000000000000|1700000003250000|192.0.2.5|51000|203.0.113.9|"
+	    "4242|1700000000000000|1700000003250000|203.0.113.9|"
 	    "443|c-00112233aabbccdd|TCP|tls|12");
 	ASSERT_STR(q1(db, "SELECT host || '|' || host_source || '|' ||"
 	    " tls_version || '|' || alpn || '|' || ja4 || '|' || ech FROM flows"),
@@ -233,7 +239,7 @@ TEST(flow_row)
 	ASSERT_STR(q1(db, "SELECT (ja3 IS NULL) || (quic_version IS NULL) ||"
 	    " (http_method IS NULL) FROM flows"), "111");
 	sqlite3_close(db);
-	store_close(s, &st);
+	store_close(s);
 	free(f);
 }
 
@@ -251,27 +257,27 @@ TEST(dns_query_then_answer_one_row)
 	ASSERT(f != NULL && m != NULL);
 	memset(&st, 0, sizeof(st));
 	mk_common(&cm, f, "UDP", "dns");
-	ASSERT_EQ(store_open(&s, p), 0);
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_DNS;
 	ev.flow = f;
 	ev.u.dns = m;
 	ev.ts_us = 1700000000 * SEC;
 	mk_query(m, 0x1234, "chat.example.com", 1);
-	store_emit(s, &ev, &cm, &st);
+	sink_store_emit(s, &ev, &cm);
 	ev.ts_us += 20000;
 	ev.dir = 1;
 	mk_answer(m, 0x1234, "chat.example.com");
-	store_emit(s, &ev, &cm, &st);
-	store_commit(s, &st);
-	ASSERT_EQ(st.db_errors, 0);
+	sink_store_emit(s, &ev, &cm);
+	store_commit(s);
+	ASSERT_EQ(store_stats(s)->errors, 0);
 	ASSERT((db = ro_open(p)) != NULL);
 	ASSERT_STR(q1(db, "SELECT count(*) FROM dns"), "1");
-	ASSERT_STR(q1(db, "SELECT flow_id || '|' || src_ip || '|' ||"
+	ASSERT_STR(q1(db, "SELECT flow_id || '|' ||"
 	    " client_pseudo || '|' || dest_ip || '|' || proto || '|' || dns_id ||"
 	    " '|' || rrname || '|' || rrtype || '|' || rcode || '|' || ttl_min ||"
 	    " '|' || answered FROM dns"),
-	    "77|192.0.2.5|c-00112233aabbccdd|203.0.113.9|UDP|4660|"
+	    "77|c-00112233aabbccdd|203.0.113.9|UDP|4660|"
 	    "chat.example.com|A|NOERROR|60|1");
 	ASSERT_STR(q1(db, "SELECT answers FROM dns"),
 	    "[{\"rrname\":\"chat.example.com\",\"rrtype\":\"CNAME\",\"ttl\":300,"
@@ -289,12 +295,12 @@ TEST(dns_query_then_answer_one_row)
 	f->meta.host_src = HOST_DNS;
 	ev.type = EV_FLOW;
 	ev.u.why = FE_TIMEOUT;
-	store_emit(s, &ev, &cm, &st);
-	store_commit(s, &st);
+	sink_store_emit(s, &ev, &cm);
+	store_commit(s);
 	ASSERT_STR(q1f(p, "SELECT count(*) FROM dns"), "1");
 	ASSERT_STR(q1f(p, "SELECT count(*) FROM flows"), "1");
-	store_close(s, &st);
-	ASSERT_EQ(st.db_errors, 0);
+	ASSERT_EQ(store_stats(s)->errors, 0);
+	store_close(s);
 	free(f);
 	free(m);
 }
@@ -312,14 +318,14 @@ TEST(dns_unanswered_query)
 	ASSERT(f != NULL && m != NULL);
 	memset(&st, 0, sizeof(st));
 	mk_common(&cm, f, "UDP", "dns");
-	ASSERT_EQ(store_open(&s, p), 0);
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_DNS;
 	ev.flow = f;
 	ev.u.dns = m;
 	ev.ts_us = 1700000100 * SEC;
 	mk_query(m, 0x4321, "api.example.org", 28);
-	store_emit(s, &ev, &cm, &st);
+	sink_store_emit(s, &ev, &cm);
 	/* What the engine records in the flow for the pending query. */
 	f->meta.app = APP_DNS;
 	f->meta.dns_pending = 1;
@@ -331,9 +337,9 @@ TEST(dns_unanswered_query)
 	ev.type = EV_FLOW;
 	ev.ts_us += 60 * SEC;
 	ev.u.why = FE_TIMEOUT;
-	store_emit(s, &ev, &cm, &st);
-	store_close(s, &st);
-	ASSERT_EQ(st.db_errors, 0);
+	sink_store_emit(s, &ev, &cm);
+	ASSERT_EQ(store_stats(s)->errors, 0);
+	store_close(s);
 	ASSERT_STR(q1f(p, "SELECT count(*) FROM dns"), "1");
 	ASSERT_STR(q1f(p, "SELECT flow_id || '|' || ts || '|' || dns_id || '|' ||"
 	    " rrname || '|' || rrtype || '|' || answered || '|' ||"
@@ -362,9 +368,9 @@ TEST(reader_does_not_block_writer)
 	ev.type = EV_FLOW;
 	ev.flow = f;
 	ev.u.why = FE_SHUTDOWN;
-	ASSERT_EQ(store_open(&s, p), 0);
-	store_emit(s, &ev, &cm, &st);
-	store_commit(s, &st);
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
+	sink_store_emit(s, &ev, &cm);
+	store_commit(s);
 	/* A dashboard-like reader holds a read transaction open. */
 	ASSERT(sqlite3_open_v2(p, &rd, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK);
 	ASSERT(sqlite3_exec(rd, "BEGIN", NULL, NULL, &err) == SQLITE_OK);
@@ -372,20 +378,20 @@ TEST(reader_does_not_block_writer)
 	/* The writer carries on: several batches, all committed. */
 	for (i = 0; i < 3; i++) {
 		f->id = (uint64_t)(100 + i);
-		store_emit(s, &ev, &cm, &st);
-		store_commit(s, &st);
+		sink_store_emit(s, &ev, &cm);
+		store_commit(s);
 	}
-	ASSERT_EQ(st.db_errors, 0);
-	ASSERT_EQ(st.db_commits, 4);
-	ASSERT_EQ(st.db_rows, 4);
+	ASSERT_EQ(store_stats(s)->errors, 0);
+	ASSERT_EQ(store_stats(s)->commits, 4);
+	ASSERT_EQ(store_stats(s)->rows, 4);
 	/* The reader still sees its snapshot, a new reader sees all. */
 	ASSERT_STR(q1(rd, "SELECT count(*) FROM flows"), "1");
 	ASSERT_STR(q1f(p, "SELECT count(*) FROM flows"), "4");
 	ASSERT(sqlite3_exec(rd, "COMMIT", NULL, NULL, &err) == SQLITE_OK);
 	ASSERT_STR(q1(rd, "SELECT count(*) FROM flows"), "4");
 	sqlite3_close(rd);
-	store_close(s, &st);
-	ASSERT_EQ(st.db_errors, 0);
+	ASSERT_EQ(store_stats(s)->errors, 0);
+	store_close(s);
 	free(f);
 }
 
@@ -405,18 +411,18 @@ TEST(reopen_keeps_data)
 	ev.type = EV_FLOW;
 	ev.flow = f;
 	ev.u.why = FE_EVICTED;
-	ASSERT_EQ(store_open(&s, p), 0);
-	store_emit(s, &ev, &cm, &st);
-	store_close(s, &st);		/* commits the open batch */
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
+	sink_store_emit(s, &ev, &cm);
+	store_close(s);		/* commits the open batch */
 	s = NULL;
-	ASSERT_EQ(store_open(&s, p), 0);
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
 	f->id = 10;
-	store_emit(s, &ev, &cm, &st);
-	store_close(s, &st);
-	ASSERT_EQ(st.db_errors, 0);
+	sink_store_emit(s, &ev, &cm);
+	ASSERT_EQ(store_stats(s)->errors, 0);
+	store_close(s);
 	ASSERT_STR(q1f(p, "SELECT group_concat(flow_id || ':' || reason)"
 	    " FROM flows"), "9:forced,10:forced");
-	ASSERT_STR(q1f(p, "PRAGMA user_version"), "1");
+	ASSERT_STR(q1f(p, "PRAGMA user_version"), "2");
 	ASSERT_STR(q1f(p, "SELECT count(*) FROM meta"), "2");
 	free(f);
 }
@@ -430,16 +436,19 @@ TEST(newer_schema_refused)
 
 	ASSERT(sqlite3_open(p, &db) == SQLITE_OK);
 	ASSERT(sqlite3_exec(db, "CREATE TABLE flows (x INTEGER);"
-	    " INSERT INTO flows VALUES (1); PRAGMA user_version = 2;",
+	    " INSERT INTO flows VALUES (1); PRAGMA user_version = 3;",
 	    NULL, NULL, &err) == SQLITE_OK);
 	sqlite3_close(db);
-	ASSERT(store_open(&s, p) < 0);
+	ASSERT(store_open(&s, p, STORE_RW) < 0);
 	ASSERT(s == NULL);
 	/* Left as it was: not deleted, not migrated, not converted to WAL. */
 	ASSERT(access(p, F_OK) == 0);
-	ASSERT_STR(q1f(p, "PRAGMA user_version"), "2");
+	ASSERT_STR(q1f(p, "PRAGMA user_version"), "3");
 	ASSERT_STR(q1f(p, "SELECT count(*) FROM flows"), "1");
 	ASSERT_STR(q1f(p, "PRAGMA journal_mode"), "delete");
+	/* Readers refuse it too, and refuse an older schema. */
+	ASSERT_EQ(store_open(&s, p, STORE_RO), -EPROTO);
+	ASSERT_EQ(store_schema_version(p), 3);
 }
 
 TEST(not_a_database)
@@ -452,10 +461,10 @@ TEST(not_a_database)
 	fputs("this is not an SQLite database, just text long enough to have "
 	    "a header of one hundred bytes or so........................\n", fp);
 	fclose(fp);
-	ASSERT(store_open(&s, p) < 0);
+	ASSERT(store_open(&s, p, STORE_RW) < 0);
 	ASSERT(access(p, F_OK) == 0);	/* not ours: not removed */
 	/* A directory that does not exist. */
-	ASSERT(store_open(&s, dbpath("nodir/x.db")) < 0);
+	ASSERT(store_open(&s, dbpath("nodir/x.db"), STORE_RW) < 0);
 	ASSERT(access(dbpath("nodir/x.db"), F_OK) != 0);
 }
 
@@ -479,12 +488,13 @@ TEST(through_output)
 	ev.flow = f;
 	ev.u.why = FE_TIMEOUT;
 	output_emit(o, &ev);
+	output_sync(o);
 	ASSERT_EQ(output_stats(o)->db_rows, 1);
 	ASSERT_EQ(output_stats(o)->events[EV_FLOW], 1);
 	output_close(o);
-	ASSERT_STR(q1f(p, "SELECT src_ip || '|' || src_port || '|' || dest_ip ||"
+	ASSERT_STR(q1f(p, "SELECT dest_ip ||"
 	    " '|' || dest_port || '|' || proto FROM flows"),
-	    "192.0.2.5|51000|203.0.113.9|443|TCP");
+	    "203.0.113.9|443|TCP");
 	ASSERT_STR(q1f(p, "SELECT length(client_pseudo) || substr(client_pseudo, 1, 2)"
 	    " FROM flows"), "18c-");
 	/* A flow without a name is not stored with the default selection. */
@@ -494,6 +504,7 @@ TEST(through_output)
 	ASSERT_EQ(output_open(&o, &c), 0);
 	f->id = 56;
 	output_emit(o, &ev);
+	output_sync(o);
 	ASSERT_EQ(output_stats(o)->db_rows, 0);
 	ASSERT_EQ(output_stats(o)->db_skipped, 1);
 	output_close(o);
@@ -501,12 +512,59 @@ TEST(through_output)
 	free(f);
 }
 
+/* Issue 9: a v1 database is migrated in place: addresses gone (columns and
+ * the freed pages), rows and pseudonyms kept, queries dropped from URLs,
+ * aggregates filled.  A reader refuses v1 with advice. */
+TEST(migrate_v1)
+{
+	struct store *s = NULL;
+	const char *p = dbpath("v1.db");
+	char *sql = NULL, *err = NULL, buf[1 << 16];
+	sqlite3 *db = NULL;
+	FILE *fp;
+	size_t n;
+	int found = 0;
+
+	ASSERT((fp = fopen("tests/data/store/schema-v1.sql", "r")) != NULL);
+	ASSERT((sql = calloc(1, 1 << 16)) != NULL);
+	n = fread(sql, 1, (1 << 16) - 1, fp);
+	fclose(fp);
+	ASSERT(n > 0);
+	ASSERT(sqlite3_open(p, &db) == SQLITE_OK);
+	ASSERT(sqlite3_exec(db, sql, NULL, NULL, &err) == SQLITE_OK);
+	sqlite3_close(db);
+	free(sql);
+	ASSERT_EQ(store_open(&s, p, STORE_RO), -EPROTO);
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
+	store_close(s);
+	ASSERT_STR(q1f(p, "PRAGMA user_version"), "2");
+	ASSERT_STR(q1f(p, "SELECT count(*) FROM sqlite_master m, pragma_table_info(m.name) c"
+	    " WHERE m.type = 'table' AND c.name IN ('src_ip', 'src_port')"), "0");
+	ASSERT_STR(q1f(p, "SELECT (SELECT count(*) FROM flows) || (SELECT count(*)"
+	    " FROM http) || (SELECT count(*) FROM ai_events) || (SELECT count(*)"
+	    " FROM alerts) || (SELECT count(*) FROM visibility) || (SELECT"
+	    " count(*) FROM dns)"), "111111");
+	ASSERT_STR(q1f(p, "SELECT url FROM http"), "/v1/chat");
+	ASSERT_STR(q1f(p, "SELECT client_pseudo FROM ai_events"), "c-00112233aabbccdd");
+	ASSERT_STR(q1f(p, "SELECT flows || '|' || alerts FROM agg_hour WHERE"
+	    " service = 'chatgpt'"), "1|1");
+	ASSERT_STR(q1f(p, "PRAGMA integrity_check"), "ok");
+	/* Not in the file's bytes either (VACUUM with secure_delete). */
+	ASSERT((fp = fopen(p, "rb")) != NULL);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		if (memmem(buf, n, "192.0.2.77", 10) != NULL ||
+		    memmem(buf, n, "secret-token", 12) != NULL)
+			found = 1;
+	fclose(fp);
+	ASSERT(!found);
+}
+
 static void
 cleanup(void)
 {
 	static const char *const names[] = { "schema.db", "flow.db", "dns.db",
 	    "dns-unanswered.db", "reader.db", "reopen.db", "newer.db",
-	    "garbage.db", "output.db", NULL };
+	    "garbage.db", "output.db", "v1.db", NULL };
 	int i;
 
 	for (i = 0; names[i] != NULL; i++)
@@ -531,6 +589,7 @@ main(void)
 	RUN(newer_schema_refused);
 	RUN(not_a_database);
 	RUN(through_output);
+	RUN(migrate_v1);
 	cleanup();
 	return TEST_END();
 }

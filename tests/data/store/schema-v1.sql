@@ -149,3 +149,27 @@ CREATE TABLE IF NOT EXISTS policy_versions (
   summary        TEXT,
   errors         INTEGER NOT NULL DEFAULT 0
 );
+-- Rows as a v1 sensor wrote them (addresses from TEST-NET, made up).
+PRAGMA user_version = 1;
+INSERT INTO meta VALUES ('schema_version', '1'), ('writer', 'shadowtap-sensor');
+INSERT INTO flows (flow_id, ts_start, ts_end, src_ip, src_port, dest_ip,
+  dest_port, client_pseudo, proto, pkts_toserver, pkts_toclient,
+  bytes_toserver, bytes_toclient, state, reason)
+  VALUES (1, 1700000000000000, 1700000001000000, '192.0.2.77', 50123,
+  '203.0.113.9', 443, 'c-00112233aabbccdd', 'TCP', 3, 2, 300, 200, 'closed', 'timeout');
+INSERT INTO http (flow_id, ts, src_ip, client_pseudo, dest_ip, dest_port,
+  hostname, url, method) VALUES (1, 1700000000500000, '192.0.2.77',
+  'c-00112233aabbccdd', '203.0.113.9', 80, 'chat.example.com',
+  '/v1/chat?session=secret-token', 'POST');
+INSERT INTO ai_events (flow_id, ts, src_ip, client_pseudo, dest_ip, dest_port,
+  proto, service, matched_by, confidence, verdict) VALUES (1,
+  1700000000000000, '192.0.2.77', 'c-00112233aabbccdd', '203.0.113.9', 443,
+  'TCP', 'chatgpt', 'tls_sni', 95, 'prohibited');
+INSERT INTO alerts (flow_id, ts, src_ip, client_pseudo, kind, severity,
+  service, verdict) VALUES (1, 1700000000100000, '192.0.2.77',
+  'c-00112233aabbccdd', 'access', 'medium', 'chatgpt', 'prohibited');
+INSERT INTO visibility (ts, src_ip, client_pseudo, kind) VALUES
+  (1700000000200000, '192.0.2.77', 'c-00112233aabbccdd', 'ech');
+INSERT INTO dns (flow_id, ts, src_ip, client_pseudo, dest_ip, proto, rrname,
+  answered) VALUES (2, 1700000000000000, '192.0.2.77', 'c-00112233aabbccdd',
+  '198.51.100.53', 'UDP', 'chat.example.com', 1);
