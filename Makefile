@@ -119,14 +119,14 @@ $(CMD_BIN): $(B)/shadowtap-%: $(B)/obj/sensor/cmd/%.o $(SENSOR_A)
 $(B)/shadowtap-dashboard: $(DASH_OBJ) $(B)/libstore.a $(B)/libcommon.a
 	@$(if $(Q),echo "  LD $@")
 	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(DASH_LIBS)
-$(DASH_CMD): $(B)/shadowtap-%: $(B)/obj/dashboard/cmd/%.o $(filter-out %/main.o,$(DASH_OBJ)) $(B)/libstore.a $(B)/libcommon.a
+$(DASH_CMD): $(B)/shadowtap-%: $(B)/obj/dashboard/cmd/%.o $(B)/libstore.a $(B)/libcommon.a
 	@$(if $(Q),echo "  LD $@")
 	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(DASH_LIBS)
 
 $(B)/shadowtap-report: $(REPORT_OBJ) $(B)/libstore.a $(B)/libcommon.a
 	@$(if $(Q),echo "  LD $@")
 	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(REPORT_LIBS)
-$(REPORT_CMD): $(B)/shadowtap-%: $(B)/obj/report/cmd/%.o $(filter-out %/main.o,$(REPORT_OBJ)) $(B)/libstore.a $(B)/libcommon.a
+$(REPORT_CMD): $(B)/shadowtap-%: $(B)/obj/report/cmd/%.o $(B)/libstore.a $(B)/libcommon.a
 	@$(if $(Q),echo "  LD $@")
 	$(Q)$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(REPORT_LIBS)
 
