@@ -126,6 +126,22 @@ i64(sqlite3_stmt *q, int i, uint64_t v)
 	sqlite3_bind_int64(q, i, (sqlite3_int64)v);
 }
 
+/* Columns 1-6 of alerts and visibility: flow, time, client, zone, server;
+ * flow_id and port 0 mean none. */
+static void
+bind_head(sqlite3_stmt *q, uint64_t flow_id, uint64_t ts, const char *client,
+    const char *zone, const char *dest_ip, int dest_port)
+{
+	if (flow_id)
+		i64(q, 1, flow_id);
+	i64(q, 2, ts);
+	txt(q, 3, client);
+	txt(q, 4, zone);
+	txt(q, 5, dest_ip);
+	if (dest_port)
+		sqlite3_bind_int(q, 6, dest_port);
+}
+
 static int
 begin(struct store *s)
 {
@@ -325,14 +341,8 @@ store_put_alert(struct store *s, const struct st_alert *r)
 	int upload = r->kind != NULL && strcmp(r->kind, "upload") == 0;
 	int dlp = r->kind != NULL && strcmp(r->kind, "dlp") == 0, rc;
 
-	if (r->flow_id)
-		i64(q, 1, r->flow_id);
-	i64(q, 2, r->ts);
-	txt(q, 3, r->client);
-	txt(q, 4, r->zone);
-	txt(q, 5, r->dest_ip);
-	if (r->dest_port)
-		sqlite3_bind_int(q, 6, r->dest_port);
+	bind_head(q, r->flow_id, r->ts, r->client, r->zone, r->dest_ip,
+	    r->dest_port);
 	key(q, 7, r->kind);
 	key(q, 8, r->severity);
 	txt(q, 9, r->rule);
@@ -373,14 +383,8 @@ store_put_vis(struct store *s, const struct st_vis *r)
 {
 	sqlite3_stmt *q = s->st[SQ_VIS];
 
-	if (r->flow_id)
-		i64(q, 1, r->flow_id);
-	i64(q, 2, r->ts);
-	txt(q, 3, r->client);
-	txt(q, 4, r->zone);
-	txt(q, 5, r->dest_ip);
-	if (r->dest_port)
-		sqlite3_bind_int(q, 6, r->dest_port);
+	bind_head(q, r->flow_id, r->ts, r->client, r->zone, r->dest_ip,
+	    r->dest_port);
 	key(q, 7, r->kind);
 	txt(q, 8, r->detail);
 	return run(s, SQ_VIS);
