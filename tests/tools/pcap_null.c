@@ -28,7 +28,10 @@ main(int argc, char **argv)
 			perror(argv[2]);
 			return 1;
 		}
-		setvbuf(f, NULL, _IOFBF, 1 << 20);
+		/* A real buffer: glibc ignores the size without one. */
+		static char buf[1 << 20];
+
+		setvbuf(f, buf, _IOFBF, sizeof(buf));
 		p = pcap_fopen_offline(f, err);
 	} else if (argc == 2)
 		p = pcap_open_offline(argv[1], err);
