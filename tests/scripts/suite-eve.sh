@@ -34,4 +34,18 @@ fail=0
 python3 tests/eve/validate.py "$T"/*.json || fail=1
 python3 tests/eve/negative.py || fail=1
 python3 tests/eve/ecs.py docs/ECS.md "$T"/*.json || fail=1
+# Conventions: --version with libraries, refusal to write nothing, loud no-rules.
+v=$("$S" --version 2>&1)
+case $v in *libpcap*nDPI*zlib*) echo "ok - conventions: --version lists library versions";;
+*) echo "not ok - conventions: --version lists library versions"; fail=1;; esac
+"$S" -r tests/data/sample.pcap -R rules >"$T/o" 2>&1; rc=$?
+if [ $rc -eq 2 ] && grep -q 'would write nothing' "$T/o"; then
+	echo "ok - conventions: a run without outputs refuses (exit 2)"
+else echo "not ok - conventions: a run without outputs refuses (rc $rc)"; fail=1; fi
+"$S" -T >"$T/o" 2>&1
+if grep -q 'NO AI matching' "$T/o"; then echo "ok - conventions: -T without rules warns"
+else echo "not ok - conventions: -T without rules warns"; fail=1; fi
+"$S" -T -R rules >"$T/o" 2>&1
+if ! grep -q 'NO AI matching' "$T/o"; then echo "ok - conventions: -T with rules does not warn"
+else echo "not ok - conventions: -T with rules does not warn"; fail=1; fi
 exit $fail
