@@ -477,6 +477,7 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 	jb_obj_close(j);
 	/* Everything Suricata has no name for. */
 	jb_obj_open(j, "shadowtap");
+	jb_str(j, "source", s->cap.iface);
 	jb_obj_open(j, "decoder");
 	for (i = 0; i < DC__COUNT; i++)
 		if (!suri_decoder_name(decode_counter_name((enum dec_counter)i)))

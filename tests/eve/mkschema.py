@@ -60,6 +60,7 @@ OURS = {
     "http.request_content_length": (I, "request Content-Length"),
     "http.chunked": (B, "request Transfer-Encoding chunked"),
     "stats.shadowtap": (O, "shadowtap's counters that Suricata has no name for"),
+    "stats.shadowtap.source": (S, "capture interface or file name"),
     "stats.shadowtap.decoder": (O, "*"), "stats.shadowtap.defrag": (O, "*"),
     "stats.shadowtap.flows": (O, "*"), "stats.shadowtap.dpi": (O, "*"),
     "stats.shadowtap.output": (O, "*"), "stats.shadowtap.inspect": (O, "*"),
