@@ -12,6 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ndpi/ndpi_api.h>
+#include <pcap/pcap.h>
+#include <zlib.h>
+
 #include "capture/capture.h"
 #include "classify/analyzer.h"
 #include "conf.h"
@@ -72,8 +76,38 @@ usage(FILE *f)
 "  -h, --help              this help\n"
 "  -V, --version           print the version\n"
 "\n"
+"Defaults when run as a service: config /etc/shadowtap/shadowtap.yaml and rules\n"
+"/etc/shadowtap/rules when present; live capture without outputs writes EVE to\n"
+"/var/log/shadowtap/eve.json and the database /var/lib/shadowtap/shadowtap.db.\n"
+"A run with no output refuses; a run without rules warns: no AI matching.\n"
+"\n"
 "Exit status: 0 success, 1 runtime failure, 2 bad usage or configuration.\n"
 "Signals: INT/TERM flush and exit; HUP reopens the EVE file and reloads the rules.\n");
+}
+
+#define DEF_CONF	"/etc/shadowtap/shadowtap.yaml"
+#define DEF_RULES	"/etc/shadowtap/rules"
+#define DEF_EVE		"/var/log/shadowtap/eve.json"
+#define DEF_DB		"/var/lib/shadowtap/shadowtap.db"
+
+static int
+is_dir(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* --version: ours and the libraries', like suricata --build-info. */
+static void
+print_version(void)
+{
+	printf("shadowtap-sensor %s\n", SENSOR_VERSION);
+	printf("libpcap: %s\n", pcap_lib_version());
+	printf("nDPI: %s\n", ndpi_revision());
+	printf("zlib: %s\n", zlibVersion());
+	printf("defaults: config %s, rules %s, eve %s, db %s\n", DEF_CONF,
+	    DEF_RULES, DEF_EVE, DEF_DB);
 }
 
 static void
@@ -361,7 +395,7 @@ main(int argc, char **argv)
 		case 'T': test = 1; break;
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return 0;
-		case 'V': printf("shadowtap-sensor %s\n", SENSOR_VERSION); return 0;
+		case 'V': print_version(); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -371,6 +405,10 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	conf_defaults(&e.conf);
+	if (cfg == NULL && access(DEF_CONF, R_OK) == 0) {
+		cfg = DEF_CONF;
+		log_info("configuration: %s", DEF_CONF);
+	}
 	e.cfg_path = cfg;
 	/* -1: "not set by the config file", resolved once -R is known. */
 	db_flows_def = e.conf.out.db_flows;
@@ -393,6 +431,14 @@ main(int argc, char **argv)
 	if (e.conf.out.db_meta < 0)
 		e.conf.out.db_meta = e.conf.rules_dir ? SEL_AI : db_meta_def;
 	if (all_flows) e.conf.out.eve_flows = e.conf.out.db_flows = SEL_ALL;
+	/* Installed as a service: the usual places (docs/ARCHITECTURE.md). */
+	if (e.conf.rules_dir == NULL && is_dir(DEF_RULES)) {
+		e.conf.rules_dir = (char *)(uintptr_t)DEF_RULES;
+		log_info("rules: %s", DEF_RULES);
+	}
+	if (e.conf.rules_dir == NULL)
+		log_warnx("no rules (-R DIR or %s): NO AI matching happens, "
+		    "only metadata is recorded", DEF_RULES);
 	if (check_rules_dir(e.conf.rules_dir) < 0) {
 		conf_free(&e.conf);
 		return EXIT_USAGE;
@@ -410,6 +456,20 @@ main(int argc, char **argv)
 	if ((iface != NULL && file != NULL) ||
 	    (e.conf.cap.iface == NULL && e.conf.cap.file == NULL)) {
 		log_warnx("give exactly one of -i IFACE or -r FILE (see --help)");
+		conf_free(&e.conf);
+		return EXIT_USAGE;
+	}
+	if (e.conf.cap.iface != NULL && cfg == NULL && eve == NULL &&
+	    db == NULL && e.conf.out.eve_path == NULL &&
+	    e.conf.out.db_path == NULL) {
+		e.conf.out.eve_path = DEF_EVE;
+		e.conf.out.db_path = DEF_DB;
+		log_info("live capture without outputs: EVE %s, database %s",
+		    DEF_EVE, DEF_DB);
+	}
+	if (e.conf.out.eve_path == NULL && e.conf.out.db_path == NULL) {
+		log_warnx("no output configured (-e EVE_PATH or -d DB_PATH): "
+		    "this run would write nothing, refusing");
 		conf_free(&e.conf);
 		return EXIT_USAGE;
 	}

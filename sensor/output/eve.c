@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "classify/analyzer.h"
@@ -111,19 +112,43 @@ eve_write(struct eve *e, const char *line, size_t n)
 	return 0;
 }
 
+/* Suricata writes "TLS 1.3" / "TLS 1.2" / "SSLv3" and QUIC versions
+ * without the "v" ("1", "2"); the internal names stay "TLSv1.3", "v1". */
+static const char *
+suri_tls_version(const char *s, char *b, size_t n)
+{
+	if (s != NULL && strncmp(s, "TLSv", 4) == 0) {
+		snprintf(b, n, "TLS %s", s + 4);
+		return b;
+	}
+	return s != NULL ? s : "UNDETERMINED";
+}
+
+static const char *
+suri_quic_version(const char *s)
+{
+	if (s != NULL && s[0] == 'v' && s[1] >= '0' && s[1] <= '9')
+		return s + 1;
+	return s != NULL ? s : "";
+}
+
 /* tls{} and quic{}: the ClientHello facts, from TLS over TCP or from a
  * decrypted QUIC Initial.  QUIC has its own version instead of TLS's. */
 static void
 fmt_hello(struct jb *j, const struct flow *f, int quic)
 {
 	const struct flow_meta *m = &f->meta;
-	char vb[16];
+	char vb[16], tv[24];
 
 	jb_obj_open(j, quic ? "quic" : "tls");
 	if (m->host_src == (quic ? HOST_QUIC_SNI : HOST_TLS_SNI))
 		jb_str(j, "sni", m->host);
-	jb_str(j, "version", quic ? quic_version_str(m->quic_version, vb,
-	    sizeof(vb)) : tls_version_str(m->tls_version));
+	if (quic)
+		jb_str(j, "version", suri_quic_version(quic_version_str(
+		    m->quic_version, vb, sizeof(vb))));
+	else
+		jb_str(j, "version", suri_tls_version(
+		    tls_version_str(m->tls_version), tv, sizeof(tv)));
 	if (m->alpn[0])
 		jb_str(j, "alpn", m->alpn);
 	if (m->ja3[0]) {
@@ -159,12 +184,16 @@ fmt_dns(struct jb *j, const struct dns_msg *d)
 	uint16_t i;
 
 	jb_obj_open(j, "dns");
+	jb_u64(j, "version", 2);
 	jb_str(j, "type", d->qr ? "answer" : "query");
 	jb_u64(j, "id", d->id);
 	jb_str(j, "rrname", d->qname);
 	fmt_type(j, "rrtype", d->qtype);
 	if (d->qr) {
 		jb_str(j, "rcode", rc ? rc : "UNKNOWN");
+	}
+	if (d->qr && d->n_answers > 0) {
+		/* Suricata omits "answers" when there are none. */
 		jb_arr_open(j, "answers");
 		for (i = 0; i < d->n_answers; i++) {
 			const struct dns_answer *a = &d->answers[i];
@@ -179,6 +208,8 @@ fmt_dns(struct jb *j, const struct dns_msg *d)
 			jb_obj_close(j);
 		}
 		jb_arr_close(j);
+	}
+	if (d->qr) {
 		if (d->answers_truncated)
 			jb_bool(j, "answers_truncated", 1);
 	}
@@ -225,8 +256,9 @@ fmt_flow(struct jb *j, const struct flow *f, enum flow_end why)
 	jb_obj_close(j);
 	if (f->meta.host[0]) {
 		/* The name the flow was attributed to, whatever its source:
-		 * later layers (catalog) match on it. */
-		jb_obj_open(j, "metadata");
+		 * later layers (catalog) match on it.  Not "metadata": that
+		 * is Suricata's flowbits/flowvars object. */
+		jb_obj_open(j, "shadowtap");
 		jb_str(j, "host", f->meta.host);
 		jb_str(j, "host_source", f->meta.host_src == HOST_NONE ? "" :
 		    vocab_name(&vocab_host_src, f->meta.host_src));
@@ -259,16 +291,102 @@ fmt_ai(struct jb *j, const struct ai_info *a)
 	jb_obj_close(j);
 }
 
-static void
-fmt_alert(struct jb *j, const struct alert_info *a)
+/*
+ * Suricata-style alert identity.  gid 1, signature_id in the local-use
+ * range 1000000-1999999, block 1910000-1910999 (docs/EVENTS.md):
+ *   1910000 + verdict		access to an AI service (per verdict)
+ *   1910100 / 1910101		upload-threshold / upload-baseline
+ *   1910200 + dlp class	DLP finding (per class, vocab_dlp_class order)
+ *   1910999			any other kind
+ */
+#define EVE_GID		1
+#define EVE_SID_BASE	1910000
+#define EVE_REV		1
+
+static int
+alert_sid(const struct alert_info *a, const struct ai_info *ai)
 {
+	int c;
+
+	if (strcmp(a->kind, "access") == 0)
+		return EVE_SID_BASE + (ai != NULL ? ai->verdict : 0);
+	if (strcmp(a->kind, "upload") == 0)
+		return EVE_SID_BASE + 100 + (a->rule != NULL &&
+		    strcmp(a->rule, "upload-baseline") == 0);
+	if (strcmp(a->kind, "dlp") == 0 && a->dlp_class != NULL &&
+	    (c = vocab_lookup(&vocab_dlp_class, a->dlp_class)) >= 0)
+		return EVE_SID_BASE + 200 + c;
+	return EVE_SID_BASE + 999;
+}
+
+/* Named severity -> Suricata's 1 (high) .. 3 (low). */
+static int
+alert_prio(const char *sev)
+{
+	if (sev == NULL)
+		return 3;
+	if (strcmp(sev, "critical") == 0 || strcmp(sev, "high") == 0)
+		return 1;
+	if (strcmp(sev, "medium") == 0)
+		return 2;
+	return 3;
+}
+
+static const char *
+alert_category(const char *kind)
+{
+	if (strcmp(kind, "access") == 0)
+		return "Shadow AI Service Access";
+	if (strcmp(kind, "upload") == 0)
+		return "Shadow AI Data Upload";
+	if (strcmp(kind, "dlp") == 0)
+		return "Sensitive Data Sent to AI Service";
+	return "Shadow AI Activity";
+}
+
+/* "shadowtap: prohibited AI service ChatGPT (chatgpt.com)": the host only
+ * when the name does not already hold it. */
+static const char *
+alert_text(const struct alert_info *a, const struct ai_info *ai, char *b,
+    size_t n)
+{
+	if (strcmp(a->kind, "access") == 0 && ai != NULL && ai->name[0]) {
+		const char *v = vocab_name(&vocab_verdict, ai->verdict);
+
+		if (ai->host[0] && strcasecmp(ai->host, ai->name) != 0 &&
+		    strstr(ai->name, ai->host) == NULL)
+			snprintf(b, n, "shadowtap: %s AI service %s (%s)", v,
+			    ai->name, ai->host);
+		else
+			snprintf(b, n, "shadowtap: %s AI service %s", v,
+			    ai->name);
+	} else
+		snprintf(b, n, "shadowtap: %s", a->signature != NULL ?
+		    a->signature : a->kind);
+	return b;
+}
+
+/* alert{}: the Suricata keys first, then ours under alert.shadowtap. */
+static void
+fmt_alert(struct jb *j, const struct alert_info *a, const struct ai_info *ai)
+{
+	char sig[384];
+
 	jb_obj_open(j, "alert");
+	jb_str(j, "action", "allowed");
+	jb_u64(j, "gid", EVE_GID);
+	jb_u64(j, "signature_id", (uint64_t)alert_sid(a, ai));
+	jb_u64(j, "rev", EVE_REV);
+	jb_str(j, "signature", alert_text(a, ai, sig, sizeof(sig)));
+	jb_str(j, "category", alert_category(a->kind));
+	jb_u64(j, "severity", (uint64_t)alert_prio(a->severity));
+	jb_obj_open(j, "shadowtap");
 	jb_str(j, "kind", a->kind);
-	jb_str(j, "severity", a->severity);
+	jb_str(j, "severity", a->severity != NULL ? a->severity : "");
 	if (a->rule)
 		jb_str(j, "rule", a->rule);
 	if (a->signature)
-		jb_str(j, "signature", a->signature);
+		jb_str(j, "description", a->signature);
 	if (a->dlp_class) {
 		jb_str(j, "class", a->dlp_class);
 		if (a->detector)
@@ -283,6 +401,7 @@ fmt_alert(struct jb *j, const struct alert_info *a)
 		jb_u64(j, "bytes", a->bytes);
 		jb_u64(j, "threshold", a->threshold);
 	}
+	jb_obj_close(j);
 	jb_obj_close(j);
 }
 
@@ -316,6 +435,24 @@ fmt_stats_ai(struct jb *j, const struct analyzer_stats *a)
 	jb_obj_close(j);
 }
 
+/* stats.decoder keeps the counters whose names Suricata's schema has;
+ * the rest go to stats.shadowtap.decoder. */
+static int
+suri_decoder_name(const char *n)
+{
+	static const char *const suri[] = {
+		"pkts", "bytes", "ethernet", "vlan", "vlan_qinq", "ipv4",
+		"ipv6", "tcp", "udp", "icmpv4", "icmpv6", "sctp", "invalid",
+		NULL
+	};
+	int i;
+
+	for (i = 0; suri[i] != NULL; i++)
+		if (strcmp(n, suri[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 fmt_stats(struct jb *j, const struct stats_snapshot *s)
 {
@@ -324,14 +461,28 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 	jb_obj_open(j, "stats");
 	jb_u64(j, "uptime", s->uptime_us / 1000000);
 	jb_obj_open(j, "capture");
-	jb_str(j, "source", s->cap.iface);
-	jb_u64(j, "received", s->cap.received);
-	jb_u64(j, "dropped", s->cap.dropped);
-	jb_u64(j, "if_dropped", s->cap.if_dropped);
+	jb_u64(j, "kernel_packets", s->cap.received);
+	jb_u64(j, "kernel_drops", s->cap.dropped);
+	jb_u64(j, "kernel_ifdrops", s->cap.if_dropped);
 	jb_obj_close(j);
 	jb_obj_open(j, "decoder");
 	for (i = 0; i < DC__COUNT; i++)
-		jb_u64(j, decode_counter_name((enum dec_counter)i), s->dec->c[i]);
+		if (suri_decoder_name(decode_counter_name((enum dec_counter)i)))
+			jb_u64(j, decode_counter_name((enum dec_counter)i),
+			    s->dec->c[i]);
+	jb_obj_close(j);
+	jb_obj_open(j, "flow");
+	jb_u64(j, "total", s->flows->created);
+	jb_u64(j, "active", s->flows->active);
+	jb_obj_close(j);
+	/* Everything Suricata has no name for. */
+	jb_obj_open(j, "shadowtap");
+	jb_str(j, "source", s->cap.iface);
+	jb_obj_open(j, "decoder");
+	for (i = 0; i < DC__COUNT; i++)
+		if (!suri_decoder_name(decode_counter_name((enum dec_counter)i)))
+			jb_u64(j, decode_counter_name((enum dec_counter)i),
+			    s->dec->c[i]);
 	jb_obj_close(j);
 	jb_obj_open(j, "defrag");
 	jb_u64(j, "fragments", s->defrag->fragments);
@@ -388,6 +539,7 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 	}
 	if (s->an != NULL)
 		fmt_stats_ai(j, s->an);
+	jb_obj_close(j);	/* shadowtap */
 	jb_obj_close(j);
 }
 
@@ -445,7 +597,7 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 		fmt_ai(&j, ev->u.ai);
 		break;
 	case EV_ALERT:
-		fmt_alert(&j, ev->u.alert);
+		fmt_alert(&j, ev->u.alert, f != NULL ? f->ai : NULL);
 		if (f != NULL && f->ai != NULL)
 			fmt_ai(&j, f->ai);
 		break;

@@ -71,7 +71,7 @@ rules = ["-R", "rules"] if os.path.exists("rules/policy.yaml") else []
 rows.append(("c", "shadowtap-sensor, EVE + SQLite" + (" + rules" if rules else ""),
              ["build/shadowtap-sensor", "-r", mixed, "-e", "bench/eve.json", "-d", "bench/db.sqlite",
               "-k", "bench/key"] + rules, clean))
-rows.append(("d", "shadowtap-sensor, no outputs", ["build/shadowtap-sensor", "-r", mixed], None))
+rows.append(("d", "shadowtap-sensor, no outputs", ["build/shadowtap-sensor", "-r", mixed, "-e", "/dev/null"], None))
 res = []
 for tag, what, cmd, setup in rows:
     s = med(cmd, setup)

@@ -57,7 +57,7 @@ for l in sys.stdin:
         continue
     if e.get("event_type") != "alert":
         continue
-    a = e["alert"]
+    a = e["alert"].get("shadowtap", {})
     if a.get("kind") == "dlp":
         got[(a.get("class"), a.get("detector"))] += 1
     elif a.get("kind") == "upload":

@@ -38,7 +38,10 @@ for kind in ("alert", "visibility"):
         print("\n%s events:" % kind)
         for e in x[:15]:
             d = e[kind]
-            print("  %-10s %s" % (d.get("kind", ""), d.get("signature") or d.get("detail") or ""))
+            k = d.get("shadowtap", {}).get("kind", "") if kind == "alert" else d.get("kind", "")
+            print("  %-10s %s" % (k, d.get("signature") or d.get("detail") or ""))
+        if len(x) > 15:
+            print("  ... and %d more (left out)" % (len(x) - 15))
 db = sqlite3.connect("file:var/shadowtap.db?mode=ro", uri=True)
 tabs = [r[0] for r in db.execute("select name from sqlite_master where type='table' order by name")]
 print("\nSQLite var/shadowtap.db (schema v%d): " % db.execute("pragma user_version").fetchone()[0] +

@@ -59,10 +59,10 @@ ok(all(e["ai"]["verdict"] == "unreviewed" and e["ai"]["rule"] == "default:catego
    "self-hosted outside the named zones is unreviewed")
 ok(all(e["ai"]["tenant_ambiguous"] for e in ai if e["ai"]["service"] == "chatgpt"),
    "ChatGPT hits are tenant ambiguous")
-acc = [e for e in ev if e["event_type"] == "alert" and e["alert"]["kind"] == "access"]
+acc = [e for e in ev if e["event_type"] == "alert" and e["alert"]["shadowtap"]["kind"] == "access"]
 ok(len(acc) == 22, "22 access alerts (one per AI flow)")
-ok(sum(1 for e in acc if e["alert"]["severity"] == "high") == 15 and
-   sum(1 for e in acc if e["alert"]["severity"] == "low") == 7, "alert severities from the policy")
+ok(sum(1 for e in acc if e["alert"]["severity"] == 1 and e["alert"]["shadowtap"]["severity"] == "high") == 15 and
+   sum(1 for e in acc if e["alert"]["severity"] == 3 and e["alert"]["shadowtap"]["severity"] == "low") == 7, "alert severities from the policy")
 vis = sorted((e["visibility"]["kind"], e["dest_ip"]) for e in ev if e["event_type"] == "visibility")
 ok(vis == sorted([("doh_canary", "198.51.100.53"), ("tls_no_sni", "203.0.113.99"),
                   ("ech", "203.0.113.50"), ("dot", "203.0.113.53")]),
@@ -71,7 +71,7 @@ if len(vis) != 4: print("#   got", vis)
 ech = [e for e in ev if e["event_type"] == "visibility" and e["visibility"]["kind"] == "ech"]
 ok(ech and ech[0]["visibility"].get("detail") == "cloudflare-ech.com", "ECH outer SNI reported")
 st = [e for e in ev if e["event_type"] == "stats"]
-a = st[-1]["stats"].get("ai", {}) if st else {}
+a = st[-1]["stats"].get("shadowtap", {}).get("ai", {}) if st else {}
 ok(a.get("flows") == 22 and a.get("lookups") == 20 and a.get("tls_quic_flows") == 23 and
    a.get("blind_flows") == 2 and abs(a.get("blind_share", 0) - 2 / 23) < 0.001,
    "stats.ai counters and blind share")
