@@ -8,7 +8,7 @@
 # it needs, with its own pkg-config set.  tests/scripts/check-layout.sh
 # asserts the include rule and the link sets with nm.
 
-SENSOR_PKGS := libpcap libndpi sqlite3 yaml-0.1 libpcre2-8 libcrypto libsodium zlib
+SENSOR_PKGS := libpcap libndpi sqlite3 yaml-0.1 libpcre2-8 libcrypto libsodium zlib libseccomp
 DASH_PKGS   := libmicrohttpd sqlite3 yaml-0.1 libsodium
 REPORT_PKGS := pangocairo cairo sqlite3 yaml-0.1 libsodium
 ALL_PKGS    := $(sort $(SENSOR_PKGS) $(DASH_PKGS) $(REPORT_PKGS))
