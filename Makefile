@@ -70,11 +70,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench bench-dlp asan clean help
+.PHONY: all deps run check unit bench bench-dlp asan clean help deb check-install
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
-	@echo "targets: all deps run check unit asan bench bench-dlp clean   (V=1 verbose)"
+	@echo "targets: all deps run check unit asan bench bench-dlp deb check-install clean   (V=1 verbose)"
 
 # deps: install what is missing, idempotent.  Needs root (or sudo).
 deps:
@@ -162,6 +162,16 @@ bench: deps all
 
 bench-dlp: deps all
 	$(Q)sh tests/scripts/bench-dlp.sh
+
+# deb: build/shadowtap_VERSION_ARCH.deb (packaging/, docs/PACKAGING.md).
+# Version: SENSOR_VERSION in sensor/main.c, the one place.
+deb: all
+	$(Q)sh packaging/build-deb.sh $(B) $(B)
+
+# check-install: install the .deb into a cached debootstrap bookworm root,
+# run the sensor on the sample as `shadowtap`, upgrade, purge.  Needs root.
+check-install: deb
+	$(Q)sh packaging/check-install.sh $(B)
 
 clean:
 	rm -rf $(B) build var/eve.json

@@ -72,11 +72,11 @@ usage(FILE *f)
 "  -v, --verbose           more logging (repeat for more)\n"
 "  -h, --help              this help\n"
 "  -V, --version           print the version\n"
+"  -u, --user NAME         after opening, run as NAME with no capabilities\n"
+"      --no-seccomp        do not install the seccomp allow-list\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure, 2 bad usage or configuration.\n"
-"Signals: INT/TERM flush and exit; HUP (or USR2) reopens the EVE file and reloads the rules.\n"
-"  -u, --user NAME          after opening, run as NAME with no capabilities\n"
-"      --no-seccomp         do not install the seccomp allow-list\n");
+"Signals: INT/TERM flush and exit; HUP (or USR2) reopens the EVE file and reloads the rules.\n");
 }
 
 static void
