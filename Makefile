@@ -70,7 +70,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench bench-dlp asan clean help deb check-install
+.PHONY: all deps run check unit bench bench-dlp asan clean help deb check-install progs
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
@@ -165,8 +165,14 @@ bench-dlp: deps all
 
 # deb: build/shadowtap_VERSION_ARCH.deb (packaging/, docs/PACKAGING.md).
 # Version: SENSOR_VERSION in sensor/main.c, the one place.
-deb: all
-	$(Q)sh packaging/build-deb.sh $(B) $(B)
+# The packaged programs are built apart with Debian's hardening flags.
+PKG_B := $(B)/pkg
+progs: $(PROGS)
+deb:
+	$(Q)$(MAKE) --no-print-directory B=$(PKG_B) \
+		CFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+		LDFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)" progs
+	$(Q)sh packaging/build-deb.sh $(PKG_B) $(B)
 
 # check-install: install the .deb into a cached debootstrap bookworm root,
 # run the sensor on the sample as `shadowtap`, upgrade, purge.  Needs root.
