@@ -8,7 +8,7 @@
 # it needs, with its own pkg-config set.  tests/scripts/check-layout.sh
 # asserts the include rule and the link sets with nm.
 
-SENSOR_PKGS := libpcap libndpi sqlite3 yaml-0.1 libpcre2-8 libcrypto libsodium zlib
+SENSOR_PKGS := libpcap libndpi sqlite3 yaml-0.1 libpcre2-8 libcrypto libsodium zlib libseccomp
 DASH_PKGS   := libmicrohttpd sqlite3 yaml-0.1 libsodium
 REPORT_PKGS := pangocairo cairo sqlite3 yaml-0.1 libsodium
 ALL_PKGS    := $(sort $(SENSOR_PKGS) $(DASH_PKGS) $(REPORT_PKGS))
@@ -18,7 +18,7 @@ DEB_BUILD := build-essential pkg-config libpcap-dev libndpi-dev libsqlite3-dev \
 DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 python3-yaml python3-jsonschema \
              curl openssl libndpi-bin tcpreplay clang libclang-rt-14-dev \
              poppler-utils fonts-dejavu-core libjs-chart.js chromium nodejs \
-             dpkg-dev fakeroot lintian man-db
+             dpkg-dev fakeroot lintian man-db debootstrap
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 CC        ?= cc
@@ -70,11 +70,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench bench-dlp asan clean help
+.PHONY: all deps run check unit bench bench-dlp asan clean help deb check-install progs
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
-	@echo "targets: all deps run check unit asan bench bench-dlp clean   (V=1 verbose)"
+	@echo "targets: all deps run check unit asan bench bench-dlp deb check-install clean   (V=1 verbose)"
 
 # deps: install what is missing, idempotent.  Needs root (or sudo).
 deps:
@@ -162,6 +162,22 @@ bench: deps all
 
 bench-dlp: deps all
 	$(Q)sh tests/scripts/bench-dlp.sh
+
+# deb: build/shadowtap_VERSION_ARCH.deb (packaging/, docs/PACKAGING.md).
+# Version: SENSOR_VERSION in sensor/main.c, the one place.
+# The packaged programs are built apart with Debian's hardening flags.
+PKG_B := $(B)/pkg
+progs: $(PROGS)
+deb:
+	$(Q)$(MAKE) --no-print-directory B=$(PKG_B) \
+		CFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get CFLAGS) $$(dpkg-buildflags --get CPPFLAGS)" \
+		LDFLAGS="$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get LDFLAGS)" progs
+	$(Q)sh packaging/build-deb.sh $(PKG_B) $(B)
+
+# check-install: install the .deb into a cached debootstrap bookworm root,
+# run the sensor on the sample as `shadowtap`, upgrade, purge.  Needs root.
+check-install: deb
+	$(Q)sh packaging/check-install.sh $(B)
 
 clean:
 	rm -rf $(B) build var/eve.json

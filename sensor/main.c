@@ -25,6 +25,7 @@
 #include "dpi/dpi.h"
 #include "flow/flow.h"
 #include "output/output.h"
+#include "privdrop.h"
 #include "common/clock.h"
 #include "common/log.h"
 
@@ -75,6 +76,8 @@ usage(FILE *f)
 "  -v, --verbose           more logging (repeat for more)\n"
 "  -h, --help              this help\n"
 "  -V, --version           print the version\n"
+"  -u, --user NAME         after opening, run as NAME with no capabilities\n"
+"      --no-seccomp        do not install the seccomp allow-list\n"
 "\n"
 "Defaults when run as a service: config /etc/shadowtap/shadowtap.yaml and rules\n"
 "/etc/shadowtap/rules when present; live capture without outputs writes EVE to\n"
@@ -82,7 +85,7 @@ usage(FILE *f)
 "A run with no output refuses; a run without rules warns: no AI matching.\n"
 "\n"
 "Exit status: 0 success, 1 runtime failure, 2 bad usage or configuration.\n"
-"Signals: INT/TERM flush and exit; HUP reopens the EVE file and reloads the rules.\n");
+"Signals: INT/TERM flush and exit; HUP (or USR2) reopens the EVE file and reloads the rules.\n");
 }
 
 #define DEF_CONF	"/etc/shadowtap/shadowtap.yaml"
@@ -113,7 +116,7 @@ print_version(void)
 static void
 on_signal(int sig)
 {
-	if (sig == SIGHUP)
+	if (sig == SIGHUP || sig == SIGUSR2)
 		got_hup = 1;
 	else
 		got_stop = 1;
@@ -369,18 +372,21 @@ main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "no-seccomp", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *iface = NULL, *file = NULL, *cfg = NULL, *rules = NULL,
 	    *eve = NULL, *db = NULL, *key = NULL, *bpf = NULL;
 	struct engine e;
+	struct privdrop pd = { NULL, -1 };
 	struct sigaction sa;
 	char *keybuf = NULL;
 	int ch, test = 0, verbose = 0, all_flows = 0, rc = EXIT_RUNTIME;
 	int db_flows_def, db_meta_def;
 
 	memset(&e, 0, sizeof(e));
-	while ((ch = getopt_long(argc, argv, "i:r:c:R:e:d:k:f:TvhV", lopts,
+	while ((ch = getopt_long(argc, argv, "i:r:c:R:e:d:k:f:TvhVu:", lopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'i': iface = optarg; break;
@@ -392,6 +398,8 @@ main(int argc, char **argv)
 		case 'k': key = optarg; break;
 		case 'f': bpf = optarg; break;
 		case 'A': all_flows = 1; break;
+		case 'u': pd.user = optarg; break;
+		case 'S': pd.seccomp = 0; break;
 		case 'T': test = 1; break;
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return 0;
@@ -510,8 +518,11 @@ main(int argc, char **argv)
 	 * loop handles it between dispatches. */
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	sa.sa_flags = 0;
 	signal(SIGPIPE, SIG_IGN);
+	if (privdrop_apply(&pd) < 0)
+		goto out;
 	if (capture_is_live(e.cap))
 		e.start_us = clock_wall_us();
 	rc = run(&e);
