@@ -34,7 +34,7 @@ pc_libs    = $(shell pkg-config --libs $(1) 2>/dev/null)
 XCFLAGS    = $(CFLAGS) $(SAN) $(WARN) $(INC) $(call pc_cflags,$(ALL_PKGS))
 INC        = -Ilib -Isensor
 $(B)/obj/lib/%.o:       INC = -Ilib
-$(B)/obj/dashboard/%.o: INC = -Ilib -Idashboard
+$(B)/obj/dashboard/%.o: INC = -Ilib -Idashboard $(if $(wildcard lib/store/reid.c),-DHAVE_REID=1)
 $(B)/obj/report/%.o:    INC = -Ilib -Ireport
 LDFLAGS   += -Wl,--as-needed
 SENSOR_LIBS = $(call pc_libs,$(SENSOR_PKGS)) -lpthread -lm

@@ -1,0 +1,889 @@
+/*
+ * api.c - the JSON API (/api/v1/...), the CSV export and /metrics, over
+ * every sensor database (merged, or one with ?sensor=NAME) through the
+ * named queries of lib/store/store_query.h.  Role checks per route.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/json.h"
+#include "store/store.h"
+#include "store/store_query.h"
+#include "store/state.h"
+#ifdef HAVE_REID
+#include "store/reid.h"
+#endif
+#include "dash.h"
+
+#define OUT_CAP		(4u << 20)
+#define MAX_SVC		2048
+#define MAX_ALERTS	2000
+
+struct ctx {
+	struct req	*r;
+	struct jb	*j;
+	int		 db;
+};
+
+/* range(r, from, to): ?range=24h|7d|30d|all (default all) or ?from=&to=
+ * in seconds. */
+static void
+range(struct req *r, uint64_t *from, uint64_t *to)
+{
+	const char *v = arg(r, "range"), *f = arg(r, "from"), *t = arg(r, "to");
+	uint64_t now = now_us(), h = 3600ULL * 1000000;
+
+	*from = 0;
+	*to = UINT64_MAX >> 1;
+	if (f && t) {
+		*from = strtoull(f, NULL, 10) * 1000000;
+		*to = strtoull(t, NULL, 10) * 1000000;
+	} else if (v && strcmp(v, "24h") == 0)
+		*from = now - 24 * h, *to = now;
+	else if (v && strcmp(v, "7d") == 0)
+		*from = now - 7 * 24 * h, *to = now;
+	else if (v && strcmp(v, "30d") == 0)
+		*from = now - 30 * 24 * h, *to = now;
+}
+
+/* db_on(r, i): is database i selected by ?sensor=? */
+static int
+db_on(struct req *r, int i)
+{
+	const char *s = arg(r, "sensor");
+
+	return s == NULL || strcmp(s, r->d->sensor[i]) == 0;
+}
+
+static int
+out(struct resp *p, struct jb *j, char *buf)
+{
+	size_t n = jb_finish(j);
+
+	if (n == 0) {
+		free(buf);
+		return resp_error(p, 500, "response too large");
+	}
+	p->status = 200;
+	p->body = buf;
+	p->len = n;
+	p->ctype = "application/json; charset=utf-8";
+	return 0;
+}
+
+/* ---- overview ---- */
+struct vt { char verdict[32]; struct sq_verdict_total t; };
+struct vts { struct vt v[16]; int n; };
+
+static int
+vt_cb(void *a, const struct sq_verdict_total *t)
+{
+	struct vts *s = a;
+	int i;
+
+	for (i = 0; i < s->n && strcmp(s->v[i].verdict, t->verdict); i++)
+		;
+	if (i == s->n) {
+		if (s->n == 16)
+			return 0;
+		memset(&s->v[i], 0, sizeof(s->v[i]));
+		snprintf(s->v[i].verdict, sizeof(s->v[i].verdict), "%s",
+		    t->verdict);
+		s->n++;
+	}
+	s->v[i].t.flows += t->flows; s->v[i].t.lookups += t->lookups;
+	s->v[i].t.bytes_up += t->bytes_up; s->v[i].t.uploads += t->uploads;
+	s->v[i].t.dlp += t->dlp; s->v[i].t.alerts += t->alerts;
+	return 0;
+}
+
+static int
+tl_cb(void *a, const struct sq_timeline *t)
+{
+	struct jb *j = ((struct ctx *)a)->j;
+
+	jb_obj_open(j, NULL);
+	jb_u64(j, "hour", t->hour / 1000000);
+	jb_str(j, "verdict", t->verdict);
+	jb_u64(j, "flows", t->flows);
+	jb_u64(j, "lookups", t->lookups);
+	jb_obj_close(j);
+	return 0;
+}
+
+static int
+dlp_cb(void *a, const struct sq_dlp *t)
+{
+	struct jb *j = ((struct ctx *)a)->j;
+
+	jb_obj_open(j, NULL);
+	jb_str(j, "class", t->dlp_class);
+	jb_u64(j, "findings", t->findings);
+	jb_str(j, "sensor", ((struct ctx *)a)->r->d->sensor[((struct ctx *)a)->db]);
+	jb_obj_close(j);
+	return 0;
+}
+
+static int
+stat_cb(void *a, const struct sq_stat *t)
+{
+	struct ctx *c = a;
+
+	jb_obj_open(c->j, NULL);
+	jb_str(c->j, "name", t->name);
+	jb_u64(c->j, "value", t->value);
+	jb_u64(c->j, "ts", t->ts / 1000000);
+	jb_str(c->j, "sensor", c->r->d->sensor[c->db]);
+	jb_obj_close(c->j);
+	return 0;
+}
+
+static int
+overview(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct vts v;
+	struct ctx c = { r, &j, 0 };
+	uint64_t from, to;
+	int64_t proh = 0, n;
+	int i;
+
+	if (buf == NULL)
+		return resp_error(p, 500, "no memory");
+	range(r, &from, &to);
+	memset(&v, 0, sizeof(v));
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_u64(&j, "from", from / 1000000);
+	jb_u64(&j, "to", to / 1000000);
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_verdict_totals(r->d->db[i], from, to, vt_cb, &v);
+		n = sq_clients_with_verdict(r->d->db[i], from, to, "prohibited");
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+		if (n > 0)
+			proh += n;
+	}
+	jb_i64(&j, "prohibited_clients", proh);
+	jb_arr_open(&j, "verdicts");
+	for (i = 0; i < v.n; i++) {
+		jb_obj_open(&j, NULL);
+		jb_str(&j, "verdict", v.v[i].verdict);
+		jb_u64(&j, "flows", v.v[i].t.flows);
+		jb_u64(&j, "lookups", v.v[i].t.lookups);
+		jb_u64(&j, "bytes_up", v.v[i].t.bytes_up);
+		jb_u64(&j, "uploads", v.v[i].t.uploads);
+		jb_u64(&j, "dlp", v.v[i].t.dlp);
+		jb_u64(&j, "alerts", v.v[i].t.alerts);
+		jb_obj_close(&j);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "timeline");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_timeline(r->d->db[i], from, to, tl_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "dlp");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_dlp_classes(r->d->db[i], from, to, dlp_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "visibility");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_visibility(r->d->db[i], from, to, stat_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "sensors");
+	for (i = 0; i < r->d->ndb; i++)
+		jb_str(&j, NULL, r->d->sensor[i]);
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	return out(p, &j, buf);
+}
+
+/* ---- services ---- */
+struct svc { char id[128], name[128], vendor[96], category[64], country[16],
+	verdict[32]; int eu, amb; struct sq_service t; };
+struct svcs { struct svc *v; int n; };
+
+static void
+cp(char *d, size_t n, const char *s)
+{
+	snprintf(d, n, "%s", s ? s : "");
+}
+
+static int
+svc_cb(void *a, const struct sq_service *t)
+{
+	struct svcs *s = a;
+	struct svc *x;
+	int i;
+
+	for (i = 0; i < s->n && strcmp(s->v[i].id, t->service); i++)
+		;
+	if (i == s->n) {
+		if (s->n == MAX_SVC)
+			return 0;
+		x = &s->v[s->n++];
+		memset(x, 0, sizeof(*x));
+		cp(x->id, sizeof(x->id), t->service);
+		cp(x->name, sizeof(x->name), t->name);
+		cp(x->vendor, sizeof(x->vendor), t->vendor);
+		cp(x->category, sizeof(x->category), t->category);
+		cp(x->country, sizeof(x->country), t->country);
+		cp(x->verdict, sizeof(x->verdict), t->verdict);
+		x->eu = t->eu_residency;
+		x->amb = t->tenant_ambiguous;
+		x->t.first_seen = t->first_seen;
+	}
+	x = &s->v[i];
+	if (t->first_seen < x->t.first_seen)
+		x->t.first_seen = t->first_seen;
+	if (t->last_seen > x->t.last_seen)
+		x->t.last_seen = t->last_seen;
+	x->t.flows += t->flows; x->t.lookups += t->lookups;
+	x->t.bytes_up += t->bytes_up; x->t.alerts += t->alerts;
+	x->t.clients += t->clients;
+	return 0;
+}
+
+static int
+svc_cmp(const void *a, const void *b)
+{
+	const struct svc *x = a, *y = b;
+	int ux = strcmp(x->verdict, "unreviewed") == 0;
+	int uy = strcmp(y->verdict, "unreviewed") == 0;
+
+	if (ux != uy)
+		return uy - ux;
+	if (x->t.clients != y->t.clients)
+		return x->t.clients < y->t.clients ? 1 : -1;
+	return strcmp(x->id, y->id);
+}
+
+static int
+services(struct req *r, struct resp *p, const char *one)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct svcs s;
+	uint64_t from, to;
+	int i;
+
+	s.v = calloc(MAX_SVC, sizeof(*s.v));
+	s.n = 0;
+	if (buf == NULL || s.v == NULL) {
+		free(buf);
+		free(s.v);
+		return resp_error(p, 500, "no memory");
+	}
+	range(r, &from, &to);
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_services(r->d->db[i], from, to, one, svc_cb, &s);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	if (one && s.n == 0) {
+		free(buf);
+		free(s.v);
+		return resp_error(p, 404, "no such service in range");
+	}
+	qsort(s.v, (size_t)s.n, sizeof(*s.v), svc_cmp);
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_arr_open(&j, "services");
+	for (i = 0; i < s.n; i++) {
+		struct svc *x = &s.v[i];
+		jb_obj_open(&j, NULL);
+		jb_str(&j, "id", x->id);
+		jb_str(&j, "name", x->name);
+		jb_str(&j, "vendor", x->vendor);
+		jb_str(&j, "category", x->category);
+		jb_str(&j, "country", x->country);
+		jb_str(&j, "verdict", x->verdict);
+		if (x->eu < 0)
+			jb_null(&j, "eu_residency");
+		else
+			jb_bool(&j, "eu_residency", x->eu);
+		jb_bool(&j, "tenant_ambiguous", x->amb);
+		jb_bool(&j, "unreviewed", strcmp(x->verdict, "unreviewed") == 0);
+		jb_u64(&j, "first_seen", x->t.first_seen / 1000000);
+		jb_u64(&j, "last_seen", x->t.last_seen / 1000000 + 3600);
+		jb_u64(&j, "clients", x->t.clients);
+		jb_u64(&j, "flows", x->t.flows);
+		jb_u64(&j, "lookups", x->t.lookups);
+		jb_u64(&j, "bytes_up", x->t.bytes_up);
+		jb_u64(&j, "alerts", x->t.alerts);
+		jb_obj_close(&j);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	free(s.v);
+	return out(p, &j, buf);
+}
+
+/* ---- alerts ---- */
+struct al { int db; struct sq_alert a; char s[10][160]; };
+struct als { struct al *v; int n; };
+
+static int
+al_cb(void *arg_, const struct sq_alert *t)
+{
+	struct ctx *c = arg_;
+	struct als *s = (struct als *)c->j;
+	struct al *x;
+	const char *f[10] = { t->client, t->zone, t->kind, t->severity,
+	    t->rule, t->signature, t->service, t->verdict, t->dlp_class,
+	    t->evidence };
+	int i;
+
+	if (s->n == MAX_ALERTS)
+		return 1;
+	x = &s->v[s->n++];
+	x->db = c->db;
+	x->a = *t;
+	for (i = 0; i < 10; i++)
+		cp(x->s[i], sizeof(x->s[i]), f[i]);
+	return 0;
+}
+
+static int
+al_cmp(const void *a, const void *b)
+{
+	const struct al *x = a, *y = b;
+
+	if (x->a.ts != y->a.ts)
+		return x->a.ts < y->a.ts ? 1 : -1;
+	return x->db - y->db;
+}
+
+static const char *const al_keys[10] = { "client", "zone", "kind",
+	"severity", "rule", "signature", "service", "verdict", "dlp_class",
+	"evidence" };
+
+/* load_alerts: matching alerts of the selected DBs, newest first; the
+ * total count in *total. */
+static int
+load_alerts(struct req *r, struct als *s, int64_t *total)
+{
+	struct sq_alert_filter f;
+	struct ctx c = { r, (struct jb *)s, 0 };
+	const char *lim = arg(r, "limit");
+	int i;
+	int64_t n;
+
+	memset(&f, 0, sizeof(f));
+	range(r, &f.from, &f.to);
+	f.kind = arg(r, "kind");
+	f.severity = arg(r, "severity");
+	f.service = arg(r, "service");
+	f.zone = arg(r, "zone");
+	f.dlp_class = arg(r, "class");
+	f.limit = lim ? atoi(lim) : 500;
+	if (f.limit <= 0 || f.limit > MAX_ALERTS)
+		f.limit = MAX_ALERTS;
+	if ((s->v = calloc(MAX_ALERTS, sizeof(*s->v))) == NULL)
+		return -ENOMEM;
+	s->n = 0;
+	*total = 0;
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_alerts(r->d->db[i], &f, al_cb, &c);
+		n = sq_alert_count(r->d->db[i], &f);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+		if (n > 0)
+			*total += n;
+	}
+	qsort(s->v, (size_t)s->n, sizeof(*s->v), al_cmp);
+	if (s->n > f.limit)
+		s->n = f.limit;
+	return 0;
+}
+
+static int
+alerts(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP), key[96], st[32], as[64];
+	const char *want = arg(r, "status");
+	struct jb j;
+	struct als s;
+	int64_t total;
+	int i, k;
+
+	if (buf == NULL || load_alerts(r, &s, &total) != 0) {
+		free(buf);
+		return resp_error(p, 500, "no memory");
+	}
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_i64(&j, "total", total);
+	jb_arr_open(&j, "alerts");
+	for (i = 0; i < s.n; i++) {
+		struct al *x = &s.v[i];
+		snprintf(key, sizeof(key), "%s:%lld", r->d->sensor[x->db],
+		    (long long)x->a.id);
+		state_triage_get(r->d->st, key, st, sizeof(st), as, sizeof(as));
+		if (want && strcmp(want, st) != 0)
+			continue;
+		jb_obj_open(&j, NULL);
+		jb_str(&j, "key", key);
+		jb_i64(&j, "id", x->a.id);
+		jb_str(&j, "sensor", r->d->sensor[x->db]);
+		jb_u64(&j, "ts", x->a.ts / 1000000);
+		for (k = 0; k < 10; k++)
+			jb_str(&j, al_keys[k], x->s[k]);
+		if (x->a.bytes >= 0)
+			jb_i64(&j, "bytes", x->a.bytes);
+		jb_str(&j, "status", st);
+		jb_str(&j, "assignee", as);
+		jb_obj_close(&j);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	free(s.v);
+	return out(p, &j, buf);
+}
+
+/* csv_field: quoted, quotes doubled; a cell starting with = + - @ tab or
+ * CR is prefixed with ' so spreadsheets do not run it as a formula. */
+static size_t
+csv_field(char *o, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	if (cap < 4)
+		return 0;
+	o[n++] = '"';
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+	    *s == '\r')
+		o[n++] = '\'';
+	for (; *s && n + 3 < cap; s++) {
+		if (*s == '"')
+			o[n++] = '"';
+		o[n++] = *s;
+	}
+	o[n++] = '"';
+	return n;
+}
+
+static int
+alerts_csv(struct req *r, struct resp *p)
+{
+	struct als s;
+	int64_t total;
+	size_t cap = 2u << 20, n = 0;
+	char *o, ts[40], idb[32];
+	int i, k;
+
+	if (load_alerts(r, &s, &total) != 0 || (o = malloc(cap)) == NULL)
+		return resp_error(p, 500, "no memory");
+	n += (size_t)snprintf(o, cap, "sensor,id,time,client,zone,kind,"
+	    "severity,rule,signature,service,verdict,dlp_class,evidence\r\n");
+	for (i = 0; i < s.n && n + 4096 < cap; i++) {
+		struct al *x = &s.v[i];
+		n += csv_field(o + n, cap - n, r->d->sensor[x->db]);
+		snprintf(idb, sizeof(idb), ",%lld,", (long long)x->a.id);
+		memcpy(o + n, idb, strlen(idb));
+		n += strlen(idb);
+		n += csv_field(o + n, cap - n, time_iso8601(x->a.ts, ts,
+		    sizeof(ts)));
+		for (k = 0; k < 10; k++) {
+			o[n++] = ',';
+			n += csv_field(o + n, cap - n, x->s[k]);
+		}
+		o[n++] = '\r';
+		o[n++] = '\n';
+	}
+	free(s.v);
+	state_audit(r->d->st, now_us(), r->user, r->src, "export",
+	    "alerts.csv", NULL);
+	p->status = 200;
+	p->body = o;
+	p->len = n;
+	p->ctype = "text/csv; charset=utf-8";
+	snprintf(p->disposition, sizeof(p->disposition),
+	    "attachment; filename=\"alerts.csv\"");
+	return 0;
+}
+
+static int
+triage(struct req *r, struct resp *p)
+{
+	char keys[4096], status[32], assignee[64], note[1024], *k, *save;
+	int n = 0;
+
+	if (r->role < ROLE_ANALYST)
+		return resp_error(p, 403, "role analyst needed");
+	if (form(r, "keys", keys, sizeof(keys)) != 0 ||
+	    form(r, "status", status, sizeof(status)) != 0)
+		return resp_error(p, 400, "keys and status required");
+	if (strcmp(status, "new") && strcmp(status, "investigating") &&
+	    strcmp(status, "handled") && strcmp(status, "false_positive"))
+		return resp_error(p, 400, "bad status");
+	if (form(r, "assignee", assignee, sizeof(assignee)) != 0)
+		assignee[0] = '\0';
+	if (form(r, "note", note, sizeof(note)) != 0)
+		note[0] = '\0';
+	for (k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		if (strlen(k) > 90)
+			continue;
+		if (state_triage_set(r->d->st, k, status, assignee[0] ?
+		    assignee : NULL, note, r->user, now_us()) == 0) {
+			state_audit(r->d->st, now_us(), r->user, r->src,
+			    "triage", k, status);
+			n++;
+		}
+	}
+	{
+		char b[64];
+		snprintf(b, sizeof(b), "{\"updated\":%d}", n);
+		return resp_json(p, 200, b);
+	}
+}
+
+/* ---- clients, reid ---- */
+static int
+cl_cb(void *a, const struct sq_client *t)
+{
+	struct ctx *c = a;
+
+	jb_obj_open(c->j, NULL);
+	jb_str(c->j, "client", t->client);
+	jb_str(c->j, "sensor", c->r->d->sensor[c->db]);
+	jb_u64(c->j, "flows", t->flows);
+	jb_u64(c->j, "bytes_up", t->bytes_up);
+	jb_u64(c->j, "alerts", t->alerts);
+	jb_u64(c->j, "services", t->services);
+	jb_u64(c->j, "prohibited_flows", t->prohibited_flows);
+	jb_obj_close(c->j);
+	return 0;
+}
+
+static int
+clients(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct ctx c = { r, &j, 0 };
+	uint64_t from, to;
+	int i;
+
+	if (buf == NULL)
+		return resp_error(p, 500, "no memory");
+	range(r, &from, &to);
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_arr_open(&j, "clients");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_clients(r->d->db[i], from, to, 500, cl_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	return out(p, &j, buf);
+}
+
+static int
+reid(struct req *r, struct resp *p, const char *pseudo)
+{
+	char reason[512], b[512];
+	struct jb j;
+
+	if (form(r, "reason", reason, sizeof(reason)) != 0)
+		reason[0] = '\0';
+	state_audit(r->d->st, now_us(), r->user, r->src, "reid", pseudo,
+	    reason);
+	if (r->role != ROLE_PRIVACY)
+		return resp_error(p, 403, "role privacy_officer needed");
+#ifdef HAVE_REID
+	{
+		struct reid_conf rc;
+		char addr[64] = "", msg[256] = "";
+		char audit[600], keyp[600], dir[512], *sl;
+		int i, e = -ENOENT;
+
+		for (i = 0; i < r->d->ndb && e == -ENOENT; i++) {
+			if (!db_on(r, i))
+				continue;
+			snprintf(dir, sizeof(dir), "%s", r->d->dbpath[i]);
+			if ((sl = strrchr(dir, '/')) != NULL)
+				*sl = '\0';
+			else
+				snprintf(dir, sizeof(dir), ".");
+			snprintf(audit, sizeof(audit), "%s/audit.db", dir);
+			snprintf(keyp, sizeof(keyp), "%s/identity.key", dir);
+			memset(&rc, 0, sizeof(rc));
+			rc.db_path = r->d->dbpath[i];
+			rc.audit_path = audit;
+			rc.identity_key_path = keyp;
+			e = reid_request(&rc, pseudo, r->user, r->role_name,
+			    reason, NULL, addr, sizeof(addr), msg, sizeof(msg));
+		}
+		jb_init(&j, b, sizeof(b));
+		jb_obj_open(&j, NULL);
+		jb_str(&j, "client", pseudo);
+		if (e == 0)
+			jb_str(&j, "address", addr);
+		jb_str(&j, "message", msg);
+		jb_obj_close(&j);
+		jb_finish(&j);
+		return resp_json(p, e == 0 ? 200 : e == -EACCES ? 403 :
+		    e == -ENOENT ? 404 : 500, b);
+	}
+#else
+	jb_init(&j, b, sizeof(b));
+	jb_obj_open(&j, NULL);
+	jb_str(&j, "error", "re-identification not built in (no lib/store/reid.c)");
+	jb_obj_close(&j);
+	jb_finish(&j);
+	return resp_json(p, 501, b);
+#endif
+}
+
+/* ---- policy, health, metrics ---- */
+static int
+pol_cb(void *a, const struct sq_policy *t)
+{
+	struct ctx *c = a;
+
+	jb_obj_open(c->j, NULL);
+	jb_str(c->j, "sensor", c->r->d->sensor[c->db]);
+	jb_u64(c->j, "ts", t->ts / 1000000);
+	jb_str(c->j, "version", t->version);
+	jb_str(c->j, "action", t->action);
+	jb_str(c->j, "summary", t->summary);
+	jb_i64(c->j, "errors", t->errors);
+	jb_str(c->j, "detail", t->detail);
+	jb_obj_close(c->j);
+	return 0;
+}
+
+static int
+exc_cb(void *a, const struct sq_exception *t)
+{
+	struct ctx *c = a;
+	uint64_t now = now_us();
+
+	jb_obj_open(c->j, NULL);
+	jb_str(c->j, "sensor", c->r->d->sensor[c->db]);
+	jb_str(c->j, "id", t->id);
+	jb_str(c->j, "service", t->service);
+	jb_str(c->j, "zone", t->zone);
+	jb_str(c->j, "verdict", t->verdict);
+	jb_str(c->j, "owner", t->owner);
+	jb_str(c->j, "reference", t->reference);
+	jb_u64(c->j, "valid_from", t->valid_from / 1000000);
+	jb_u64(c->j, "valid_until", t->valid_until / 1000000);
+	jb_bool(c->j, "expired", t->valid_until && t->valid_until < now);
+	jb_bool(c->j, "expiring", t->valid_until && t->valid_until >= now &&
+	    t->valid_until < now + 30ULL * 86400 * 1000000);
+	jb_obj_close(c->j);
+	return 0;
+}
+
+static int
+policy(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct ctx c = { r, &j, 0 };
+	int i;
+
+	if (buf == NULL)
+		return resp_error(p, 500, "no memory");
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_arr_open(&j, "history");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_policy_history(r->d->db[i], 50, pol_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "exceptions");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_exceptions(r->d->db[i], exc_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	return out(p, &j, buf);
+}
+
+static int
+health(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct ctx c = { r, &j, 0 };
+	int i;
+
+	if (buf == NULL)
+		return resp_error(p, 500, "no memory");
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_arr_open(&j, "stats");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_stats_latest(r->d->db[i], stat_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	return out(p, &j, buf);
+}
+
+struct mctx { char *o; size_t n, cap; const char *sensor; };
+
+static int
+met_cb(void *a, const struct sq_stat *t)
+{
+	struct mctx *m = a;
+	char name[96];
+	size_t i;
+
+	for (i = 0; t->name[i] && i + 1 < sizeof(name); i++)
+		name[i] = (t->name[i] >= 'a' && t->name[i] <= 'z') ||
+		    (t->name[i] >= '0' && t->name[i] <= '9') ? t->name[i] : '_';
+	name[i] = '\0';
+	if (m->n + 256 < m->cap)
+		m->n += (size_t)snprintf(m->o + m->n, m->cap - m->n,
+		    "shadowtap_sensor_%s{sensor=\"%s\"} %llu\n", name,
+		    m->sensor, (unsigned long long)t->value);
+	return 0;
+}
+
+static int
+metrics(struct req *r, struct resp *p)
+{
+	struct mctx m;
+	struct dash *d = r->d;
+	int i;
+
+	m.cap = 256 * 1024;
+	if ((m.o = malloc(m.cap)) == NULL)
+		return resp_error(p, 500, "no memory");
+	m.n = (size_t)snprintf(m.o, m.cap,
+	    "# TYPE shadowtap_dashboard_requests_total counter\n"
+	    "shadowtap_dashboard_requests_total %llu\n"
+	    "# TYPE shadowtap_dashboard_refused_total counter\n"
+	    "shadowtap_dashboard_refused_total %llu\n"
+	    "# TYPE shadowtap_dashboard_logins_total counter\n"
+	    "shadowtap_dashboard_logins_total %llu\n"
+	    "# TYPE shadowtap_dashboard_login_failures_total counter\n"
+	    "shadowtap_dashboard_login_failures_total %llu\n",
+	    (unsigned long long)d->requests, (unsigned long long)d->refused,
+	    (unsigned long long)d->logins,
+	    (unsigned long long)d->login_failures);
+	for (i = 0; i < d->ndb; i++) {
+		m.sensor = d->sensor[i];	/* sensor names are ours */
+		pthread_mutex_lock(&d->dbmu[i]);
+		sq_stats_latest(d->db[i], met_cb, &m);
+		pthread_mutex_unlock(&d->dbmu[i]);
+	}
+	p->status = 200;
+	p->body = m.o;
+	p->len = m.n;
+	p->ctype = "text/plain; version=0.0.4";
+	return 0;
+}
+
+static int
+session(struct req *r, struct resp *p)
+{
+	char b[512];
+	struct jb j;
+
+	jb_init(&j, b, sizeof(b));
+	jb_obj_open(&j, NULL);
+	jb_str(&j, "user", r->user);
+	jb_str(&j, "role", r->role_name);
+	jb_str(&j, "csrf", r->csrf);
+	jb_obj_close(&j);
+	jb_finish(&j);
+	return resp_json(p, 200, b);
+}
+
+int
+api_route(struct req *r, struct resp *p)
+{
+	const char *u = r->url, *rest;
+	int get = strcmp(r->method, "GET") == 0;
+	int post = strcmp(r->method, "POST") == 0;
+	char id[128];
+
+	if (get && strcmp(u, "/metrics") == 0)
+		return metrics(r, p), 1;
+	if (strncmp(u, "/api/v1/", 8) != 0)
+		return 0;
+	u += 8;
+	if (get && strcmp(u, "session") == 0)
+		return session(r, p), 1;
+	if (get && strcmp(u, "overview") == 0)
+		return overview(r, p), 1;
+	if (get && strcmp(u, "services") == 0)
+		return services(r, p, NULL), 1;
+	if (get && strncmp(u, "services/", 9) == 0 && strlen(u + 9) > 0 &&
+	    strlen(u + 9) < sizeof(id))
+		return services(r, p, u + 9), 1;
+	if (get && strcmp(u, "alerts") == 0)
+		return alerts(r, p), 1;
+	if (get && strcmp(u, "alerts.csv") == 0)
+		return alerts_csv(r, p), 1;
+	if (post && strcmp(u, "alerts/triage") == 0)
+		return triage(r, p), 1;
+	if (get && strcmp(u, "clients") == 0)
+		return clients(r, p), 1;
+	if (post && strncmp(u, "clients/", 8) == 0 &&
+	    (rest = strstr(u + 8, "/reid")) != NULL && strcmp(rest, "/reid") == 0
+	    && rest - (u + 8) > 0 && (size_t)(rest - (u + 8)) < sizeof(id)) {
+		memcpy(id, u + 8, (size_t)(rest - (u + 8)));
+		id[rest - (u + 8)] = '\0';
+		return reid(r, p, id), 1;
+	}
+	if (get && strcmp(u, "policy") == 0)
+		return policy(r, p), 1;
+	if (get && strcmp(u, "health") == 0)
+		return health(r, p), 1;
+	return 0;
+}
