@@ -346,7 +346,7 @@ services(struct req *r, struct resp *p, const char *one)
 }
 
 /* ---- alerts ---- */
-struct al { int db; struct sq_alert a; char s[10][160]; };
+struct al { int db; struct sq_alert a; char s[11][160]; };
 struct als { struct al *v; int n; };
 
 static int
@@ -355,9 +355,9 @@ al_cb(void *arg_, const struct sq_alert *t)
 	struct ctx *c = arg_;
 	struct als *s = (struct als *)c->j;
 	struct al *x;
-	const char *f[10] = { t->client, t->zone, t->kind, t->severity,
+	const char *f[11] = { t->client, t->zone, t->kind, t->severity,
 	    t->rule, t->signature, t->service, t->verdict, t->dlp_class,
-	    t->evidence };
+	    t->evidence, t->service_name };
 	int i;
 
 	if (s->n == MAX_ALERTS)
@@ -365,7 +365,7 @@ al_cb(void *arg_, const struct sq_alert *t)
 	x = &s->v[s->n++];
 	x->db = c->db;
 	x->a = *t;
-	for (i = 0; i < 10; i++)
+	for (i = 0; i < 11; i++)
 		cp(x->s[i], sizeof(x->s[i]), f[i]);
 	return 0;
 }
@@ -380,9 +380,9 @@ al_cmp(const void *a, const void *b)
 	return x->db - y->db;
 }
 
-static const char *const al_keys[10] = { "client", "zone", "kind",
+static const char *const al_keys[11] = { "client", "zone", "kind",
 	"severity", "rule", "signature", "service", "verdict", "dlp_class",
-	"evidence" };
+	"evidence", "service_name" };
 
 /* load_alerts: matching alerts of the selected DBs, newest first; the
  * total count in *total. */
@@ -456,7 +456,7 @@ alerts(struct req *r, struct resp *p)
 		jb_i64(&j, "id", x->a.id);
 		jb_str(&j, "sensor", r->d->sensor[x->db]);
 		jb_u64(&j, "ts", x->a.ts / 1000000);
-		for (k = 0; k < 10; k++)
+		for (k = 0; k < 11; k++)
 			jb_str(&j, al_keys[k], x->s[k]);
 		if (x->a.bytes >= 0)
 			jb_i64(&j, "bytes", x->a.bytes);
@@ -504,7 +504,8 @@ alerts_csv(struct req *r, struct resp *p)
 	if (load_alerts(r, &s, &total) != 0 || (o = malloc(cap)) == NULL)
 		return resp_error(p, 500, "no memory");
 	n += (size_t)snprintf(o, cap, "sensor,id,time,client,zone,kind,"
-	    "severity,rule,signature,service,verdict,dlp_class,evidence\r\n");
+	    "severity,rule,signature,service,verdict,dlp_class,evidence,"
+	    "service_name\r\n");
 	for (i = 0; i < s.n && n + 4096 < cap; i++) {
 		struct al *x = &s.v[i];
 		n += csv_field(o + n, cap - n, r->d->sensor[x->db]);
@@ -513,7 +514,7 @@ alerts_csv(struct req *r, struct resp *p)
 		n += strlen(idb);
 		n += csv_field(o + n, cap - n, time_iso8601(x->a.ts, ts,
 		    sizeof(ts)));
-		for (k = 0; k < 10; k++) {
+		for (k = 0; k < 11; k++) {
 			o[n++] = ',';
 			n += csv_field(o + n, cap - n, x->s[k]);
 		}

@@ -204,7 +204,8 @@ sq_alerts(struct store *s, const struct sq_alert_filter *f, sq_alert_cb cb,
 	int rc, c = 0;
 
 	if ((rc = prep(s, "SELECT id, ts, client_pseudo, zone, kind, severity,"
-	    " rule, signature, service, verdict, dlp_class, evidence, bytes"
+	    " rule, signature, service, verdict, dlp_class, evidence, bytes,"
+	    " (SELECT name FROM catalog c WHERE c.service = alerts.service)"
 	    " FROM alerts" ALERT_WHERE " ORDER BY ts DESC, id DESC LIMIT ?9",
 	    &st)) < 0)
 		return rc;
@@ -220,6 +221,7 @@ sq_alerts(struct store *s, const struct sq_alert_filter *f, sq_alert_cb cb,
 		r.dlp_class = TXT(st, 10); r.evidence = TXT(st, 11);
 		r.bytes = sqlite3_column_type(st, 12) == SQLITE_NULL ? -1 :
 		    sqlite3_column_int64(st, 12);
+		r.service_name = TXT(st, 13);
 		c = cb(arg, &r);
 	}
 	return finish(st, c ? SQLITE_DONE : rc, c);

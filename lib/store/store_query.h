@@ -45,6 +45,7 @@ struct sq_alert {
 	uint64_t	 ts;
 	const char	*client, *zone, *kind, *severity, *rule, *signature;
 	const char	*service, *verdict, *dlp_class, *evidence;
+	const char	*service_name;		/* from the catalog */
 	int64_t		 bytes;			/* < 0: none */
 };
 struct sq_client {
