@@ -167,3 +167,7 @@ clean:
 	rm -rf $(B) build var/eve.json
 
 -include $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(STORE_OBJ:.o=.d) $(DASH_OBJ:.o=.d) $(REPORT_OBJ:.o=.d) $(B)/obj/sensor/main.d
+
+# Browser tests: playwright-core from npm driving Debian's /usr/bin/chromium.
+browser-deps:
+	$(Q)cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund

@@ -22,6 +22,16 @@
 #define MAX_SVC		2048
 #define MAX_ALERTS	2000
 
+/* js: a string member, null when absent (jb_str needs a string). */
+static void
+js(struct jb *j, const char *key, const char *v)
+{
+	if (v == NULL)
+		jb_null(j, key);
+	else
+		jb_str(j, key, v);
+}
+
 struct ctx {
 	struct req	*r;
 	struct jb	*j;
@@ -107,7 +117,7 @@ tl_cb(void *a, const struct sq_timeline *t)
 
 	jb_obj_open(j, NULL);
 	jb_u64(j, "hour", t->hour / 1000000);
-	jb_str(j, "verdict", t->verdict);
+	js(j, "verdict", t->verdict);
 	jb_u64(j, "flows", t->flows);
 	jb_u64(j, "lookups", t->lookups);
 	jb_obj_close(j);
@@ -120,9 +130,9 @@ dlp_cb(void *a, const struct sq_dlp *t)
 	struct jb *j = ((struct ctx *)a)->j;
 
 	jb_obj_open(j, NULL);
-	jb_str(j, "class", t->dlp_class);
+	js(j, "class", t->dlp_class);
 	jb_u64(j, "findings", t->findings);
-	jb_str(j, "sensor", ((struct ctx *)a)->r->d->sensor[((struct ctx *)a)->db]);
+	js(j, "sensor", ((struct ctx *)a)->r->d->sensor[((struct ctx *)a)->db]);
 	jb_obj_close(j);
 	return 0;
 }
@@ -133,10 +143,10 @@ stat_cb(void *a, const struct sq_stat *t)
 	struct ctx *c = a;
 
 	jb_obj_open(c->j, NULL);
-	jb_str(c->j, "name", t->name);
+	js(c->j, "name", t->name);
 	jb_u64(c->j, "value", t->value);
 	jb_u64(c->j, "ts", t->ts / 1000000);
-	jb_str(c->j, "sensor", c->r->d->sensor[c->db]);
+	js(c->j, "sensor", c->r->d->sensor[c->db]);
 	jb_obj_close(c->j);
 	return 0;
 }
@@ -174,7 +184,7 @@ overview(struct req *r, struct resp *p)
 	jb_arr_open(&j, "verdicts");
 	for (i = 0; i < v.n; i++) {
 		jb_obj_open(&j, NULL);
-		jb_str(&j, "verdict", v.v[i].verdict);
+		js(&j, "verdict", v.v[i].verdict);
 		jb_u64(&j, "flows", v.v[i].t.flows);
 		jb_u64(&j, "lookups", v.v[i].t.lookups);
 		jb_u64(&j, "bytes_up", v.v[i].t.bytes_up);
@@ -216,7 +226,7 @@ overview(struct req *r, struct resp *p)
 	jb_arr_close(&j);
 	jb_arr_open(&j, "sensors");
 	for (i = 0; i < r->d->ndb; i++)
-		jb_str(&j, NULL, r->d->sensor[i]);
+		js(&j, NULL, r->d->sensor[i]);
 	jb_arr_close(&j);
 	jb_obj_close(&j);
 	return out(p, &j, buf);
@@ -318,12 +328,12 @@ services(struct req *r, struct resp *p, const char *one)
 	for (i = 0; i < s.n; i++) {
 		struct svc *x = &s.v[i];
 		jb_obj_open(&j, NULL);
-		jb_str(&j, "id", x->id);
-		jb_str(&j, "name", x->name);
-		jb_str(&j, "vendor", x->vendor);
-		jb_str(&j, "category", x->category);
-		jb_str(&j, "country", x->country);
-		jb_str(&j, "verdict", x->verdict);
+		js(&j, "id", x->id);
+		js(&j, "name", x->name);
+		js(&j, "vendor", x->vendor);
+		js(&j, "category", x->category);
+		js(&j, "country", x->country);
+		js(&j, "verdict", x->verdict);
 		if (x->eu < 0)
 			jb_null(&j, "eu_residency");
 		else
@@ -452,16 +462,16 @@ alerts(struct req *r, struct resp *p)
 		if (want && strcmp(want, st) != 0)
 			continue;
 		jb_obj_open(&j, NULL);
-		jb_str(&j, "key", key);
+		js(&j, "key", key);
 		jb_i64(&j, "id", x->a.id);
-		jb_str(&j, "sensor", r->d->sensor[x->db]);
+		js(&j, "sensor", r->d->sensor[x->db]);
 		jb_u64(&j, "ts", x->a.ts / 1000000);
 		for (k = 0; k < 11; k++)
-			jb_str(&j, al_keys[k], x->s[k]);
+			js(&j, al_keys[k], x->s[k]);
 		if (x->a.bytes >= 0)
 			jb_i64(&j, "bytes", x->a.bytes);
-		jb_str(&j, "status", st);
-		jb_str(&j, "assignee", as);
+		js(&j, "status", st);
+		js(&j, "assignee", as);
 		jb_obj_close(&j);
 	}
 	jb_arr_close(&j);
@@ -575,8 +585,8 @@ cl_cb(void *a, const struct sq_client *t)
 	struct ctx *c = a;
 
 	jb_obj_open(c->j, NULL);
-	jb_str(c->j, "client", t->client);
-	jb_str(c->j, "sensor", c->r->d->sensor[c->db]);
+	js(c->j, "client", t->client);
+	js(c->j, "sensor", c->r->d->sensor[c->db]);
 	jb_u64(c->j, "flows", t->flows);
 	jb_u64(c->j, "bytes_up", t->bytes_up);
 	jb_u64(c->j, "alerts", t->alerts);
@@ -652,10 +662,10 @@ reid(struct req *r, struct resp *p, const char *pseudo)
 		}
 		jb_init(&j, b, sizeof(b));
 		jb_obj_open(&j, NULL);
-		jb_str(&j, "client", pseudo);
+		js(&j, "client", pseudo);
 		if (e == 0)
-			jb_str(&j, "address", addr);
-		jb_str(&j, "message", msg);
+			js(&j, "address", addr);
+		js(&j, "message", msg);
 		jb_obj_close(&j);
 		jb_finish(&j);
 		return resp_json(p, e == 0 ? 200 : e == -EACCES ? 403 :
@@ -664,7 +674,7 @@ reid(struct req *r, struct resp *p, const char *pseudo)
 #else
 	jb_init(&j, b, sizeof(b));
 	jb_obj_open(&j, NULL);
-	jb_str(&j, "error", "re-identification not built in (no lib/store/reid.c)");
+	js(&j, "error", "re-identification not built in (no lib/store/reid.c)");
 	jb_obj_close(&j);
 	jb_finish(&j);
 	return resp_json(p, 501, b);
@@ -678,13 +688,13 @@ pol_cb(void *a, const struct sq_policy *t)
 	struct ctx *c = a;
 
 	jb_obj_open(c->j, NULL);
-	jb_str(c->j, "sensor", c->r->d->sensor[c->db]);
+	js(c->j, "sensor", c->r->d->sensor[c->db]);
 	jb_u64(c->j, "ts", t->ts / 1000000);
-	jb_str(c->j, "version", t->version);
-	jb_str(c->j, "action", t->action);
-	jb_str(c->j, "summary", t->summary);
+	js(c->j, "version", t->version);
+	js(c->j, "action", t->action);
+	js(c->j, "summary", t->summary);
 	jb_i64(c->j, "errors", t->errors);
-	jb_str(c->j, "detail", t->detail);
+	js(c->j, "detail", t->detail);
 	jb_obj_close(c->j);
 	return 0;
 }
@@ -696,13 +706,13 @@ exc_cb(void *a, const struct sq_exception *t)
 	uint64_t now = now_us();
 
 	jb_obj_open(c->j, NULL);
-	jb_str(c->j, "sensor", c->r->d->sensor[c->db]);
-	jb_str(c->j, "id", t->id);
-	jb_str(c->j, "service", t->service);
-	jb_str(c->j, "zone", t->zone);
-	jb_str(c->j, "verdict", t->verdict);
-	jb_str(c->j, "owner", t->owner);
-	jb_str(c->j, "reference", t->reference);
+	js(c->j, "sensor", c->r->d->sensor[c->db]);
+	js(c->j, "id", t->id);
+	js(c->j, "service", t->service);
+	js(c->j, "zone", t->zone);
+	js(c->j, "verdict", t->verdict);
+	js(c->j, "owner", t->owner);
+	js(c->j, "reference", t->reference);
 	jb_u64(c->j, "valid_from", t->valid_from / 1000000);
 	jb_u64(c->j, "valid_until", t->valid_until / 1000000);
 	jb_bool(c->j, "expired", t->valid_until && t->valid_until < now);
@@ -837,9 +847,9 @@ session(struct req *r, struct resp *p)
 
 	jb_init(&j, b, sizeof(b));
 	jb_obj_open(&j, NULL);
-	jb_str(&j, "user", r->user);
-	jb_str(&j, "role", r->role_name);
-	jb_str(&j, "csrf", r->csrf);
+	js(&j, "user", r->user);
+	js(&j, "role", r->role_name);
+	js(&j, "csrf", r->csrf);
 	jb_obj_close(&j);
 	jb_finish(&j);
 	return resp_json(p, 200, b);

@@ -92,6 +92,9 @@ check "services: svc001 flows merged = SQL ($want)" "python3 -c \"import json; d
 check "services: unreviewed ranked first" "python3 -c \"import json; s=json.load(open('$T/sv'))['services']; u=[x['unreviewed'] for x in s]; assert u == sorted(u, reverse=True) and u[0]\""
 check "hostile name returned as JSON string, not markup" "grep -q '<script>alert(1)</script>' $T/sv && python3 -c \"import json; json.load(open('$T/sv'))\""
 check "overview sensors lists both" "grep -q '\"sensors\":\[\"sensor-a\",\"sensor-b\"\]' $T/ov"
+for r in policy health clients services/svc001; do
+	check "GET /api/v1/$r is 200 JSON" "$C -b $T/ja $URL/api/v1/$r | python3 -c 'import json,sys; json.load(sys.stdin)'"
+done
 check "metrics Prometheus text" "$C -b $T/ja $URL/metrics | grep -q '^shadowtap_dashboard_requests_total [0-9]'"
 
 # CSV formula escaping
