@@ -72,8 +72,8 @@ async function overview(v) {
     el('div', { class: 'card' }, t('blind'), el('b', null, d.visibility.reduce((a, x) => a + x.value, 0)))));
   const c1 = el('canvas', { id: 'chart-time' }), c2 = el('canvas', { id: 'chart-dlp' });
   v.append(el('div', { class: 'charts' },
-    el('div', { class: 'chartbox' }, el('h3', null, t('use_over_time')), c1),
-    el('div', { class: 'chartbox' }, el('h3', null, t('dlp_by_class')), c2)));
+    el('div', { class: 'chartbox' }, el('h3', null, t('use_over_time')), el('div', { class: 'chartarea' }, c1)),
+    el('div', { class: 'chartbox' }, el('h3', null, t('dlp_by_class')), el('div', { class: 'chartarea' }, c2))));
   if (!window.Chart) return;
   const days = {}, vs = new Set();
   for (const r of d.timeline) {
@@ -86,22 +86,27 @@ async function overview(v) {
   const cls = {};
   for (const r of d.dlp) cls[r.class] = (cls[r.class] || 0) + r.findings;
   charts.push(new window.Chart(c2, { type: 'doughnut', options: { maintainAspectRatio: false, animation: false },
-    data: { labels: Object.keys(cls), datasets: [{ data: Object.values(cls) }] } }));
+    data: { labels: Object.keys(cls), datasets: [{ data: Object.values(cls), backgroundColor: ['#1565c0', '#c62828', '#f9a825', '#2e7d32', '#6a1b9a', '#00838f', '#8d6e63'] }] } }));
 }
 
-function yamlFor(s, verdict) {
+// yamlFor: the snippet for rules/policy.yaml (the dashboard never writes
+// rules); the service id is quoted as a YAML string.
+function yamlFor(s) {
   const q = (x) => JSON.stringify(String(x));
-  return '# rules/services/' + s.id.replace(/[^A-Za-z0-9_.-]/g, '_') + '.yaml\n' +
-    'service: ' + q(s.id) + '\nverdict: ' + verdict + '\n' +
-    '# or an exception for one zone:\n# exceptions:\n#   - id: ' + q(s.id + '-zone') +
-    '\n#     zone: ZONE\n#     verdict: sanctioned\n#     owner: NAME\n#     valid_until: YYYY-MM-DD\n#     reference: DPIA-0000\n';
+  const id = String(s.id).replace(/[^A-Za-z0-9_-]/g, '-');
+  return '# rules/policy.yaml, defaults.services: pick one\n' +
+    'defaults:\n  services:\n    ' + q(s.id) + ': sanctioned   # or: tolerated | prohibited\n\n' +
+    '# or an exception for one zone (exceptions:)\n' +
+    'exceptions:\n  - id: ' + id + '-ZONE\n    match: {service: ' + q(s.id) + ', zone: ZONE}\n' +
+    '    verdict: sanctioned\n    owner: "NAME"\n    reason: "WHY"\n    contract_ref: ""\n' +
+    '    dpia_ref: "DPIA-YYYY-NN"\n    iama_ref: ""\n    valid_from: YYYY-MM-DD\n    expires: YYYY-MM-DD\n';
 }
 
 async function services(v) {
   const d = await json('/api/v1/services?' + rangeQ());
   const pre = el('pre', { class: 'yaml', id: 'yaml' });
   const sel = (s) => {
-    pre.textContent = yamlFor(s, s.verdict === 'unreviewed' ? 'sanctioned  # or tolerated / prohibited' : s.verdict);
+    pre.textContent = yamlFor(s);
   };
   const yn = (b) => (b === null ? t('unknown') : b ? t('yes') : t('no'));
   v.append(table([

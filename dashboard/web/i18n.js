@@ -17,6 +17,7 @@ export const texts = {
     until: 'Geldig tot', expiring: 'verloopt binnen 30 dagen', value: 'Waarde', counter: 'Teller',
     yes: 'ja', no: 'nee', unknown: 'onbekend', needs_inline: 'inline verificatie nodig',
     new: 'nieuw', investigating: 'in onderzoek', handled: 'afgehandeld', false_positive: 'vals positief',
+    unreviewed: 'niet beoordeeld', sanctioned: 'toegestaan', tolerated: 'gedoogd', prohibited: 'verboden',
     wrong_login: 'Onjuiste gebruiker of wachtwoord', refused: 'Geweigerd', top_services: 'Topdiensten',
   },
   en: {
@@ -36,6 +37,7 @@ export const texts = {
     until: 'Valid until', expiring: 'expires within 30 days', value: 'Value', counter: 'Counter',
     yes: 'yes', no: 'no', unknown: 'unknown', needs_inline: 'needs inline verification',
     new: 'new', investigating: 'investigating', handled: 'handled', false_positive: 'false positive',
+    unreviewed: 'unreviewed', sanctioned: 'sanctioned', tolerated: 'tolerated', prohibited: 'prohibited',
     wrong_login: 'Wrong user or password', refused: 'Refused', top_services: 'Top services',
   },
 };
