@@ -121,13 +121,19 @@ async function services(v) {
 }
 
 async function alerts(v) {
+  const sev = el('select', { id: 'f-sev' }, ...['', 'low', 'medium', 'high', 'critical'].map((k) => el('option', { value: k }, k || '*')));
+  const stf = el('select', { id: 'f-status' }, ...['', 'new', 'investigating', 'handled', 'false_positive'].map((k) => el('option', { value: k }, k ? t(k) : '*')));
+  const count = el('span', { id: 'count' });
   const kind = el('select', { id: 'f-kind' }, ...['', 'access', 'upload', 'dlp', 'visibility'].map((k) => el('option', { value: k }, k || '*')));
   const status = el('select', { id: 'set-status' }, ...['investigating', 'handled', 'false_positive', 'new'].map((k) => el('option', { value: k }, t(k))));
   const note = el('input', { id: 'note', placeholder: t('note') });
   const box = el('div');
   const load = async () => {
-    const q = rangeQ() + (kind.value ? '&kind=' + encodeURIComponent(kind.value) : '') + '&limit=200';
+    const q = rangeQ() + (kind.value ? '&kind=' + encodeURIComponent(kind.value) : '') +
+      (sev.value ? '&severity=' + encodeURIComponent(sev.value) : '') +
+      (stf.value ? '&status=' + encodeURIComponent(stf.value) : '') + '&limit=50';
     const d = await json('/api/v1/alerts?' + q);
+    count.textContent = d.alerts.length + ' / ' + d.total;
     box.replaceChildren(table([
       ['', (a) => el('input', { type: 'checkbox', class: 'sel', value: a.key })],
       ['time', (a) => fmtTime(a.ts)], ['sensor', (a) => a.sensor], ['kind', (a) => a.kind],
@@ -148,8 +154,8 @@ async function alerts(v) {
     const b = await r.blob(); const u = URL.createObjectURL(b);
     const a = el('a', { href: u, download: 'alerts.csv' }); document.body.append(a); a.click(); a.remove();
   } } }, t('export'));
-  kind.addEventListener('change', load);
-  v.append(el('div', { class: 'toolbar' }, t('kind'), kind, t('set_status'), status, note,
+  kind.addEventListener('change', load); sev.addEventListener('change', load); stf.addEventListener('change', load);
+  v.append(el('div', { class: 'toolbar' }, t('kind'), kind, t('severity'), sev, t('status'), stf, count, ' |', t('set_status'), status, note,
     el('button', { id: 'apply', type: 'button', on: { click: apply } }, t('apply')), csv), box);
   await load();
 }
