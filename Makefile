@@ -70,7 +70,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench bench-dlp asan clean help
+.PHONY: all deps run check unit bench bench-dlp bench-dashboard browser-deps asan clean help
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
@@ -171,3 +171,6 @@ clean:
 # Browser tests: playwright-core from npm driving Debian's /usr/bin/chromium.
 browser-deps:
 	$(Q)cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund
+
+bench-dashboard: all
+	$(Q)sh tests/scripts/bench-dashboard.sh
