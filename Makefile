@@ -34,7 +34,7 @@ pc_libs    = $(shell pkg-config --libs $(1) 2>/dev/null)
 XCFLAGS    = $(CFLAGS) $(SAN) $(WARN) $(INC) $(call pc_cflags,$(ALL_PKGS))
 INC        = -Ilib -Isensor
 $(B)/obj/lib/%.o:       INC = -Ilib
-$(B)/obj/dashboard/%.o: INC = -Ilib -Idashboard
+$(B)/obj/dashboard/%.o: INC = -Ilib -Idashboard $(if $(wildcard lib/store/reid.c),-DHAVE_REID=1)
 $(B)/obj/report/%.o:    INC = -Ilib -Ireport
 LDFLAGS   += -Wl,--as-needed
 SENSOR_LIBS = $(call pc_libs,$(SENSOR_PKGS)) -lpthread -lm
@@ -70,7 +70,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench bench-dlp asan clean help deb check-install progs
+.PHONY: all deps run check unit bench bench-dlp bench-dashboard browser-deps asan clean help deb check-install progs
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
@@ -183,3 +183,10 @@ clean:
 	rm -rf $(B) build var/eve.json
 
 -include $(LIB_OBJ:.o=.d) $(COMMON_OBJ:.o=.d) $(STORE_OBJ:.o=.d) $(DASH_OBJ:.o=.d) $(REPORT_OBJ:.o=.d) $(B)/obj/sensor/main.d
+
+# Browser tests: playwright-core from npm driving Debian's /usr/bin/chromium.
+browser-deps:
+	$(Q)cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund
+
+bench-dashboard: all
+	$(Q)sh tests/scripts/bench-dashboard.sh

@@ -1,6 +1,8 @@
 #!/bin/sh
 # run-sample.sh - `make run`: replay the bundled sample capture through the
-# sensor into var/ (EVE JSON + SQLite) and print what it found.
+# sensor into var/ (EVE JSON + SQLite), print what it found, then serve the
+# dashboard on 127.0.0.1 over that database with a generated first login,
+# in the foreground until Ctrl-C.
 set -eu
 cd "$(dirname "$0")/../.."
 mkdir -p var
@@ -12,20 +14,10 @@ echo "== shadowtap-sensor -r tests/data/sample.pcap $rules -e var/eve.json -d va
 build/shadowtap-sensor -r tests/data/sample.pcap $rules -e var/eve.json -d var/shadowtap.db
 echo
 python3 - <<'PY'
-import collections, json, sqlite3
+import collections, json
 ev = [json.loads(l) for l in open("var/eve.json")]
 c = collections.Counter(e["event_type"] for e in ev)
 print("EVE events in var/eve.json: " + ", ".join("%s %d" % kv for kv in sorted(c.items())))
-names = collections.Counter()
-for e in ev:
-    t = e["event_type"]
-    if t in ("tls", "quic") and e[t].get("sni"):
-        names["%s %s" % (t, e[t]["sni"])] += 1
-    elif t == "http":
-        names["http %s" % e["http"]["hostname"]] += 1
-print("\nServer names seen (TLS/QUIC SNI, HTTP Host):")
-for k, n in sorted(names.items()):
-    print("  %-45s %d" % (k, n))
 ai = [e for e in ev if e["event_type"] == "ai"]
 if ai:
     print("\nAI services (event_type ai):")
@@ -47,5 +39,13 @@ tabs = [r[0] for r in db.execute("select name from sqlite_master where type='tab
 print("\nSQLite var/shadowtap.db (schema v%d): " % db.execute("pragma user_version").fetchone()[0] +
       ", ".join("%s %d" % (t, db.execute("select count(*) from %s" % t).fetchone()[0]) for t in tabs))
 PY
+[ -x build/shadowtap-dashboard ] || { echo "run: build/shadowtap-dashboard missing" >&2; exit 1; }
+port=${PORT:-8080}
+rm -f var/dashboard-state.db var/dashboard-state.db-wal var/dashboard-state.db-shm
 echo
-printf '%s\n' 'Try: grep "\"event_type\":\"alert\"" var/eve.json    or    sqlite3 var/shadowtap.db "select service, verdict, count(*) from ai_events group by 1, 2"'
+echo "== dashboard: http://127.0.0.1:$port/"
+echo "   first login (printed once):"
+build/shadowtap-dashboard --state var/dashboard-state.db --add-user admin --role admin </dev/null | sed 's/^/   /'
+build/shadowtap-dashboard --state var/dashboard-state.db --add-user officer --role privacy_officer </dev/null | sed 's/^/   /'
+echo "   Ctrl-C stops the dashboard."
+exec build/shadowtap-dashboard --db var/shadowtap.db --state var/dashboard-state.db --listen 127.0.0.1:$port

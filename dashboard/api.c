@@ -1,0 +1,671 @@
+/*
+ * api.c - the JSON API (/api/v1/...), the CSV export and /metrics, over
+ * every sensor database (merged, or one with ?sensor=NAME) through the
+ * named queries of lib/store/store_query.h.  Role checks per route.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/json.h"
+#include "store/store.h"
+#include "store/store_query.h"
+#include "store/state.h"
+#ifdef HAVE_REID
+#include "store/reid.h"
+#endif
+#include "dash.h"
+#include "api.h"
+
+#define MAX_SVC		2048
+
+/* js: a string member, null when absent (jb_str needs a string). */
+void
+js(struct jb *j, const char *key, const char *v)
+{
+	if (v == NULL)
+		jb_null(j, key);
+	else
+		jb_str(j, key, v);
+}
+
+
+/* range(r, from, to): ?range=24h|7d|30d|all (default all) or ?from=&to=
+ * in seconds. */
+void
+range(struct req *r, uint64_t *from, uint64_t *to)
+{
+	const char *v = arg(r, "range"), *f = arg(r, "from"), *t = arg(r, "to");
+	uint64_t now = now_us(), h = 3600ULL * 1000000;
+
+	*from = 0;
+	*to = UINT64_MAX >> 1;
+	if (f && t) {
+		*from = strtoull(f, NULL, 10) * 1000000;
+		*to = strtoull(t, NULL, 10) * 1000000;
+	} else if (v && strcmp(v, "24h") == 0)
+		*from = now - 24 * h, *to = now;
+	else if (v && strcmp(v, "7d") == 0)
+		*from = now - 7 * 24 * h, *to = now;
+	else if (v && strcmp(v, "30d") == 0)
+		*from = now - 30 * 24 * h, *to = now;
+}
+
+/* db_on(r, i): is database i selected by ?sensor=? */
+int
+db_on(struct req *r, int i)
+{
+	const char *s = arg(r, "sensor");
+
+	return s == NULL || strcmp(s, r->d->sensor[i]) == 0;
+}
+
+int
+out(struct resp *p, struct jb *j, char *buf)
+{
+	size_t n = jb_finish(j);
+
+	if (n == 0) {
+		free(buf);
+		return resp_error(p, 500, "response too large");
+	}
+	p->status = 200;
+	p->body = buf;
+	p->len = n;
+	p->ctype = "application/json; charset=utf-8";
+	return 0;
+}
+
+/* ---- overview ---- */
+struct vt { char verdict[32]; struct sq_verdict_total t; };
+struct vts { struct vt v[16]; int n; };
+
+static int
+vt_cb(void *a, const struct sq_verdict_total *t)
+{
+	struct vts *s = a;
+	int i;
+
+	for (i = 0; i < s->n && strcmp(s->v[i].verdict, t->verdict); i++)
+		;
+	if (i == s->n) {
+		if (s->n == 16)
+			return 0;
+		memset(&s->v[i], 0, sizeof(s->v[i]));
+		snprintf(s->v[i].verdict, sizeof(s->v[i].verdict), "%s",
+		    t->verdict);
+		s->n++;
+	}
+	s->v[i].t.flows += t->flows; s->v[i].t.lookups += t->lookups;
+	s->v[i].t.bytes_up += t->bytes_up; s->v[i].t.uploads += t->uploads;
+	s->v[i].t.dlp += t->dlp; s->v[i].t.alerts += t->alerts;
+	return 0;
+}
+
+static int
+tl_cb(void *a, const struct sq_timeline *t)
+{
+	struct jb *j = ((struct ctx *)a)->j;
+
+	jb_obj_open(j, NULL);
+	jb_u64(j, "hour", t->hour / 1000000);
+	js(j, "verdict", t->verdict);
+	jb_u64(j, "flows", t->flows);
+	jb_u64(j, "lookups", t->lookups);
+	jb_obj_close(j);
+	return 0;
+}
+
+static int
+dlpclass_cb(void *a, const struct sq_dlp *t)
+{
+	struct jb *j = ((struct ctx *)a)->j;
+
+	jb_obj_open(j, NULL);
+	js(j, "class", t->dlp_class);
+	jb_u64(j, "findings", t->findings);
+	js(j, "sensor", ((struct ctx *)a)->r->d->sensor[((struct ctx *)a)->db]);
+	jb_obj_close(j);
+	return 0;
+}
+
+static int
+stat_cb(void *a, const struct sq_stat *t)
+{
+	struct ctx *c = a;
+
+	jb_obj_open(c->j, NULL);
+	js(c->j, "name", t->name);
+	jb_u64(c->j, "value", t->value);
+	jb_u64(c->j, "ts", t->ts / 1000000);
+	js(c->j, "sensor", c->r->d->sensor[c->db]);
+	jb_obj_close(c->j);
+	return 0;
+}
+
+static int
+overview(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct vts v;
+	struct ctx c = { r, &j, 0 };
+	uint64_t from, to;
+	int64_t proh = 0, n;
+	int i;
+
+	if (buf == NULL)
+		return resp_error(p, 500, "no memory");
+	range(r, &from, &to);
+	memset(&v, 0, sizeof(v));
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_u64(&j, "from", from / 1000000);
+	jb_u64(&j, "to", to / 1000000);
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_verdict_totals(r->d->db[i], from, to, vt_cb, &v);
+		n = sq_clients_with_verdict(r->d->db[i], from, to, "prohibited");
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+		if (n > 0)
+			proh += n;
+	}
+	jb_i64(&j, "prohibited_clients", proh);
+	jb_arr_open(&j, "verdicts");
+	for (i = 0; i < v.n; i++) {
+		jb_obj_open(&j, NULL);
+		js(&j, "verdict", v.v[i].verdict);
+		jb_u64(&j, "flows", v.v[i].t.flows);
+		jb_u64(&j, "lookups", v.v[i].t.lookups);
+		jb_u64(&j, "bytes_up", v.v[i].t.bytes_up);
+		jb_u64(&j, "uploads", v.v[i].t.uploads);
+		jb_u64(&j, "dlp", v.v[i].t.dlp);
+		jb_u64(&j, "alerts", v.v[i].t.alerts);
+		jb_obj_close(&j);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "timeline");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_timeline(r->d->db[i], from, to, tl_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "dlp");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_dlp_classes(r->d->db[i], from, to, dlpclass_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "visibility");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_visibility(r->d->db[i], from, to, stat_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "sensors");
+	for (i = 0; i < r->d->ndb; i++)
+		js(&j, NULL, r->d->sensor[i]);
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	return out(p, &j, buf);
+}
+
+/* ---- services ---- */
+struct svc { char id[128], name[128], vendor[96], category[64], country[16],
+	verdict[32]; int eu, amb; struct sq_service t; };
+struct svcs { struct svc *v; int n; };
+
+void
+cp(char *d, size_t n, const char *s)
+{
+	snprintf(d, n, "%s", s ? s : "");
+}
+
+static int
+svc_cb(void *a, const struct sq_service *t)
+{
+	struct svcs *s = a;
+	struct svc *x;
+	int i;
+
+	for (i = 0; i < s->n && strcmp(s->v[i].id, t->service); i++)
+		;
+	if (i == s->n) {
+		if (s->n == MAX_SVC)
+			return 0;
+		x = &s->v[s->n++];
+		memset(x, 0, sizeof(*x));
+		cp(x->id, sizeof(x->id), t->service);
+		cp(x->name, sizeof(x->name), t->name);
+		cp(x->vendor, sizeof(x->vendor), t->vendor);
+		cp(x->category, sizeof(x->category), t->category);
+		cp(x->country, sizeof(x->country), t->country);
+		cp(x->verdict, sizeof(x->verdict), t->verdict);
+		x->eu = t->eu_residency;
+		x->amb = t->tenant_ambiguous;
+		x->t.first_seen = t->first_seen;
+	}
+	x = &s->v[i];
+	if (t->first_seen < x->t.first_seen)
+		x->t.first_seen = t->first_seen;
+	if (t->last_seen > x->t.last_seen)
+		x->t.last_seen = t->last_seen;
+	x->t.flows += t->flows; x->t.lookups += t->lookups;
+	x->t.bytes_up += t->bytes_up; x->t.alerts += t->alerts;
+	x->t.clients += t->clients;
+	return 0;
+}
+
+static int
+svc_cmp(const void *a, const void *b)
+{
+	const struct svc *x = a, *y = b;
+	int ux = strcmp(x->verdict, "unreviewed") == 0;
+	int uy = strcmp(y->verdict, "unreviewed") == 0;
+
+	if (ux != uy)
+		return uy - ux;
+	if (x->t.clients != y->t.clients)
+		return x->t.clients < y->t.clients ? 1 : -1;
+	return strcmp(x->id, y->id);
+}
+
+static int
+services(struct req *r, struct resp *p, const char *one)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct svcs s;
+	uint64_t from, to;
+	int i;
+
+	s.v = calloc(MAX_SVC, sizeof(*s.v));
+	s.n = 0;
+	if (buf == NULL || s.v == NULL) {
+		free(buf);
+		free(s.v);
+		return resp_error(p, 500, "no memory");
+	}
+	range(r, &from, &to);
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_services(r->d->db[i], from, to, one, svc_cb, &s);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	if (one && s.n == 0) {
+		free(buf);
+		free(s.v);
+		return resp_error(p, 404, "no such service in range");
+	}
+	qsort(s.v, (size_t)s.n, sizeof(*s.v), svc_cmp);
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_arr_open(&j, "services");
+	for (i = 0; i < s.n; i++) {
+		struct svc *x = &s.v[i];
+		jb_obj_open(&j, NULL);
+		js(&j, "id", x->id);
+		js(&j, "name", x->name);
+		js(&j, "vendor", x->vendor);
+		js(&j, "category", x->category);
+		js(&j, "country", x->country);
+		js(&j, "verdict", x->verdict);
+		if (x->eu < 0)
+			jb_null(&j, "eu_residency");
+		else
+			jb_bool(&j, "eu_residency", x->eu);
+		jb_bool(&j, "tenant_ambiguous", x->amb);
+		jb_bool(&j, "unreviewed", strcmp(x->verdict, "unreviewed") == 0);
+		jb_u64(&j, "first_seen", x->t.first_seen / 1000000);
+		jb_u64(&j, "last_seen", x->t.last_seen / 1000000 + 3600);
+		jb_u64(&j, "clients", x->t.clients);
+		jb_u64(&j, "flows", x->t.flows);
+		jb_u64(&j, "lookups", x->t.lookups);
+		jb_u64(&j, "bytes_up", x->t.bytes_up);
+		jb_u64(&j, "alerts", x->t.alerts);
+		jb_obj_close(&j);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	free(s.v);
+	return out(p, &j, buf);
+}
+
+/* ---- clients, reid ---- */
+static int
+cl_cb(void *a, const struct sq_client *t)
+{
+	struct ctx *c = a;
+
+	jb_obj_open(c->j, NULL);
+	js(c->j, "client", t->client);
+	js(c->j, "sensor", c->r->d->sensor[c->db]);
+	jb_u64(c->j, "flows", t->flows);
+	jb_u64(c->j, "bytes_up", t->bytes_up);
+	jb_u64(c->j, "alerts", t->alerts);
+	jb_u64(c->j, "services", t->services);
+	jb_u64(c->j, "prohibited_flows", t->prohibited_flows);
+	jb_obj_close(c->j);
+	return 0;
+}
+
+static int
+clients(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct ctx c = { r, &j, 0 };
+	uint64_t from, to;
+	int i;
+
+	if (buf == NULL)
+		return resp_error(p, 500, "no memory");
+	range(r, &from, &to);
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_arr_open(&j, "clients");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_clients(r->d->db[i], from, to, 500, cl_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	return out(p, &j, buf);
+}
+
+static int
+reid(struct req *r, struct resp *p, const char *pseudo)
+{
+	char reason[512], b[512];
+	struct jb j;
+
+	if (form(r, "reason", reason, sizeof(reason)) != 0)
+		reason[0] = '\0';
+	state_audit(r->d->st, now_us(), r->user, r->src, "reid", pseudo,
+	    reason);
+	if (r->role != ROLE_PRIVACY)
+		return resp_error(p, 403, "role privacy_officer needed");
+#ifdef HAVE_REID
+	{
+		struct reid_conf rc;
+		char addr[64] = "", msg[256] = "";
+		char audit[600], keyp[600], dir[512], *sl;
+		int i, e = -ENOENT;
+
+		for (i = 0; i < r->d->ndb && e == -ENOENT; i++) {
+			if (!db_on(r, i))
+				continue;
+			snprintf(dir, sizeof(dir), "%s", r->d->dbpath[i]);
+			if ((sl = strrchr(dir, '/')) != NULL)
+				*sl = '\0';
+			else
+				snprintf(dir, sizeof(dir), ".");
+			snprintf(audit, sizeof(audit), "%s/audit.db", dir);
+			snprintf(keyp, sizeof(keyp), "%s/identity.key", dir);
+			memset(&rc, 0, sizeof(rc));
+			rc.db_path = r->d->dbpath[i];
+			rc.audit_path = audit;
+			rc.identity_key_path = keyp;
+			e = reid_request(&rc, pseudo, r->user, r->role_name,
+			    reason, NULL, addr, sizeof(addr), msg, sizeof(msg));
+		}
+		jb_init(&j, b, sizeof(b));
+		jb_obj_open(&j, NULL);
+		js(&j, "client", pseudo);
+		if (e == 0)
+			js(&j, "address", addr);
+		js(&j, "message", msg);
+		jb_obj_close(&j);
+		jb_finish(&j);
+		return resp_json(p, e == 0 ? 200 : e == -EACCES ? 403 :
+		    e == -ENOENT ? 404 : 500, b);
+	}
+#else
+	jb_init(&j, b, sizeof(b));
+	jb_obj_open(&j, NULL);
+	js(&j, "error", "re-identification not built in (no lib/store/reid.c)");
+	jb_obj_close(&j);
+	jb_finish(&j);
+	return resp_json(p, 501, b);
+#endif
+}
+
+/* ---- policy, health, metrics ---- */
+static int
+pol_cb(void *a, const struct sq_policy *t)
+{
+	struct ctx *c = a;
+
+	jb_obj_open(c->j, NULL);
+	js(c->j, "sensor", c->r->d->sensor[c->db]);
+	jb_u64(c->j, "ts", t->ts / 1000000);
+	js(c->j, "version", t->version);
+	js(c->j, "action", t->action);
+	js(c->j, "summary", t->summary);
+	jb_i64(c->j, "errors", t->errors);
+	js(c->j, "detail", t->detail);
+	jb_obj_close(c->j);
+	return 0;
+}
+
+static int
+exc_cb(void *a, const struct sq_exception *t)
+{
+	struct ctx *c = a;
+	uint64_t now = now_us();
+
+	jb_obj_open(c->j, NULL);
+	js(c->j, "sensor", c->r->d->sensor[c->db]);
+	js(c->j, "id", t->id);
+	js(c->j, "service", t->service);
+	js(c->j, "zone", t->zone);
+	js(c->j, "verdict", t->verdict);
+	js(c->j, "owner", t->owner);
+	js(c->j, "reference", t->reference);
+	jb_u64(c->j, "valid_from", t->valid_from / 1000000);
+	jb_u64(c->j, "valid_until", t->valid_until / 1000000);
+	jb_bool(c->j, "expired", t->valid_until && t->valid_until < now);
+	jb_bool(c->j, "expiring", t->valid_until && t->valid_until >= now &&
+	    t->valid_until < now + 30ULL * 86400 * 1000000);
+	jb_obj_close(c->j);
+	return 0;
+}
+
+static int
+policy(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct ctx c = { r, &j, 0 };
+	int i;
+
+	if (buf == NULL)
+		return resp_error(p, 500, "no memory");
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_arr_open(&j, "history");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_policy_history(r->d->db[i], 50, pol_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_arr_open(&j, "exceptions");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_exceptions(r->d->db[i], exc_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	return out(p, &j, buf);
+}
+
+static int
+health(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP);
+	struct jb j;
+	struct ctx c = { r, &j, 0 };
+	int i;
+
+	if (buf == NULL)
+		return resp_error(p, 500, "no memory");
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_arr_open(&j, "stats");
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_stats_latest(r->d->db[i], stat_cb, &c);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	return out(p, &j, buf);
+}
+
+struct mctx { char *o; size_t n, cap; const char *sensor; };
+
+static int
+met_cb(void *a, const struct sq_stat *t)
+{
+	struct mctx *m = a;
+	char name[96];
+	size_t i;
+
+	for (i = 0; t->name[i] && i + 1 < sizeof(name); i++)
+		name[i] = (t->name[i] >= 'a' && t->name[i] <= 'z') ||
+		    (t->name[i] >= '0' && t->name[i] <= '9') ? t->name[i] : '_';
+	name[i] = '\0';
+	if (m->n + 256 < m->cap)
+		m->n += (size_t)snprintf(m->o + m->n, m->cap - m->n,
+		    "shadowtap_sensor_%s{sensor=\"%s\"} %llu\n", name,
+		    m->sensor, (unsigned long long)t->value);
+	return 0;
+}
+
+static int
+metrics(struct req *r, struct resp *p)
+{
+	struct mctx m;
+	struct dash *d = r->d;
+	int i;
+
+	m.cap = 256 * 1024;
+	if ((m.o = malloc(m.cap)) == NULL)
+		return resp_error(p, 500, "no memory");
+	m.n = (size_t)snprintf(m.o, m.cap,
+	    "# TYPE shadowtap_dashboard_requests_total counter\n"
+	    "shadowtap_dashboard_requests_total %llu\n"
+	    "# TYPE shadowtap_dashboard_refused_total counter\n"
+	    "shadowtap_dashboard_refused_total %llu\n"
+	    "# TYPE shadowtap_dashboard_logins_total counter\n"
+	    "shadowtap_dashboard_logins_total %llu\n"
+	    "# TYPE shadowtap_dashboard_login_failures_total counter\n"
+	    "shadowtap_dashboard_login_failures_total %llu\n",
+	    (unsigned long long)d->requests, (unsigned long long)d->refused,
+	    (unsigned long long)d->logins,
+	    (unsigned long long)d->login_failures);
+	for (i = 0; i < d->ndb; i++) {
+		m.sensor = d->sensor[i];	/* sensor names are ours */
+		pthread_mutex_lock(&d->dbmu[i]);
+		sq_stats_latest(d->db[i], met_cb, &m);
+		pthread_mutex_unlock(&d->dbmu[i]);
+	}
+	p->status = 200;
+	p->body = m.o;
+	p->len = m.n;
+	p->ctype = "text/plain; version=0.0.4";
+	return 0;
+}
+
+static int
+session(struct req *r, struct resp *p)
+{
+	char b[512];
+	struct jb j;
+
+	jb_init(&j, b, sizeof(b));
+	jb_obj_open(&j, NULL);
+	js(&j, "user", r->user);
+	js(&j, "role", r->role_name);
+	js(&j, "csrf", r->csrf);
+	jb_obj_close(&j);
+	jb_finish(&j);
+	return resp_json(p, 200, b);
+}
+
+int
+api_route(struct req *r, struct resp *p)
+{
+	const char *u = r->url, *rest;
+	int get = strcmp(r->method, "GET") == 0;
+	int post = strcmp(r->method, "POST") == 0;
+	char id[128];
+
+	if (get && strcmp(u, "/metrics") == 0)
+		return metrics(r, p), 1;
+	if (strncmp(u, "/api/v1/", 8) != 0)
+		return 0;
+	u += 8;
+	if (get && strcmp(u, "session") == 0)
+		return session(r, p), 1;
+	if (get && strcmp(u, "overview") == 0)
+		return overview(r, p), 1;
+	if (get && strcmp(u, "services") == 0)
+		return services(r, p, NULL), 1;
+	if (get && strncmp(u, "services/", 9) == 0 && strlen(u + 9) > 0 &&
+	    strlen(u + 9) < sizeof(id))
+		return services(r, p, u + 9), 1;
+	if (get && strcmp(u, "alerts") == 0)
+		return api_alerts(r, p), 1;
+	if (get && strcmp(u, "alerts.csv") == 0)
+		return api_alerts_csv(r, p), 1;
+	if (post && strcmp(u, "alerts/triage") == 0)
+		return api_triage(r, p), 1;
+	if (get && strcmp(u, "clients") == 0)
+		return clients(r, p), 1;
+	if (post && strncmp(u, "clients/", 8) == 0 &&
+	    (rest = strstr(u + 8, "/reid")) != NULL && strcmp(rest, "/reid") == 0
+	    && rest - (u + 8) > 0 && (size_t)(rest - (u + 8)) < sizeof(id)) {
+		memcpy(id, u + 8, (size_t)(rest - (u + 8)));
+		id[rest - (u + 8)] = '\0';
+		return reid(r, p, id), 1;
+	}
+	if (get && strcmp(u, "policy") == 0)
+		return policy(r, p), 1;
+	if (get && strcmp(u, "health") == 0)
+		return health(r, p), 1;
+	return 0;
+}

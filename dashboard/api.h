@@ -1,0 +1,30 @@
+/*
+ * api.h - what the API files (api.c, api_alerts.c) share: the walk context
+ * and the small helpers for ranges, sensor selection and JSON output.
+ */
+#ifndef DASH_API_H
+#define DASH_API_H
+
+#include <stdint.h>
+
+#include "common/json.h"
+#include "dash.h"
+
+#define OUT_CAP		(4u << 20)
+
+struct ctx {
+	struct req	*r;
+	struct jb	*j;
+	int		 db;
+};
+
+void	js(struct jb *j, const char *key, const char *v);
+void	range(struct req *r, uint64_t *from, uint64_t *to);
+int	db_on(struct req *r, int i);
+int	out(struct resp *p, struct jb *j, char *buf);
+void	cp(char *d, size_t n, const char *s);
+int	api_alerts(struct req *r, struct resp *p);
+int	api_alerts_csv(struct req *r, struct resp *p);
+int	api_triage(struct req *r, struct resp *p);
+
+#endif

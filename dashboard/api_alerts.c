@@ -1,0 +1,240 @@
+/*
+ * api_alerts.c - the alert list, its CSV export (formula-injection
+ * escaping) and triage (state DB, audited), over every selected sensor DB.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "store/store_query.h"
+#include "store/state.h"
+#include "dash.h"
+#include "api.h"
+
+#define MAX_ALERTS	2000
+
+/* ---- alerts ---- */
+struct al { int db; struct sq_alert a; char s[11][160]; };
+struct als { struct al *v; int n; };
+
+static int
+al_cb(void *arg_, const struct sq_alert *t)
+{
+	struct ctx *c = arg_;
+	struct als *s = (struct als *)c->j;
+	struct al *x;
+	const char *f[11] = { t->client, t->zone, t->kind, t->severity,
+	    t->rule, t->signature, t->service, t->verdict, t->dlp_class,
+	    t->evidence, t->service_name };
+	int i;
+
+	if (s->n == MAX_ALERTS)
+		return 1;
+	x = &s->v[s->n++];
+	x->db = c->db;
+	x->a = *t;
+	for (i = 0; i < 11; i++)
+		cp(x->s[i], sizeof(x->s[i]), f[i]);
+	return 0;
+}
+
+static int
+al_cmp(const void *a, const void *b)
+{
+	const struct al *x = a, *y = b;
+
+	if (x->a.ts != y->a.ts)
+		return x->a.ts < y->a.ts ? 1 : -1;
+	return x->db - y->db;
+}
+
+static const char *const al_keys[11] = { "client", "zone", "kind",
+	"severity", "rule", "signature", "service", "verdict", "dlp_class",
+	"evidence", "service_name" };
+
+/* load_alerts: matching alerts of the selected DBs, newest first; the
+ * total count in *total. */
+static int
+load_alerts(struct req *r, struct als *s, int64_t *total)
+{
+	struct sq_alert_filter f;
+	struct ctx c = { r, (struct jb *)s, 0 };
+	const char *lim = arg(r, "limit");
+	int i;
+	int64_t n;
+
+	memset(&f, 0, sizeof(f));
+	range(r, &f.from, &f.to);
+	f.kind = arg(r, "kind");
+	f.severity = arg(r, "severity");
+	f.service = arg(r, "service");
+	f.zone = arg(r, "zone");
+	f.dlp_class = arg(r, "class");
+	f.limit = lim ? atoi(lim) : 500;
+	if (f.limit <= 0 || f.limit > MAX_ALERTS)
+		f.limit = MAX_ALERTS;
+	if ((s->v = calloc(MAX_ALERTS, sizeof(*s->v))) == NULL)
+		return -ENOMEM;
+	s->n = 0;
+	*total = 0;
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		c.db = i;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		sq_alerts(r->d->db[i], &f, al_cb, &c);
+		n = sq_alert_count(r->d->db[i], &f);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+		if (n > 0)
+			*total += n;
+	}
+	qsort(s->v, (size_t)s->n, sizeof(*s->v), al_cmp);
+	if (s->n > f.limit)
+		s->n = f.limit;
+	return 0;
+}
+
+int
+api_alerts(struct req *r, struct resp *p)
+{
+	char *buf = malloc(OUT_CAP), key[96], st[32], as[64];
+	const char *want = arg(r, "status");
+	struct jb j;
+	struct als s;
+	int64_t total;
+	int i, k;
+
+	if (buf == NULL || load_alerts(r, &s, &total) != 0) {
+		free(buf);
+		return resp_error(p, 500, "no memory");
+	}
+	jb_init(&j, buf, OUT_CAP);
+	jb_obj_open(&j, NULL);
+	jb_i64(&j, "total", total);
+	jb_arr_open(&j, "alerts");
+	for (i = 0; i < s.n; i++) {
+		struct al *x = &s.v[i];
+		snprintf(key, sizeof(key), "%s:%lld", r->d->sensor[x->db],
+		    (long long)x->a.id);
+		state_triage_get(r->d->st, key, st, sizeof(st), as, sizeof(as));
+		if (want && strcmp(want, st) != 0)
+			continue;
+		jb_obj_open(&j, NULL);
+		js(&j, "key", key);
+		jb_i64(&j, "id", x->a.id);
+		js(&j, "sensor", r->d->sensor[x->db]);
+		jb_u64(&j, "ts", x->a.ts / 1000000);
+		for (k = 0; k < 11; k++)
+			js(&j, al_keys[k], x->s[k]);
+		if (x->a.bytes >= 0)
+			jb_i64(&j, "bytes", x->a.bytes);
+		js(&j, "status", st);
+		js(&j, "assignee", as);
+		jb_obj_close(&j);
+	}
+	jb_arr_close(&j);
+	jb_obj_close(&j);
+	free(s.v);
+	return out(p, &j, buf);
+}
+
+/* csv_field: quoted, quotes doubled; a cell starting with = + - @ tab or
+ * CR is prefixed with ' so spreadsheets do not run it as a formula. */
+static size_t
+csv_field(char *o, size_t cap, const char *s)
+{
+	size_t n = 0;
+
+	if (cap < 4)
+		return 0;
+	o[n++] = '"';
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+	    *s == '\r')
+		o[n++] = '\'';
+	for (; *s && n + 3 < cap; s++) {
+		if (*s == '"')
+			o[n++] = '"';
+		o[n++] = *s;
+	}
+	o[n++] = '"';
+	return n;
+}
+
+int
+api_alerts_csv(struct req *r, struct resp *p)
+{
+	struct als s;
+	int64_t total;
+	size_t cap = 2u << 20, n = 0;
+	char *o, ts[40], idb[32];
+	int i, k;
+
+	if (load_alerts(r, &s, &total) != 0 || (o = malloc(cap)) == NULL)
+		return resp_error(p, 500, "no memory");
+	n += (size_t)snprintf(o, cap, "sensor,id,time,client,zone,kind,"
+	    "severity,rule,signature,service,verdict,dlp_class,evidence,"
+	    "service_name\r\n");
+	for (i = 0; i < s.n && n + 4096 < cap; i++) {
+		struct al *x = &s.v[i];
+		n += csv_field(o + n, cap - n, r->d->sensor[x->db]);
+		snprintf(idb, sizeof(idb), ",%lld,", (long long)x->a.id);
+		memcpy(o + n, idb, strlen(idb));
+		n += strlen(idb);
+		n += csv_field(o + n, cap - n, time_iso8601(x->a.ts, ts,
+		    sizeof(ts)));
+		for (k = 0; k < 11; k++) {
+			o[n++] = ',';
+			n += csv_field(o + n, cap - n, x->s[k]);
+		}
+		o[n++] = '\r';
+		o[n++] = '\n';
+	}
+	free(s.v);
+	state_audit(r->d->st, now_us(), r->user, r->src, "export",
+	    "alerts.csv", NULL);
+	p->status = 200;
+	p->body = o;
+	p->len = n;
+	p->ctype = "text/csv; charset=utf-8";
+	snprintf(p->disposition, sizeof(p->disposition),
+	    "attachment; filename=\"alerts.csv\"");
+	return 0;
+}
+
+int
+api_triage(struct req *r, struct resp *p)
+{
+	char keys[4096], status[32], assignee[64], note[1024], *k, *save;
+	int n = 0;
+
+	if (r->role < ROLE_ANALYST)
+		return resp_error(p, 403, "role analyst needed");
+	if (form(r, "keys", keys, sizeof(keys)) != 0 ||
+	    form(r, "status", status, sizeof(status)) != 0)
+		return resp_error(p, 400, "keys and status required");
+	if (strcmp(status, "new") && strcmp(status, "investigating") &&
+	    strcmp(status, "handled") && strcmp(status, "false_positive"))
+		return resp_error(p, 400, "bad status");
+	if (form(r, "assignee", assignee, sizeof(assignee)) != 0)
+		assignee[0] = '\0';
+	if (form(r, "note", note, sizeof(note)) != 0)
+		note[0] = '\0';
+	for (k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		if (strlen(k) > 90)
+			continue;
+		if (state_triage_set(r->d->st, k, status, assignee[0] ?
+		    assignee : NULL, note, r->user, now_us()) == 0) {
+			state_audit(r->d->st, now_us(), r->user, r->src,
+			    "triage", k, status);
+			n++;
+		}
+	}
+	{
+		char b[64];
+		snprintf(b, sizeof(b), "{\"updated\":%d}", n);
+		return resp_json(p, 200, b);
+	}
+}
+

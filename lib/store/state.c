@@ -1,0 +1,296 @@
+/*
+ * state.c - the dashboard state database (state.h).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "store/state.h"
+
+struct state {
+	sqlite3		*db;
+	pthread_mutex_t	 mu;
+};
+
+static const char state_schema[] =
+    "PRAGMA journal_mode=WAL;"
+    "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY,"
+    " hash TEXT NOT NULL, role TEXT NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY,"
+    " user TEXT NOT NULL, csrf TEXT NOT NULL, created INTEGER NOT NULL,"
+    " last INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS triage (alert TEXT PRIMARY KEY,"
+    " status TEXT NOT NULL, assignee TEXT, updated INTEGER NOT NULL,"
+    " user TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY,"
+    " alert TEXT NOT NULL, ts INTEGER NOT NULL, user TEXT NOT NULL,"
+    " text TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY,"
+    " ts INTEGER NOT NULL, user TEXT, source TEXT, action TEXT NOT NULL,"
+    " target TEXT, detail TEXT);";
+
+static void
+cpy(char *dst, size_t len, const unsigned char *src)
+{
+	if (len)
+		snprintf(dst, len, "%s", src ? (const char *)src : "");
+}
+
+int
+state_open(struct state **sp, const char *path)
+{
+	struct state *st;
+
+	*sp = NULL;
+	if (sodium_init() < 0)
+		return -EIO;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return -ENOMEM;
+	pthread_mutex_init(&st->mu, NULL);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK ||
+	    sqlite3_exec(st->db, state_schema, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "state: %s: %s\n", path,
+		    st->db ? sqlite3_errmsg(st->db) : "open failed");
+		state_close(st);
+		return -EIO;
+	}
+	sqlite3_busy_timeout(st->db, 2000);
+	*sp = st;
+	return 0;
+}
+
+void
+state_close(struct state *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	pthread_mutex_destroy(&st->mu);
+	free(st);
+}
+
+/* run(st, sql, n, args): one statement with text/NULL parameters. */
+static int
+run(struct state *st, const char *sql, int n, const char *const *args,
+    const int64_t *ints, int ni)
+{
+	sqlite3_stmt *s;
+	int i, rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -EIO;
+	for (i = 0; i < n; i++)
+		if (args[i])
+			sqlite3_bind_text(s, i + 1, args[i], -1,
+			    SQLITE_TRANSIENT);
+	for (i = 0; i < ni; i++)
+		sqlite3_bind_int64(s, n + i + 1, ints[i]);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+int
+state_user_add(struct state *st, const char *name, const char *role,
+    const char *password)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	const char *a[3] = { name, hash, role };
+	int64_t now = (int64_t)time(NULL) * 1000000;
+	int rc;
+
+	if (crypto_pwhash_str_alg(hash, password, strlen(password),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return -ENOMEM;
+	pthread_mutex_lock(&st->mu);
+	rc = run(st, "INSERT OR REPLACE INTO users (name, hash, role, created)"
+	    " VALUES (?1, ?2, ?3, ?4)", 3, a, &now, 1);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_user_check(struct state *st, const char *name, const char *password,
+    char *role, size_t rolelen)
+{
+	/* A fixed hash of a random string so unknown users cost as much. */
+	static char dummy[crypto_pwhash_STRBYTES];
+	char hash[crypto_pwhash_STRBYTES] = "";
+	sqlite3_stmt *s;
+	int found = 0;
+
+	pthread_mutex_lock(&st->mu);
+	if (dummy[0] == '\0' && crypto_pwhash_str_alg(dummy, "x-unused-x",
+	    10, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0)
+		dummy[0] = '\0';
+	if (sqlite3_prepare_v2(st->db, "SELECT hash, role FROM users"
+	    " WHERE name = ?1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			cpy(hash, sizeof(hash), sqlite3_column_text(s, 0));
+			cpy(role, rolelen, sqlite3_column_text(s, 1));
+			found = 1;
+		}
+		sqlite3_finalize(s);
+	}
+	pthread_mutex_unlock(&st->mu);
+	if (crypto_pwhash_str_verify(found ? hash : dummy, password,
+	    strlen(password)) != 0 || !found)
+		return -EACCES;
+	return 0;
+}
+
+int
+state_session_put(struct state *st, const char *id, const char *user,
+    const char *csrf, uint64_t now)
+{
+	const char *a[3] = { id, user, csrf };
+	int64_t t = (int64_t)now;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = run(st, "INSERT INTO sessions (id, user, csrf, created, last)"
+	    " VALUES (?1, ?2, ?3, ?4, ?4)", 3, a, &t, 1);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_session_get(struct state *st, const char *id, uint64_t now,
+    uint64_t idle, uint64_t absolute, char *user, size_t ulen, char *role,
+    size_t rlen, char *csrf, size_t clen)
+{
+	sqlite3_stmt *s;
+	uint64_t created = 0, last = 0;
+	int rc = -ENOENT;
+	const char *a[1] = { id };
+	int64_t t = (int64_t)now;
+
+	pthread_mutex_lock(&st->mu);
+	if (sqlite3_prepare_v2(st->db, "SELECT s.user, u.role, s.csrf,"
+	    " s.created, s.last FROM sessions s JOIN users u ON u.name = s.user"
+	    " WHERE s.id = ?1", -1, &s, NULL) != SQLITE_OK) {
+		pthread_mutex_unlock(&st->mu);
+		return -EIO;
+	}
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		cpy(user, ulen, sqlite3_column_text(s, 0));
+		cpy(role, rlen, sqlite3_column_text(s, 1));
+		cpy(csrf, clen, sqlite3_column_text(s, 2));
+		created = (uint64_t)sqlite3_column_int64(s, 3);
+		last = (uint64_t)sqlite3_column_int64(s, 4);
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	if (rc == 0 && (now - last > idle || now - created > absolute)) {
+		run(st, "DELETE FROM sessions WHERE id = ?1", 1, a, NULL, 0);
+		rc = -ENOENT;
+	} else if (rc == 0)
+		run(st, "UPDATE sessions SET last = ?2 WHERE id = ?1", 1, a,
+		    &t, 1);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_session_del(struct state *st, const char *id)
+{
+	const char *a[1] = { id };
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = run(st, "DELETE FROM sessions WHERE id = ?1", 1, a, NULL, 0);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_triage_set(struct state *st, const char *key, const char *status,
+    const char *assignee, const char *note, const char *user, uint64_t now)
+{
+	const char *a[4] = { key, status, assignee, user };
+	const char *n[3] = { key, user, note };
+	int64_t t = (int64_t)now;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = run(st, "INSERT INTO triage (alert, status, assignee, user,"
+	    " updated) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(alert) DO"
+	    " UPDATE SET status = ?2, assignee = COALESCE(?3, assignee),"
+	    " user = ?4, updated = ?5", 4, a, &t, 1);
+	if (rc == 0 && note && *note)
+		rc = run(st, "INSERT INTO notes (alert, user, text, ts)"
+		    " VALUES (?1, ?2, ?3, ?4)", 3, n, &t, 1);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_triage_get(struct state *st, const char *key, char *status,
+    size_t slen, char *assignee, size_t alen)
+{
+	sqlite3_stmt *s;
+	int rc = -ENOENT;
+
+	cpy(status, slen, (const unsigned char *)"new");
+	cpy(assignee, alen, NULL);
+	pthread_mutex_lock(&st->mu);
+	if (sqlite3_prepare_v2(st->db, "SELECT status, assignee FROM triage"
+	    " WHERE alert = ?1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			cpy(status, slen, sqlite3_column_text(s, 0));
+			cpy(assignee, alen, sqlite3_column_text(s, 1));
+			rc = 0;
+		}
+		sqlite3_finalize(s);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_audit(struct state *st, uint64_t now, const char *user,
+    const char *source, const char *action, const char *target,
+    const char *detail)
+{
+	const char *a[5] = { user, source, action, target, detail };
+	int64_t t = (int64_t)now;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = run(st, "INSERT INTO audit (user, source, action, target, detail,"
+	    " ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", 5, a, &t, 1);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int64_t
+state_audit_count(struct state *st, const char *action)
+{
+	sqlite3_stmt *s;
+	int64_t n = -EIO;
+
+	pthread_mutex_lock(&st->mu);
+	if (sqlite3_prepare_v2(st->db, "SELECT COUNT(*) FROM audit"
+	    " WHERE action = ?1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, action, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return n;
+}

@@ -1,0 +1,50 @@
+/*
+ * state.h - the dashboard's own database (users, sessions, triage, notes,
+ * audit), separate from the read-only sensor databases.  Passwords are
+ * argon2id strings (libsodium crypto_pwhash_str).  Thread-safe: every call
+ * holds the handle's lock.  Calls return 0 or -errno.
+ */
+#ifndef ST_STATE_H
+#define ST_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct state;
+
+int	state_open(struct state **sp, const char *path);
+void	state_close(struct state *st);
+
+/* state_user_add(st, name, role, password): create or replace a user. */
+int	state_user_add(struct state *st, const char *name, const char *role,
+	    const char *password);
+/* state_user_check(st, name, password, role, rolelen): 0 when the password
+ * verifies, -EACCES otherwise (unknown users cost a hash too). */
+int	state_user_check(struct state *st, const char *name,
+	    const char *password, char *role, size_t rolelen);
+
+/* Sessions: ${id} and ${csrf} are 64 hex characters made by the caller. */
+int	state_session_put(struct state *st, const char *id, const char *user,
+	    const char *csrf, uint64_t now);
+/* state_session_get: -ENOENT when missing or past the idle or absolute
+ * limit (then deleted); touches last-used otherwise. */
+int	state_session_get(struct state *st, const char *id, uint64_t now,
+	    uint64_t idle, uint64_t absolute, char *user, size_t ulen,
+	    char *role, size_t rlen, char *csrf, size_t clen);
+int	state_session_del(struct state *st, const char *id);
+
+/* Triage of alert ${key} ("sensor:id"): status new|investigating|
+ * handled|false_positive, assignee optional, note optional. */
+int	state_triage_set(struct state *st, const char *key, const char *status,
+	    const char *assignee, const char *note, const char *user,
+	    uint64_t now);
+/* state_triage_get: -ENOENT when never triaged (status "new"). */
+int	state_triage_get(struct state *st, const char *key, char *status,
+	    size_t slen, char *assignee, size_t alen);
+
+int	state_audit(struct state *st, uint64_t now, const char *user,
+	    const char *source, const char *action, const char *target,
+	    const char *detail);
+int64_t	state_audit_count(struct state *st, const char *action);
+
+#endif

@@ -1,0 +1,356 @@
+/*
+ * store_query.c - the named read queries (store_query.h).  Each SELECT is
+ * written once here; parameters are always bound, never pasted.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "store/store_int.h"
+#include "store/store_query.h"
+
+#define TXT(st, i)	((const char *)sqlite3_column_text((st), (i)))
+#define U64(st, i)	((uint64_t)sqlite3_column_int64((st), (i)))
+
+static int
+prep(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	if (s == NULL || s->db == NULL)
+		return -EINVAL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return -EIO;
+	return 0;
+}
+
+static void
+bind_range(sqlite3_stmt *st, uint64_t from, uint64_t to)
+{
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(to > INT64_MAX ?
+	    INT64_MAX : to));
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* finish(st, rc): the step loop's end; SQLITE_DONE is success. */
+static int
+finish(sqlite3_stmt *st, int rc, int cbrc)
+{
+	sqlite3_finalize(st);
+	if (cbrc != 0)
+		return cbrc;
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+int
+sq_verdict_totals(struct store *s, uint64_t from, uint64_t to,
+    sq_verdict_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_verdict_total r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT verdict, SUM(flows), SUM(lookups),"
+	    " SUM(bytes_up), SUM(uploads), SUM(dlp), SUM(alerts)"
+	    " FROM agg_hour WHERE hour >= ?1 AND hour < ?2"
+	    " GROUP BY verdict ORDER BY verdict", &st)) < 0)
+		return rc;
+	bind_range(st, from, to);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.verdict = TXT(st, 0);
+		r.flows = U64(st, 1); r.lookups = U64(st, 2);
+		r.bytes_up = U64(st, 3); r.uploads = U64(st, 4);
+		r.dlp = U64(st, 5); r.alerts = U64(st, 6);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int
+sq_timeline(struct store *s, uint64_t from, uint64_t to, sq_timeline_cb cb,
+    void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_timeline r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT hour, verdict, SUM(flows), SUM(lookups)"
+	    " FROM agg_hour WHERE hour >= ?1 AND hour < ?2"
+	    " GROUP BY hour, verdict ORDER BY hour", &st)) < 0)
+		return rc;
+	bind_range(st, from, to);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.hour = U64(st, 0);
+		r.verdict = TXT(st, 1);
+		r.flows = U64(st, 2);
+		r.lookups = U64(st, 3);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int
+sq_services(struct store *s, uint64_t from, uint64_t to, const char *service,
+    sq_service_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_service r;
+	int rc, c = 0;
+
+	/* Days are local midnights: widen by a day so the client count
+	 * covers the hours of the range. */
+	if ((rc = prep(s, "SELECT a.service, c.name, c.vendor, c.category,"
+	    " c.country, COALESCE(c.verdict, MAX(a.verdict)),"
+	    " c.eu_residency, COALESCE(c.tenant_ambiguous, 0),"
+	    " MIN(a.hour), MAX(a.hour), SUM(a.flows), SUM(a.lookups),"
+	    " SUM(a.bytes_up), SUM(a.alerts),"
+	    " (SELECT COUNT(DISTINCT d.client_pseudo) FROM agg_client_day d"
+	    "  WHERE d.service = a.service AND d.day >= ?1 - 86400000000"
+	    "  AND d.day < ?2)"
+	    " FROM agg_hour a LEFT JOIN catalog c ON c.service = a.service"
+	    " WHERE a.hour >= ?1 AND a.hour < ?2"
+	    " AND (?3 IS NULL OR a.service = ?3)"
+	    " GROUP BY a.service ORDER BY 15 DESC, a.service", &st)) < 0)
+		return rc;
+	bind_range(st, from, to);
+	bind_text(st, 3, service);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.service = TXT(st, 0); r.name = TXT(st, 1);
+		r.vendor = TXT(st, 2); r.category = TXT(st, 3);
+		r.country = TXT(st, 4); r.verdict = TXT(st, 5);
+		r.eu_residency = sqlite3_column_type(st, 6) == SQLITE_NULL ?
+		    -1 : sqlite3_column_int(st, 6);
+		r.tenant_ambiguous = sqlite3_column_int(st, 7);
+		r.first_seen = U64(st, 8); r.last_seen = U64(st, 9);
+		r.flows = U64(st, 10); r.lookups = U64(st, 11);
+		r.bytes_up = U64(st, 12); r.alerts = U64(st, 13);
+		r.clients = U64(st, 14);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int64_t
+sq_clients_with_verdict(struct store *s, uint64_t from, uint64_t to,
+    const char *verdict)
+{
+	sqlite3_stmt *st;
+	int64_t n = -EIO;
+	int rc;
+
+	if ((rc = prep(s, "SELECT COUNT(DISTINCT client_pseudo)"
+	    " FROM agg_client_day WHERE day >= ?1 AND day < ?2"
+	    " AND verdict = ?3", &st)) < 0)
+		return rc;
+	bind_range(st, from, to);
+	bind_text(st, 3, verdict);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+sq_dlp_classes(struct store *s, uint64_t from, uint64_t to, sq_dlp_cb cb,
+    void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_dlp r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT dlp_class, SUM(findings) FROM agg_dlp_day"
+	    " WHERE day >= ?1 AND day < ?2 GROUP BY dlp_class"
+	    " ORDER BY 2 DESC", &st)) < 0)
+		return rc;
+	bind_range(st, from, to);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.dlp_class = TXT(st, 0);
+		r.findings = U64(st, 1);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+#define ALERT_WHERE \
+	" WHERE ts >= ?1 AND ts < ?2 AND (?3 IS NULL OR kind = ?3)" \
+	" AND (?4 IS NULL OR severity = ?4) AND (?5 IS NULL OR service = ?5)" \
+	" AND (?6 IS NULL OR zone = ?6) AND (?7 IS NULL OR dlp_class = ?7)" \
+	" AND (?8 <= 0 OR id < ?8)"
+
+static void
+bind_alert(sqlite3_stmt *st, const struct sq_alert_filter *f)
+{
+	bind_range(st, f->from, f->to);
+	bind_text(st, 3, f->kind);
+	bind_text(st, 4, f->severity);
+	bind_text(st, 5, f->service);
+	bind_text(st, 6, f->zone);
+	bind_text(st, 7, f->dlp_class);
+	sqlite3_bind_int64(st, 8, f->before_id);
+}
+
+int
+sq_alerts(struct store *s, const struct sq_alert_filter *f, sq_alert_cb cb,
+    void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_alert r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT id, ts, client_pseudo, zone, kind, severity,"
+	    " rule, signature, service, verdict, dlp_class, evidence, bytes,"
+	    " (SELECT name FROM catalog c WHERE c.service = alerts.service)"
+	    " FROM alerts" ALERT_WHERE " ORDER BY ts DESC, id DESC LIMIT ?9",
+	    &st)) < 0)
+		return rc;
+	bind_alert(st, f);
+	sqlite3_bind_int(st, 9, f->limit > 0 ? f->limit : 500);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(st, 0);
+		r.ts = U64(st, 1);
+		r.client = TXT(st, 2); r.zone = TXT(st, 3);
+		r.kind = TXT(st, 4); r.severity = TXT(st, 5);
+		r.rule = TXT(st, 6); r.signature = TXT(st, 7);
+		r.service = TXT(st, 8); r.verdict = TXT(st, 9);
+		r.dlp_class = TXT(st, 10); r.evidence = TXT(st, 11);
+		r.bytes = sqlite3_column_type(st, 12) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(st, 12);
+		r.service_name = TXT(st, 13);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int64_t
+sq_alert_count(struct store *s, const struct sq_alert_filter *f)
+{
+	sqlite3_stmt *st;
+	int64_t n = -EIO;
+	int rc;
+
+	if ((rc = prep(s, "SELECT COUNT(*) FROM alerts" ALERT_WHERE, &st)) < 0)
+		return rc;
+	bind_alert(st, f);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int
+sq_visibility(struct store *s, uint64_t from, uint64_t to, sq_stat_cb cb,
+    void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_stat r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT kind, COUNT(*), MAX(ts) FROM visibility"
+	    " WHERE ts >= ?1 AND ts < ?2 GROUP BY kind ORDER BY kind",
+	    &st)) < 0)
+		return rc;
+	bind_range(st, from, to);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.name = TXT(st, 0);
+		r.value = U64(st, 1);
+		r.ts = U64(st, 2);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int
+sq_clients(struct store *s, uint64_t from, uint64_t to, int limit,
+    sq_client_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_client r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT client_pseudo, SUM(flows), SUM(bytes_up),"
+	    " SUM(alerts), COUNT(DISTINCT service),"
+	    " SUM(CASE WHEN verdict = 'prohibited' THEN flows ELSE 0 END)"
+	    " FROM agg_client_day WHERE day >= ?1 AND day < ?2"
+	    " GROUP BY client_pseudo ORDER BY 2 DESC, 1 LIMIT ?3", &st)) < 0)
+		return rc;
+	bind_range(st, from, to);
+	sqlite3_bind_int(st, 3, limit > 0 ? limit : 500);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.client = TXT(st, 0);
+		r.flows = U64(st, 1); r.bytes_up = U64(st, 2);
+		r.alerts = U64(st, 3); r.services = U64(st, 4);
+		r.prohibited_flows = U64(st, 5);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int
+sq_policy_history(struct store *s, int limit, sq_policy_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_policy r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT ts, version, action, summary, errors, detail"
+	    " FROM policy_versions ORDER BY ts DESC, id DESC LIMIT ?1",
+	    &st)) < 0)
+		return rc;
+	sqlite3_bind_int(st, 1, limit > 0 ? limit : 50);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.ts = U64(st, 0);
+		r.version = TXT(st, 1); r.action = TXT(st, 2);
+		r.summary = TXT(st, 3);
+		r.errors = sqlite3_column_int(st, 4);
+		r.detail = TXT(st, 5);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int
+sq_exceptions(struct store *s, sq_exception_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_exception r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT id, service, zone, verdict, owner, reference,"
+	    " COALESCE(valid_from, 0), COALESCE(valid_until, 0)"
+	    " FROM exceptions ORDER BY valid_until IS NULL, valid_until, id",
+	    &st)) < 0)
+		return rc;
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.id = TXT(st, 0); r.service = TXT(st, 1);
+		r.zone = TXT(st, 2); r.verdict = TXT(st, 3);
+		r.owner = TXT(st, 4); r.reference = TXT(st, 5);
+		r.valid_from = U64(st, 6); r.valid_until = U64(st, 7);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int
+sq_stats_latest(struct store *s, sq_stat_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_stat r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT name, value, MAX(ts) FROM stats"
+	    " GROUP BY name ORDER BY name", &st)) < 0)
+		return rc;
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.name = TXT(st, 0);
+		r.value = U64(st, 1);
+		r.ts = U64(st, 2);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}

@@ -1,0 +1,106 @@
+// run.mjs URL OUTDIR - drive Debian's chromium with playwright-core through
+// the dashboard; TAP lines on stdout; screenshots of every page in OUTDIR.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+
+const [url, out] = process.argv.slice(2);
+fs.mkdirSync(out, { recursive: true });
+let failed = 0;
+const ok = (c, m) => { console.log((c ? 'ok - ' : 'not ok - ') + 'browser: ' + m); if (!c) failed++; };
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+try {
+  const ctx = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+  const page = await ctx.newPage();
+  let alerted = 0; const errors = [];
+  page.on('dialog', async (d) => { if (d.type() === 'prompt') await d.accept('incident 42 (browser test)'); else { alerted++; await d.dismiss(); } });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // CSP forbids eval, which waitForFunction needs: poll page.evaluate.
+  const until = async (fn, arg) => {
+    for (let i = 0; i < 100; i++) { if (await page.evaluate(fn, arg)) return true; await page.waitForTimeout(100); }
+    throw new Error('condition not met: ' + fn.toString().slice(0, 80));
+  };
+  const shot = (n) => page.screenshot({ path: `${out}/${n}.png`, fullPage: true });
+  const login = async (u, p) => {
+    await page.goto(url + '/');
+    await page.waitForSelector('#login:not([hidden])');
+    await page.fill('#user', u); await page.fill('#password', p);
+    await page.click('#loginbtn');
+    await page.waitForSelector('#nav:not([hidden])');
+  };
+  await page.goto(url + '/');
+  await page.waitForSelector('#login:not([hidden])');
+  ok(await page.textContent('#loginbtn') === 'Inloggen', 'Dutch is the default');
+  await shot('login');
+  await login('ann', 'analyst-pass-1');
+  await page.waitForSelector('#n-flows');
+  await until(() => window.Chart && window.Chart.getChart('chart-time') && window.Chart.getChart('chart-dlp'));
+  const drawn = await page.evaluate(() => {
+    const c = document.getElementById('chart-time'); const g = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0; for (let i = 3; i < g.length; i += 4) if (g[i]) n++; return n;
+  });
+  ok(drawn > 1000, `overview chart drawn (${drawn} painted pixels)`);
+  ok(Number(await page.textContent('#n-flows')) > 0, 'overview shows flows');
+  await shot('overview');
+
+  await page.click('a[href="#services"]');
+  await page.waitForSelector('tr.unreviewed');
+  ok(await page.locator('tr.unreviewed').count() > 0, 'unreviewed services highlighted');
+  ok((await page.textContent('body')).includes('<script>alert(1)</script>'), 'hostile service name shown as text');
+  await page.locator('table a').first().click();
+  ok((await page.textContent('#yaml')).includes('exceptions:'), 'decision YAML shown');
+  await shot('services');
+
+  await page.click('a[href="#alerts"]');
+  await page.waitForSelector('input.sel');
+  const key = await page.locator('input.sel').first().getAttribute('value');
+  await page.locator('input.sel').first().check();
+  await page.selectOption('#set-status', 'handled');
+  await page.click('#apply');
+  let st = '';
+  for (let i = 0; i < 100 && st !== 'afgehandeld'; i++) {
+    st = await page.evaluate((k) => { const x = [...document.querySelectorAll('input.sel')].find((y) => y.value === k); return x ? x.closest('tr').querySelector('.st').textContent : ''; }, key);
+    if (st !== 'afgehandeld') await page.waitForTimeout(100);
+  }
+  ok(st === 'afgehandeld', 'triage an alert (status afgehandeld shown)');
+  await shot('alerts');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
+  const csv = fs.readFileSync(await dl.path(), 'utf8');
+  ok(csv.split('\r\n').length > 2, 'CSV exported');
+  ok(!/(^|,)"[=+\-@]/m.test(csv), 'CSV cells never start with a formula character');
+
+  await page.click('a[href="#clients"]');
+  await page.waitForSelector('table');
+  ok(await page.locator('button', { hasText: 'Heridentificeren' }).count() === 0, 'analyst sees no re-identify button');
+  await shot('clients');
+  await page.click('a[href="#policy"]'); await page.waitForSelector('table'); await shot('policy');
+  await page.click('a[href="#health"]'); await page.waitForSelector('table'); await shot('health');
+
+  await page.click('#lang');
+  await until(() => document.querySelector('a[href="#overview"]').textContent === 'Overview');
+  ok(true, 'language switch to English');
+  await page.click('a[href="#overview"]');
+  await page.waitForSelector('#n-flows');
+  await shot('overview-en');
+  await page.click('#lang');
+
+  await page.click('#logout');
+  await login('pat', 'officer-pass-1');
+  await page.click('a[href="#clients"]');
+  await page.waitForSelector('table');
+  const btn = page.locator('button', { hasText: 'Heridentificeren' });
+  ok(await btn.count() > 0, 'privacy officer sees re-identify');
+  await btn.first().click();
+  await until(() => document.getElementById('reid-out').textContent !== '');
+  console.log('# reid result: ' + (await page.textContent('#reid-out')));
+  await shot('clients-officer');
+
+  ok(alerted === 0, 'no hostile payload executed (no alert dialogs)');
+  ok(await page.evaluate(() => document.querySelectorAll('img, script:not([src])').length) === 0, 'no injected img or inline script in the DOM');
+  ok(errors.length === 0, 'no page errors ' + errors.join('; '));
+} catch (e) {
+  ok(false, 'run aborted: ' + e.message.split('\n')[0]);
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
