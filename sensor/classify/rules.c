@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "classify/rules.h"
+#include "common/ydoc.h"
 #include "dlp/dlp.h"
 
 int
@@ -23,14 +24,17 @@ hash_file(crypto_generichash_state *h, const char *path)
 {
 	unsigned char buf[8192];
 	FILE *f;
-	size_t n;
+	size_t n, total = 0;
+	int err;
 
-	if ((f = fopen(path, "rb")) == NULL)
+	if ((f = ydoc_open_regular(path, &err)) == NULL)
 		return;
 	crypto_generichash_update(h, (const unsigned char *)path,
 	    strlen(strrchr(path, '/') ? strrchr(path, '/') : path));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	while (total < YDOC_MAX_FILE && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		crypto_generichash_update(h, buf, n);
+		total += n;
+	}
 	fclose(f);
 }
 

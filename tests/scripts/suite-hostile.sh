@@ -1,0 +1,44 @@
+#!/bin/sh
+# suite-hostile.sh - hostile rules files (issue 15): a FIFO, /dev/zero and
+# /dev/urandom in place of a rules file are refused as "not a regular file"
+# by lint and by the sensor's -T, and neither blocks (timeout is only a hang
+# guard: a blocked read would never return).  A regular copy stays accepted.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+L=build/shadowtap-rules
+S=build/shadowtap-sensor
+[ -x "$L" ] && [ -x "$S" ] || { echo "not ok - hostile: build first"; exit 1; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail=0
+rm -rf "$T/r"; cp -r rules "$T/r"
+if timeout 60 "$L" lint "$T/r" > "$T/out" 2>&1; then
+	echo "ok - hostile: regular rules copy lints clean"
+else
+	echo "not ok - hostile: regular rules copy lints clean"; fail=1
+	head -5 "$T/out" | sed 's/^/#   /'
+fi
+for k in fifo-policy zero-detectors urandom-catalog dir-policy; do
+	rm -rf "$T/r"; cp -r rules "$T/r"
+	case $k in
+	fifo-policy) rm "$T/r/policy.yaml"; mkfifo "$T/r/policy.yaml"; f=policy.yaml ;;
+	zero-detectors) ln -sf /dev/zero "$T/r/detectors.yaml"; f=detectors.yaml ;;
+	urandom-catalog) ln -sf /dev/urandom "$T/r/catalog/zz.yaml"; f=catalog/zz.yaml ;;
+	dir-policy) rm "$T/r/policy.yaml"; mkdir "$T/r/policy.yaml"; f=policy.yaml ;;
+	esac
+	timeout 30 "$L" lint "$T/r" > "$T/out" 2>&1; rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "$f: error: cannot open: not a regular file" "$T/out"; then
+		echo "ok - hostile: lint refuses $k (rc $rc)"
+	else
+		echo "not ok - hostile: lint refuses $k (rc $rc)"; fail=1
+		head -5 "$T/out" | sed 's/^/#   /'
+	fi
+	timeout 30 "$S" -T -R "$T/r" > "$T/out" 2>&1; rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "not a regular file" "$T/out"; then
+		echo "ok - hostile: sensor -T refuses $k (rc $rc)"
+	else
+		echo "not ok - hostile: sensor -T refuses $k (rc $rc)"; fail=1
+		head -5 "$T/out" | sed 's/^/#   /'
+	fi
+done
+exit $fail
