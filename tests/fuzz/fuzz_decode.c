@@ -34,9 +34,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	lt = linktypes[data[0] % (sizeof(linktypes) / sizeof(linktypes[0]))];
 	caplen = (uint32_t)(size - 2);
-	if (data[1] & 0x80)	/* a snap length cut: wire longer than caplen */
-		caplen = caplen > (uint32_t)(data[1] & 0x7f) ?
-		    (uint32_t)(data[1] & 0x7f) + caplen / 2 : caplen;
+	if (data[1] & 0x80) {	/* a snap length cut: wire longer than caplen */
+		uint32_t cut = (uint32_t)(data[1] & 0x7f) + caplen / 2;
+
+		if (cut < caplen)
+			caplen = cut;
+	}
 	memset(&st, 0, sizeof(st));
 	memset(&p, 0, sizeof(p));
 	ts += 1000;
