@@ -41,4 +41,22 @@ for k in fifo-policy zero-detectors urandom-catalog dir-policy; do
 		head -5 "$T/out" | sed 's/^/#   /'
 	fi
 done
+# policy_version: the same for five spellings of one rules directory,
+# different once a file's content changes.
+ln -s "$PWD/rules" "$T/link"
+vers=$(for d in rules ./rules rules/ "$PWD/rules" "$T/link"; do
+	"$L" lint "$d" 2>/dev/null | sed -n 's/.*policy version \([0-9a-f]*\).*/\1/p'; done | sort -u)
+if [ "$(echo "$vers" | wc -l)" -eq 1 ] && [ -n "$vers" ]; then
+	echo "ok - hostile: policy_version independent of the rules path spelling ($vers)"
+else
+	echo "not ok - hostile: policy_version independent of the rules path spelling"; fail=1
+	echo "$vers" | sed 's/^/#   /'
+fi
+rm -rf "$T/r"; cp -r rules "$T/r"; printf '\n# edited\n' >> "$T/r/policy.yaml"
+v2=$("$L" lint "$T/r" 2>/dev/null | sed -n 's/.*policy version \([0-9a-f]*\).*/\1/p')
+if [ -n "$v2" ] && [ "$v2" != "$vers" ]; then
+	echo "ok - hostile: policy_version changes with the policy content"
+else
+	echo "not ok - hostile: policy_version changes with the policy content ($v2)"; fail=1
+fi
 exit $fail
