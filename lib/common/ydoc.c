@@ -209,6 +209,29 @@ ydoc_load(struct ydoc *d, const char *path, FILE *out)
 	d->loaded = 1;
 	if (!ydoc_depth_ok(d))
 		rc = -EINVAL;
+	if (rc == 0 && yaml_document_get_root_node(&d->doc) != NULL) {
+		yaml_document_t more;
+
+		/* A second document would be silently ignored: refuse it. */
+		if (!yaml_parser_load(&parser, &more)) {
+			fprintf(out ? out : stderr, "%s:%zu:%zu: error: %s\n", path,
+			    parser.problem_mark.line + 1,
+			    parser.problem_mark.column + 1,
+			    parser.problem ? parser.problem : "YAML syntax error");
+			d->nerr++;
+			rc = -EINVAL;
+		} else {
+			if (yaml_document_get_root_node(&more) != NULL) {
+				fprintf(out ? out : stderr, "%s:%zu:%zu: error: "
+				    "a second YAML document is not allowed\n",
+				    path, more.start_mark.line + 1,
+				    more.start_mark.column + 1);
+				d->nerr++;
+				rc = -EINVAL;
+			}
+			yaml_document_delete(&more);
+		}
+	}
 err:
 	yaml_parser_delete(&parser);
 	fclose(f);

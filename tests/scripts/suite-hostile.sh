@@ -59,4 +59,17 @@ if [ -n "$v2" ] && [ "$v2" != "$vers" ]; then
 else
 	echo "not ok - hostile: policy_version changes with the policy content ($v2)"; fail=1
 fi
+# A second YAML document and unknown keys under policy: are errors.
+rm -rf "$T/r"; cp -r rules "$T/r"; printf -- '---\npolicy: {}\n' >> "$T/r/policy.yaml"
+if ! "$L" lint "$T/r" > "$T/out" 2>&1 && grep -q "policy.yaml:.*error: a second YAML document is not allowed" "$T/out"; then
+	echo "ok - hostile: a second YAML document is an error"
+else
+	echo "not ok - hostile: a second YAML document is an error"; fail=1
+fi
+rm -rf "$T/r"; cp -r rules "$T/r"; sed -i 's/^  owner: \(.*\)$/  owner: \1\n  defualt: allow/' "$T/r/policy.yaml"
+if ! "$L" lint "$T/r" > "$T/out" 2>&1 && grep -q "unknown key 'defualt' in 'policy'" "$T/out"; then
+	echo "ok - hostile: an unknown key under policy: is an error"
+else
+	echo "not ok - hostile: an unknown key under policy: is an error"; fail=1
+fi
 exit $fail
