@@ -667,8 +667,11 @@ policy_load(const char *path, const struct catalog *cat, FILE *diag,
 		    "service is unreviewed\n", path);
 		L.d.nerr = 0;
 		rc = 0;
+		L.p->empty = 1;
 	} else if (rc == 0 && ydoc_root(&L.d) != NULL)
 		rc = load_top(&L, ydoc_root(&L.d));
+	else if (rc == 0)
+		L.p->empty = 1;
 	*nerr = L.d.nerr;
 	if (rc == 0 && L.d.nerr > 0)
 		rc = -EINVAL;
