@@ -72,4 +72,18 @@ if ! "$L" lint "$T/r" > "$T/out" 2>&1 && grep -q "unknown key 'defualt' in 'poli
 else
 	echo "not ok - hostile: an unknown key under policy: is an error"; fail=1
 fi
+# Lint warns about a nested unbounded quantifier; the shipped file has none.
+rm -rf "$T/r"; cp -r rules "$T/r"
+ln=$(grep -n 'pattern:' "$T/r/detectors.yaml" | sed -n 2p | cut -d: -f1)
+sed -i "${ln}s/pattern: .*/pattern: '(a+)+\$'/" "$T/r/detectors.yaml"
+if "$L" lint "$T/r" 2>&1 | grep -q "detectors.yaml:$ln:.*warning: .*nested unbounded quantifier"; then
+	echo "ok - hostile: lint warns about (a+)+"
+else
+	echo "not ok - hostile: lint warns about (a+)+"; fail=1
+fi
+if "$L" lint rules 2>&1 | grep -q "nested unbounded quantifier"; then
+	echo "not ok - hostile: shipped detectors have no nested quantifier"; fail=1
+else
+	echo "ok - hostile: shipped detectors have no nested quantifier"
+fi
 exit $fail
