@@ -70,11 +70,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench bench-dlp bench-dashboard browser-deps asan clean help deb check-install progs
+.PHONY: all deps run check unit bench bench-dlp bench-dashboard browser-deps asan fuzz fuzz-smoke fuzz-build fuzz-bins clean help deb check-install progs
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
-	@echo "targets: all deps run check unit asan bench bench-dlp deb check-install clean   (V=1 verbose)"
+	@echo "targets: all deps run check unit asan fuzz fuzz-smoke bench bench-dlp bench-dashboard deb check-install clean   (V=1 verbose)"
 
 # deps: install what is missing, idempotent.  Needs root (or sudo).
 deps:
@@ -150,6 +150,28 @@ asan:
 	$(Q)$(MAKE) --no-print-directory B=build/asan CFLAGS="-O1 -g" \
 		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		build/asan/shadowtap-sensor $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+
+# libFuzzer harnesses (tests/fuzz/fuzz_NAME.c -> build/fuzz/fuzz/fuzz_NAME),
+# built with clang against a fuzzer-instrumented copy of the libraries.
+# fuzz-smoke: a fixed number of executions over each seed corpus plus the
+# regression inputs (also run by make check via tests/scripts/suite-fuzz.sh);
+# fuzz: each harness FUZZ_TIME seconds.
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_TIME ?= 300
+FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory B=build/fuzz CC=clang CFLAGS="-O1 -g" \
+		WARN="$(WARN) -Wno-format-nonliteral" \
+		SAN="$(FUZZ_SAN)" fuzz-bins
+fuzz-bins: $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(TEST_A)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  FUZZ $<")
+	$(Q)$(CC) $(XCFLAGS) -fsanitize=fuzzer -o $@ $< $(TEST_A) $(TEST_LIBS)
+fuzz-smoke:
+	$(Q)sh tests/scripts/suite-fuzz.sh
+fuzz:
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh tests/scripts/suite-fuzz.sh
 
 run: deps all
 	$(Q)sh tests/scripts/run-sample.sh

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/ydoc.h"
 
@@ -127,6 +129,52 @@ out:
 	return ok;
 }
 
+FILE *
+ydoc_open_regular(const char *path, int *err)
+{
+	struct stat sb;
+	FILE *f;
+	int fd, fl;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	if (fstat(fd, &sb) != 0) {
+		*err = -errno;
+		goto err;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*err = -EINVAL;
+		goto err;
+	}
+	if (sb.st_size > YDOC_MAX_FILE) {
+		*err = -EFBIG;
+		goto err;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	if ((f = fdopen(fd, "rb")) == NULL) {
+		*err = -errno;
+		goto err;
+	}
+	*err = 0;
+	return f;
+err:
+	close(fd);
+	return NULL;
+}
+
+const char *
+ydoc_strerror(int err)
+{
+	if (err == -EINVAL)
+		return "not a regular file";
+	if (err == -EFBIG)
+		return "file too large";
+	return strerror(-err);
+}
+
 int
 ydoc_load(struct ydoc *d, const char *path, FILE *out)
 {
@@ -137,23 +185,12 @@ ydoc_load(struct ydoc *d, const char *path, FILE *out)
 	memset(d, 0, sizeof(*d));
 	d->path = path;
 	d->out = out;
-	if ((f = fopen(path, "rb")) == NULL) {
-		rc = -errno;
-		fprintf(out ? out : stderr, "%s: error: cannot open: %s\n",
-		    path, strerror(errno));
+	if ((f = ydoc_open_regular(path, &rc)) == NULL) {
+		fprintf(out ? out : stderr, rc == -EFBIG ? "%s: error: file is "
+		    "larger than 8388608 bytes\n" : "%s: error: cannot open: %s\n",
+		    path, ydoc_strerror(rc));
 		d->nerr++;
 		return rc;
-	}
-	{
-		struct stat sb;
-
-		if (fstat(fileno(f), &sb) == 0 && sb.st_size > YDOC_MAX_FILE) {
-			fprintf(out ? out : stderr, "%s: error: file is larger than "
-			    "%d bytes\n", path, YDOC_MAX_FILE);
-			d->nerr++;
-			fclose(f);
-			return -EFBIG;
-		}
 	}
 	if (!yaml_parser_initialize(&parser)) {
 		fclose(f);
@@ -172,6 +209,29 @@ ydoc_load(struct ydoc *d, const char *path, FILE *out)
 	d->loaded = 1;
 	if (!ydoc_depth_ok(d))
 		rc = -EINVAL;
+	if (rc == 0 && yaml_document_get_root_node(&d->doc) != NULL) {
+		yaml_document_t more;
+
+		/* A second document would be silently ignored: refuse it. */
+		if (!yaml_parser_load(&parser, &more)) {
+			fprintf(out ? out : stderr, "%s:%zu:%zu: error: %s\n", path,
+			    parser.problem_mark.line + 1,
+			    parser.problem_mark.column + 1,
+			    parser.problem ? parser.problem : "YAML syntax error");
+			d->nerr++;
+			rc = -EINVAL;
+		} else {
+			if (yaml_document_get_root_node(&more) != NULL) {
+				fprintf(out ? out : stderr, "%s:%zu:%zu: error: "
+				    "a second YAML document is not allowed\n",
+				    path, more.start_mark.line + 1,
+				    more.start_mark.column + 1);
+				d->nerr++;
+				rc = -EINVAL;
+			}
+			yaml_document_delete(&more);
+		}
+	}
 err:
 	yaml_parser_delete(&parser);
 	fclose(f);

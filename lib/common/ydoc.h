@@ -23,6 +23,17 @@ struct ydoc {
 };
 
 /*
+ * ydoc_open_regular(path, err):
+ * Open ${path} for reading without blocking (O_NONBLOCK, so a FIFO cannot
+ * hang the caller) and only when it is a regular file of at most
+ * YDOC_MAX_FILE bytes.  Returns the stream, or NULL with *${err} set to
+ * -errno, -EINVAL (not a regular file: FIFO, device, directory) or -EFBIG.
+ */
+FILE		*ydoc_open_regular(const char *path, int *err);
+/* ydoc_strerror(err): message for ydoc_open_regular's error codes. */
+const char	*ydoc_strerror(int err);
+
+/*
  * ydoc_load(d, path, out):
  * Parse ${path} into ${d}.  Diagnostics go to ${out} (stderr if NULL).
  * Returns 0; -ENOENT/-EACCES/... when the file cannot be read (reported);

@@ -178,6 +178,17 @@ analyzer_reload(struct analyzer *a, uint64_t ts)
 		return -EINVAL;
 	}
 	free(diag);
+	if (nr->pol != NULL && nr->pol->empty && a->r != NULL &&
+	    a->r->pol != NULL && !a->r->pol->empty) {
+		/* A reload must not silently drop every decision. */
+		snprintf(sum, sizeof(sum), "policy.yaml missing or empty: "
+		    "reload refused, keeping %s", a->r->version);
+		a->st.reload_failures++;
+		log_warnx("%s", sum);
+		policy_event(a, "reload_failed", sum, 1, ts);
+		rules_free(nr);
+		return -EINVAL;
+	}
 	rules_summary(a->r, nr, sum, sizeof(sum));
 	old = a->r;
 	a->r = nr;

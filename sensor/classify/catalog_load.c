@@ -376,13 +376,25 @@ load_file(struct loader *L, const char *path, void *hash)
 	int rc;
 
 	if (hash != NULL) {
-		FILE *f = fopen(path, "rb");
 		unsigned char buf[8192];
-		size_t n;
+		size_t n, total = 0;
+		FILE *f = ydoc_open_regular(path, &rc);
 
 		if (f != NULL) {
-			while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+			/* the name relative to the rules dir, not the path as
+			 * spelled: policy_version is independent of it */
+			const char *base = strrchr(path, '/');
+
+			base = base != NULL ? base + 1 : path;
+			crypto_generichash_update(hash,
+			    (const unsigned char *)"catalog/", 8);
+			crypto_generichash_update(hash,
+			    (const unsigned char *)base, strlen(base) + 1);
+			while (total < YDOC_MAX_FILE &&
+			    (n = fread(buf, 1, sizeof(buf), f)) > 0) {
 				crypto_generichash_update(hash, buf, n);
+				total += n;
+			}
 			fclose(f);
 		}
 	}

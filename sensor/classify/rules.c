@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "classify/rules.h"
+#include "common/ydoc.h"
 #include "dlp/dlp.h"
 
 int
@@ -18,19 +19,29 @@ rules_today(uint64_t ts_us)
 	return (int)(ts_us / 1000000ULL / 86400ULL);
 }
 
+/*
+ * hash_file(h, name, path): absorb ${name} (relative to the rules dir, with
+ * its NUL) and the bytes of ${path}, so policy_version does not depend on
+ * how the rules directory was spelled (relative, ./, trailing slash,
+ * absolute, symlink).  Non-regular files are skipped (the loaders refuse
+ * them); at most YDOC_MAX_FILE bytes are read.
+ */
 static void
-hash_file(crypto_generichash_state *h, const char *path)
+hash_file(crypto_generichash_state *h, const char *name, const char *path)
 {
 	unsigned char buf[8192];
 	FILE *f;
-	size_t n;
+	size_t n, total = 0;
+	int err;
 
-	if ((f = fopen(path, "rb")) == NULL)
+	if ((f = ydoc_open_regular(path, &err)) == NULL)
 		return;
-	crypto_generichash_update(h, (const unsigned char *)path,
-	    strlen(strrchr(path, '/') ? strrchr(path, '/') : path));
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	crypto_generichash_update(h, (const unsigned char *)name,
+	    strlen(name) + 1);
+	while (total < YDOC_MAX_FILE && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		crypto_generichash_update(h, buf, n);
+		total += n;
+	}
 	fclose(f);
 }
 
@@ -64,12 +75,12 @@ rules_load(const char *dir, FILE *diag, int today, struct rules **out,
 		goto err;
 	}
 	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
-	hash_file(&h, path);
+	hash_file(&h, "policy.yaml", path);
 	rc = policy_load(path, r->cat, diag, today, &r->pol, &n);
 	*nerr += rc < 0 ? n : 0;
 	snprintf(path, sizeof(path), "%s/detectors.yaml", dir);
 	if (access(path, F_OK) == 0) {
-		hash_file(&h, path);
+		hash_file(&h, "detectors.yaml", path);
 		memset(&o, 0, sizeof(o));
 		o.diag = diag;
 		if (r->pol != NULL) {

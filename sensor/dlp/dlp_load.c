@@ -181,6 +181,48 @@ load_prefilter(struct loader *L, struct dlp_det *d, const yaml_node_t *pf)
 	return bad ? -1 : 0;
 }
 
+/*
+ * nested_quantifier(pat): 1 when a group holding an unbounded quantifier
+ * (+, *, {n,}) is itself repeated without bound, like (a+)+ or (x*)*: the
+ * classic catastrophic-backtracking shape.  Escapes and classes skipped.
+ */
+static int
+nested_quantifier(const char *pat)
+{
+	uint8_t inner[64];
+	int depth = 0;
+	const char *q;
+
+	memset(inner, 0, sizeof(inner));
+	for (q = pat; *q != '\0'; q++) {
+		if (*q == '\\' && q[1] != '\0') {
+			q++;
+		} else if (*q == '[') {
+			for (q++; *q != '\0' && *q != ']'; q++)
+				if (*q == '\\' && q[1] != '\0')
+					q++;
+			if (*q == '\0')
+				break;
+		} else if (*q == '(' && depth < 63) {
+			inner[++depth] = 0;
+		} else if (*q == ')' && depth > 0) {
+			int had = inner[depth--];
+
+			if (had && (q[1] == '+' || q[1] == '*' ||
+			    (q[1] == '{' && strchr(q, ',') != NULL &&
+			    strchr(q, ',')[1] == '}')))
+				return 1;
+			if (had)
+				inner[depth] = 1;
+		} else if (*q == '+' || *q == '*' ||
+		    (*q == '{' && strchr(q, '}') != NULL &&
+		    strchr(q, '}')[-1] == ',')) {
+			inner[depth] = 1;
+		}
+	}
+	return 0;
+}
+
 static int
 re_compile(struct loader *L, const yaml_node_t *n, const char *id,
     const char *pat, int flags, struct dlp_re **out)
@@ -193,6 +235,9 @@ re_compile(struct loader *L, const yaml_node_t *n, const char *id,
 		    "offset %zu: %s", id, off, msg);
 		return -1;
 	}
+	if (nested_quantifier(pat))
+		ydoc_warn(&L->y, n, "detector '%s': nested unbounded quantifier "
+		    "(like (a+)+): catastrophic backtracking", id);
 	return 0;
 }
 

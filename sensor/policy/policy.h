@@ -56,6 +56,7 @@ struct pol_exception {
 };
 
 struct policy {
+	uint8_t		 empty;		/* no file or an empty document */
 	uint8_t		 default_verdict;
 	uint8_t		*svc_default;	/* per catalog service, POL_NONE */
 	uint8_t		 cat_default[32];

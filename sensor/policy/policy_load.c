@@ -581,6 +581,8 @@ load_top(struct pl *L, yaml_node_t *root)
 	    "visibility", NULL };
 	static const char *const sevkeys[] = { "dlp", "upload", NULL };
 	static const char *const alertkeys[] = { "access", NULL };
+	static const char *const policykeys[] = { "name", "owner",
+	    "description", NULL };
 	struct ydoc *d = &L->d;
 	struct policy *p = L->p;
 	yaml_node_t *n;
@@ -589,6 +591,9 @@ load_top(struct pl *L, yaml_node_t *root)
 	if (ydoc_expect(d, root, YAML_MAPPING_NODE, "the top level") < 0)
 		return 0;
 	ydoc_check_keys(d, root, top, "the top level");
+	if ((n = ydoc_get(d, root, "policy")) != NULL &&
+	    ydoc_expect(d, n, YAML_MAPPING_NODE, "'policy'") == 0)
+		ydoc_check_keys(d, n, policykeys, "'policy'");
 	load_defaults(L, ydoc_get(d, root, "defaults"));
 	if ((n = ydoc_get(d, root, "alerts")) != NULL &&
 	    ydoc_expect(d, n, YAML_MAPPING_NODE, "'alerts'") == 0) {
@@ -662,8 +667,11 @@ policy_load(const char *path, const struct catalog *cat, FILE *diag,
 		    "service is unreviewed\n", path);
 		L.d.nerr = 0;
 		rc = 0;
+		L.p->empty = 1;
 	} else if (rc == 0 && ydoc_root(&L.d) != NULL)
 		rc = load_top(&L, ydoc_root(&L.d));
+	else if (rc == 0)
+		L.p->empty = 1;
 	*nerr = L.d.nerr;
 	if (rc == 0 && L.d.nerr > 0)
 		rc = -EINVAL;

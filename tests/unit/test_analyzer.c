@@ -402,6 +402,16 @@ TEST(reload_keeps_old_rules)
 	ASSERT_EQ(st->reloads, 1);
 	ASSERT(strcmp(st->version, v1) != 0);
 	ASSERT_EQ(analyzer_inspect_policy(a)->upload_bytes, 5000);
+	/* An empty or missing policy.yaml is refused: the old one stays. */
+	ASSERT(write_file(pol, "") == 0);
+	ASSERT_EQ(analyzer_reload(a, 0), -EINVAL);
+	ASSERT_EQ(st->reload_failures, 2);
+	ASSERT_EQ(analyzer_inspect_policy(a)->upload_bytes, 5000);
+	ASSERT(unlink(pol) == 0);
+	ASSERT_EQ(analyzer_reload(a, 0), -EINVAL);
+	ASSERT_EQ(st->reload_failures, 3);
+	ASSERT_EQ(st->reloads, 1);
+	ASSERT_EQ(analyzer_inspect_policy(a)->upload_bytes, 5000);
 	analyzer_free(a);
 	fclose(quiet);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);

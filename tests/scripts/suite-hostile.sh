@@ -1,0 +1,89 @@
+#!/bin/sh
+# suite-hostile.sh - hostile rules files (issue 15): a FIFO, /dev/zero and
+# /dev/urandom in place of a rules file are refused as "not a regular file"
+# by lint and by the sensor's -T, and neither blocks (timeout is only a hang
+# guard: a blocked read would never return).  A regular copy stays accepted.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+L=build/shadowtap-rules
+S=build/shadowtap-sensor
+[ -x "$L" ] && [ -x "$S" ] || { echo "not ok - hostile: build first"; exit 1; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fail=0
+rm -rf "$T/r"; cp -r rules "$T/r"
+if timeout 60 "$L" lint "$T/r" > "$T/out" 2>&1; then
+	echo "ok - hostile: regular rules copy lints clean"
+else
+	echo "not ok - hostile: regular rules copy lints clean"; fail=1
+	head -5 "$T/out" | sed 's/^/#   /'
+fi
+for k in fifo-policy zero-detectors urandom-catalog dir-policy; do
+	rm -rf "$T/r"; cp -r rules "$T/r"
+	case $k in
+	fifo-policy) rm "$T/r/policy.yaml"; mkfifo "$T/r/policy.yaml"; f=policy.yaml ;;
+	zero-detectors) ln -sf /dev/zero "$T/r/detectors.yaml"; f=detectors.yaml ;;
+	urandom-catalog) ln -sf /dev/urandom "$T/r/catalog/zz.yaml"; f=catalog/zz.yaml ;;
+	dir-policy) rm "$T/r/policy.yaml"; mkdir "$T/r/policy.yaml"; f=policy.yaml ;;
+	esac
+	timeout 30 "$L" lint "$T/r" > "$T/out" 2>&1; rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "$f: error: cannot open: not a regular file" "$T/out"; then
+		echo "ok - hostile: lint refuses $k (rc $rc)"
+	else
+		echo "not ok - hostile: lint refuses $k (rc $rc)"; fail=1
+		head -5 "$T/out" | sed 's/^/#   /'
+	fi
+	timeout 30 "$S" -T -R "$T/r" > "$T/out" 2>&1; rc=$?
+	if [ $rc -ne 0 ] && [ $rc -ne 124 ] && grep -q "not a regular file" "$T/out"; then
+		echo "ok - hostile: sensor -T refuses $k (rc $rc)"
+	else
+		echo "not ok - hostile: sensor -T refuses $k (rc $rc)"; fail=1
+		head -5 "$T/out" | sed 's/^/#   /'
+	fi
+done
+# policy_version: the same for five spellings of one rules directory,
+# different once a file's content changes.
+ln -s "$PWD/rules" "$T/link"
+vers=$(for d in rules ./rules rules/ "$PWD/rules" "$T/link"; do
+	"$L" lint "$d" 2>/dev/null | sed -n 's/.*policy version \([0-9a-f]*\).*/\1/p'; done | sort -u)
+if [ "$(echo "$vers" | wc -l)" -eq 1 ] && [ -n "$vers" ]; then
+	echo "ok - hostile: policy_version independent of the rules path spelling ($vers)"
+else
+	echo "not ok - hostile: policy_version independent of the rules path spelling"; fail=1
+	echo "$vers" | sed 's/^/#   /'
+fi
+rm -rf "$T/r"; cp -r rules "$T/r"; printf '\n# edited\n' >> "$T/r/policy.yaml"
+v2=$("$L" lint "$T/r" 2>/dev/null | sed -n 's/.*policy version \([0-9a-f]*\).*/\1/p')
+if [ -n "$v2" ] && [ "$v2" != "$vers" ]; then
+	echo "ok - hostile: policy_version changes with the policy content"
+else
+	echo "not ok - hostile: policy_version changes with the policy content ($v2)"; fail=1
+fi
+# A second YAML document and unknown keys under policy: are errors.
+rm -rf "$T/r"; cp -r rules "$T/r"; printf -- '---\npolicy: {}\n' >> "$T/r/policy.yaml"
+if ! "$L" lint "$T/r" > "$T/out" 2>&1 && grep -q "policy.yaml:.*error: a second YAML document is not allowed" "$T/out"; then
+	echo "ok - hostile: a second YAML document is an error"
+else
+	echo "not ok - hostile: a second YAML document is an error"; fail=1
+fi
+rm -rf "$T/r"; cp -r rules "$T/r"; sed -i 's/^  owner: \(.*\)$/  owner: \1\n  defualt: allow/' "$T/r/policy.yaml"
+if ! "$L" lint "$T/r" > "$T/out" 2>&1 && grep -q "unknown key 'defualt' in 'policy'" "$T/out"; then
+	echo "ok - hostile: an unknown key under policy: is an error"
+else
+	echo "not ok - hostile: an unknown key under policy: is an error"; fail=1
+fi
+# Lint warns about a nested unbounded quantifier; the shipped file has none.
+rm -rf "$T/r"; cp -r rules "$T/r"
+ln=$(grep -n 'pattern:' "$T/r/detectors.yaml" | sed -n 2p | cut -d: -f1)
+sed -i "${ln}s/pattern: .*/pattern: '(a+)+\$'/" "$T/r/detectors.yaml"
+if "$L" lint "$T/r" 2>&1 | grep -q "detectors.yaml:$ln:.*warning: .*nested unbounded quantifier"; then
+	echo "ok - hostile: lint warns about (a+)+"
+else
+	echo "not ok - hostile: lint warns about (a+)+"; fail=1
+fi
+if "$L" lint rules 2>&1 | grep -q "nested unbounded quantifier"; then
+	echo "not ok - hostile: shipped detectors have no nested quantifier"; fail=1
+else
+	echo "ok - hostile: shipped detectors have no nested quantifier"
+fi
+exit $fail
