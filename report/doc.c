@@ -187,8 +187,7 @@ doc_build(const struct report *r, struct doc *d)
 		snprintf(x, sizeof(x), "%ld", r->reid);
 		row(b, T(r, "reid"), x, "", "");
 	}
-	if (c->epochs > 1 || p->epochs > 1 || (c->epochs && p->epochs &&
-	    c->epochs != p->epochs))
+	if (c->epochs || p->epochs)
 		text(d, BLK_P, "%s", T(r, "rotation"));
 
 	text(d, BLK_H2, "%s", T(r, "dlp"));

@@ -33,8 +33,7 @@ kpi_add(struct sw_kpi *a, const struct sw_kpi *b)
 	a->packets += b->packets;
 	a->drops += b->drops;
 	a->stat_hours += b->stat_hours;
-	if (b->epochs > a->epochs)
-		a->epochs = b->epochs;
+	a->epochs += b->epochs;
 }
 
 struct svcset {

@@ -97,24 +97,45 @@ para(struct pdf *p, const char *t, const char *font, double gap)
 	p->y += h + gap;
 }
 
-static void
-widths(const struct blk *b, double *w)
+static double
+natural(struct pdf *p, const char *t, const char *font)
 {
-	double total = PW - 2 * M, rest;
-	int k, nn = 0;
+	PangoLayout *l = pango_cairo_create_layout(p->cr);
+	PangoFontDescription *fd = pango_font_description_from_string(font);
+	int tw, th;
 
-	for (k = 0; k < b->ncol; k++)
-		nn += b->num[k] != 0;
-	rest = total - nn * 70.0;
-	for (k = 0; k < b->ncol; k++)
-		w[k] = b->num[k] ? 70.0 : rest / (b->ncol - nn);
-	if (nn == 0)
-		return;
-	if (b->ncol - nn == 1 && b->ncol == 4 && strcmp(b->csv, "summary") == 0) {
-		/* label, this, previous, change: wider number columns */
-		w[0] = total - 3 * 85.0;
-		w[1] = w[2] = w[3] = 85.0;
+	pango_layout_set_font_description(l, fd);
+	pango_layout_set_text(l, t ? t : "", -1);
+	pango_layout_get_pixel_size(l, &tw, &th);
+	pango_font_description_free(fd);
+	g_object_unref(l);
+	return tw;
+}
+
+/* Number columns as wide as their widest cell or header; text columns
+ * share the rest. */
+static void
+widths(struct pdf *p, const struct blk *b, double *w)
+{
+	double rest = PW - 2 * M, t;
+	int j, k, nt = 0;
+
+	for (k = 0; k < b->ncol; k++) {
+		if (!b->num[k]) {
+			nt++;
+			continue;
+		}
+		w[k] = natural(p, b->hdr[k], "DejaVu Sans Bold 8") + 10;
+		for (j = 0; j < b->nrow; j++)
+			if ((t = natural(p, b->cell[j][k], "DejaVu Sans 8") + 10) > w[k])
+				w[k] = t;
+		if (w[k] > 130)
+			w[k] = 130;
+		rest -= w[k];
 	}
+	for (k = 0; k < b->ncol; k++)
+		if (!b->num[k])
+			w[k] = rest / (nt ? nt : 1);
 }
 
 static double
@@ -166,7 +187,7 @@ table(struct pdf *p, const struct blk *b)
 	double w[DOC_MAXCOL], hh, h;
 	int j;
 
-	widths(b, w);
+	widths(p, b, w);
 	hh = rowh(p, b, w, -1, "DejaVu Sans Bold 8");
 	ensure(p, hh + (b->nrow ? rowh(p, b, w, 0, "DejaVu Sans 8") : 0));
 	drawrow(p, b, w, -1, "DejaVu Sans Bold 8", hh);
@@ -271,7 +292,7 @@ render_pdf(const struct report *r, const char *out)
 		case BLK_H1:
 			if (i > 0)
 				newpage(&p);
-			para(&p, b->text, "DejaVu Sans Bold 16", 8);
+			para(&p, b->text, "DejaVu Sans Bold 14", 8);
 			break;
 		case BLK_H2:
 			ensure(&p, 60);

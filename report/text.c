@@ -151,11 +151,12 @@ text_meaning(const struct report *r, char *buf, size_t len)
 		ADD("%s", T(r, "empty"));
 		return 0;
 	}
-	ADD(e ? "This week %llu clients used generative AI (%s than last week). " :
-	    "Deze week gebruikten %llu clients generatieve AI (%s dan vorige week). ",
+	ADD(e ? "This week %llu clients used generative AI (%s last week). " :
+	    "Deze week gebruikten %llu clients generatieve AI (%s vorige week). ",
 	    (unsigned long long)c->clients, c->clients > p->clients ?
-	    (e ? "more" : "meer") : c->clients < p->clients ? (e ? "fewer" :
-	    "minder") : (e ? "as many" : "evenveel"));
+	    (e ? "more than" : "meer dan") : c->clients < p->clients ?
+	    (e ? "fewer than" : "minder dan") : (e ? "as many as" :
+	    "evenveel als"));
 	ADD(e ? "%.0f%% of %llu flows went to prohibited or unreviewed services. " :
 	    "%.0f%% van %llu verbindingen ging naar verboden of niet-beoordeelde diensten. ",
 	    f ? (double)out * 100.0 / (double)f : 0.0, (unsigned long long)f);
@@ -168,8 +169,8 @@ text_meaning(const struct report *r, char *buf, size_t len)
 		    "%llu verbindingen gingen naar diensten zonder oordeel: een besluit over de gerangschikte lijst hieronder verkleint dat. ",
 		    (unsigned long long)c->flows[VERDICT_UNREVIEWED]);
 	if (r->nexpiring)
-		ADD(e ? "%d exceptions expire within 30 days. " :
-		    "%d uitzonderingen verlopen binnen 30 dagen. ", r->nexpiring);
+		ADD(e ? "%d exception(s) expire within 30 days. " :
+		    "%d uitzondering(en) verlopen binnen 30 dagen. ", r->nexpiring);
 	if (f + c->vis)
 		ADD(e ? "The sensor could not see the destination of %.1f%% of the AI traffic (blind share)." :
 		    "Van %.1f%% van het AI-verkeer kon de sensor de bestemming niet zien (blind aandeel).",

@@ -97,8 +97,8 @@ store_week_kpi(struct store *s, uint64_t from, uint64_t to, struct sw_kpi *k)
 	}
 	if ((rc = finish(q, rc)) < 0)
 		return rc;
-	if ((rc = prep(s, "SELECT count(*) FROM epochs WHERE started < ?2 AND"
-	    " (ended IS NULL OR ended >= ?1)", &q, from, to)) < 0)
+	if ((rc = prep(s, "SELECT count(*) FROM epochs WHERE started >= ?1 AND"
+	    " started < ?2 AND epoch > (SELECT min(epoch) FROM epochs)", &q, from, to)) < 0)
 		return rc;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		k->epochs = u64(q, 0);

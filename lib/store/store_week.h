@@ -19,7 +19,7 @@ struct sw_kpi {
 	uint64_t	vis, vis_kind[8];	/* by vocab visibility index */
 	uint64_t	packets, drops;		/* capture.kernel_* summed */
 	uint64_t	stat_hours;		/* hours with a stats row */
-	uint64_t	epochs;			/* key epochs overlapping */
+	uint64_t	epochs;			/* key rotations in the range */
 };
 
 /* store_week_kpi(s, from, to, k): fill ${k}; 0 or -errno. */
