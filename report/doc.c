@@ -86,6 +86,15 @@ row(struct blk *b, ...)
 	return 0;
 }
 
+/* An empty table is followed by "none", so it never looks cut off. */
+static void
+none_if_empty(const struct report *r, struct doc *d)
+{
+	if (d->n > 0 && d->b[d->n - 1].type == BLK_TABLE &&
+	    d->b[d->n - 1].nrow == 0)
+		text(d, BLK_P, "%s", T(r, "none"));
+}
+
 static void
 kpi(struct blk *b, const char *label, uint64_t c, uint64_t p)
 {
@@ -134,8 +143,7 @@ svc_table(const struct report *r, struct doc *d, const char *csv,
 		snprintf(y, sizeof(y), "%llu", (unsigned long long)s->bytes_up);
 		row(b, s->name, verdict_label(r, s->verdict), c, f, y);
 	}
-	if (n == 0)
-		text(d, BLK_P, "%s", T(r, "none"));
+	none_if_empty(r, d);
 }
 
 int
@@ -199,6 +207,7 @@ doc_build(const struct report *r, struct doc *d)
 		row(b, dlp_label(r, r->dlp[i].a), x);
 	}
 
+	none_if_empty(r, d);
 	text(d, BLK_H2, "%s", T(r, "meaning"));
 	text_meaning(r, para, sizeof(para));
 	text(d, BLK_P, "%s", para);
@@ -249,6 +258,7 @@ doc_build(const struct report *r, struct doc *d)
 	for (i = 0; i < r->npolicy; i++)
 		row(b, r->policy[i].a, r->policy[i].b, r->policy[i].c,
 		    r->policy[i].d);
+	none_if_empty(r, d);
 	text(d, BLK_H2, "%s", T(r, "expiring"));
 	if ((b = table(d, "exceptions_expiring", 5, T(r, "id"), T(r, "service"),
 	    T(r, "owner"), T(r, "reference"), T(r, "until"))) == NULL)
@@ -256,6 +266,7 @@ doc_build(const struct report *r, struct doc *d)
 	for (i = 0; i < r->nexpiring; i++)
 		row(b, r->expiring[i].a, r->expiring[i].b, r->expiring[i].c,
 		    r->expiring[i].d, r->expiring[i].e);
+	none_if_empty(r, d);
 	n = model_rank(r, 0, 1, idx, 10);
 	svc_table(r, d, "unreviewed", T(r, "unreviewed"), idx, n, r->svc);
 

@@ -295,7 +295,9 @@ render_pdf(const struct report *r, const char *out)
 			para(&p, b->text, "DejaVu Sans Bold 14", 8);
 			break;
 		case BLK_H2:
-			ensure(&p, 60);
+			/* keep a heading with what follows it */
+			ensure(&p, i + 1 < d.n && d.b[i + 1].type == BLK_CHART ?
+			    260 : 60);
 			para(&p, b->text, "DejaVu Sans Bold 11", 4);
 			break;
 		case BLK_P:
