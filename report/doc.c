@@ -249,6 +249,7 @@ doc_build(const struct report *r, struct doc *d)
 		snprintf(z, sizeof(z), "%llu", (unsigned long long)r->zone[i].bytes_up);
 		row(b, r->zone[i].name[0] ? r->zone[i].name : "-", x, y, z);
 	}
+	none_if_empty(r, d);
 
 	text(d, BLK_H1, "%s", T(r, "policy"));
 	text(d, BLK_H2, "%s", T(r, "versions"));
