@@ -204,7 +204,7 @@ doc_build(const struct report *r, struct doc *d)
 	b->num[1] = 1;
 	for (i = 0; i < r->ndlp; i++) {
 		snprintf(x, sizeof(x), "%llu", (unsigned long long)r->dlp[i].n);
-		row(b, dlp_label(r, r->dlp[i].a), x);
+		row(b, rp_dlp_label(r, r->dlp[i].a), x);
 	}
 
 	none_if_empty(r, d);

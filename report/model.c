@@ -68,7 +68,7 @@ svc_cb(void *arg, const struct sw_service *s)
 }
 
 static int
-dlp_cb(void *arg, const char *k, uint64_t n)
+rp_dlp_cb(void *arg, const char *k, uint64_t n)
 {
 	struct report *r = arg;
 	int i;
@@ -207,7 +207,7 @@ model_load(struct report *r, char **dbs, int ndb, const char *audit)
 		if ((rc = store_week_zones(s[i], r->from, r->to, svc_cb,
 		    &ss)) != 0)
 			break;
-		if ((rc = store_week_dlp(s[i], r->from, r->to, dlp_cb, r)) != 0 ||
+		if ((rc = store_week_dlp(s[i], r->from, r->to, rp_dlp_cb, r)) != 0 ||
 		    (rc = store_week_policy(s[i], r->from, r->to, pol_cb, r)) != 0 ||
 		    (rc = store_week_expiring(s[i], r->to, r->to +
 		    30ULL * 86400 * 1000000, exc_cb, r)) != 0)

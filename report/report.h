@@ -71,7 +71,7 @@ void	fmt_num(uint64_t n, const char *lang, char *buf, size_t len);
 void	fmt_change(uint64_t cur, uint64_t prev, char *buf, size_t len);
 void	fmt_bytes(uint64_t n, char *buf, size_t len);
 const char *verdict_label(const struct report *r, const char *v);
-const char *dlp_label(const struct report *r, const char *v);
+const char *rp_dlp_label(const struct report *r, const char *v);
 
 /* renderers: 0 or -errno */
 int	render_pdf(const struct report *r, const char *out);

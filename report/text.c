@@ -94,7 +94,7 @@ verdict_label(const struct report *r, const char *v)
 }
 
 const char *
-dlp_label(const struct report *r, const char *v)
+rp_dlp_label(const struct report *r, const char *v)
 {
 	int i = vocab_lookup(&vocab_dlp_class, v);
 
