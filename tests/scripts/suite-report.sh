@@ -95,6 +95,9 @@ done
 check "one CSV file per table" test -s $T/csv-en/top_clients.csv -a -s $T/csv-en/top_bytes.csv -a -s $T/csv-en/trend.csv -a -s $T/csv-en/zones.csv -a -s $T/csv-en/policy_versions.csv -a -s $T/csv-en/exceptions_expiring.csv -a -s $T/csv-en/unreviewed.csv
 check "top 10 has at most 10 rows" test "$(($(wc -l < $T/csv-en/top_clients.csv) - 1))" -le 10
 check "trend has 8 weeks" test "$(($(wc -l < $T/csv-en/trend.csv) - 1))" -eq 8
+check "first seen: none in W47 (all services used since W44)" test "$(wc -l < $T/csv-en/first_seen.csv)" -eq 1
+$R --db $T/a.db --week 2026-W44 --format csv --lang en --out $T/csv-44
+check "first seen: W44 (first week) lists all 12 services" test "$(($(wc -l < $T/csv-44/first_seen.csv) - 1))" -eq 12
 check "exception expiring within 30 days with owner and DPIA" grep -q 'DPIA-2026-017' $T/csv-en/exceptions_expiring.csv
 check "key rotation explained in W46 report" sh -c "$R --db $T/a.db --week 2026-W46 --format html --lang en | grep -q 'pseudonym key rotated'"
 
