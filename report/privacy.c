@@ -10,8 +10,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/ydoc.h"
+#include "store/store.h"
 #include "report.h"
 
 #define DEFAULT_CONFIG	"/etc/shadowtap/sensor.yaml"
@@ -60,8 +62,10 @@ load(const char *path, struct pconf *c, int required)
 	for (i = 0; i < 9; i++)
 		snprintf(c->ret[i], sizeof(c->ret[i]), "%s", ret_def[i]);
 	memset(&d, 0, sizeof(d));
+	if (!required && access(path, R_OK) != 0)
+		return 1;		/* no configuration: the defaults */
 	if ((rc = ydoc_load(&d, path, stderr)) != 0)
-		return required ? rc : 0;
+		return rc;
 	if ((root = ydoc_root(&d)) != NULL && root->type == YAML_MAPPING_NODE) {
 		pv = ydoc_get(&d, root, "privacy");
 		rt = ydoc_get(&d, root, "retention");
@@ -127,7 +131,7 @@ int
 privacy_statement(const char *config, const char *lang, FILE *f)
 {
 	struct pconf c;
-	int en = lang != NULL && strcmp(lang, "en") == 0, i, n;
+	int en = lang != NULL && strcmp(lang, "en") == 0, i, n, rc;
 	static const char *const what_nl[9] = {
 	    "AI-gebeurtenissen (dienst, oordeel, pseudoniem, zone, tijd, bytes)",
 	    "DNS-opvragingen (naam, antwoord, pseudoniem)",
@@ -149,7 +153,7 @@ privacy_statement(const char *config, const char *lang, FILE *f)
 	    "sealed identities (pseudonym -> encrypted address)",
 	    "sensor statistics (packets, loss)" };
 
-	if (load(config ? config : DEFAULT_CONFIG, &c, config != NULL) != 0) {
+	if ((rc = load(config ? config : DEFAULT_CONFIG, &c, config != NULL)) < 0) {
 		fprintf(stderr, "shadowtap-report: %s: cannot read the sensor "
 		    "configuration\n", config);
 		return -EINVAL;
@@ -157,10 +161,16 @@ privacy_statement(const char *config, const char *lang, FILE *f)
 	n = count_catalog(c.rules);
 #define P(nl, en_) fprintf(f, "%s", en ? (en_) : (nl))
 	P("# Privacyverklaring shadowtap\n\n", "# shadowtap privacy statement\n\n");
+	if (rc > 0)
+		P("Geen sensorconfiguratie gevonden in " DEFAULT_CONFIG ": deze "
+		    "tekst beschrijft de standaardinstellingen.\n\n",
+		    "No sensor configuration found at " DEFAULT_CONFIG ": this "
+		    "text describes the defaults.\n\n");
 	fprintf(f, en ? "Generated from the configuration %s, the rules in %s "
 	    "and database schema version %d.\n\n" : "Gegenereerd uit de "
 	    "configuratie %s, de regels in %s en databaseschema versie %d.\n\n",
-	    config ? config : DEFAULT_CONFIG, c.rules, 2);
+	    rc > 0 ? "(defaults)" : config ? config : DEFAULT_CONFIG, c.rules,
+	    STORE_SCHEMA_VERSION);
 	P("## Doel\n\nshadowtap stelt vast welke diensten voor generatieve AI "
 	    "vanuit het netwerk worden gebruikt, of dat binnen het beleid valt "
 	    "en of gevoelige gegevens (DLP-klassen) het netwerk verlaten, zodat "
