@@ -43,6 +43,16 @@ scalar(struct ydoc *d, yaml_node_t *map, const char *key, char *buf, size_t len)
 	snprintf(buf, len, "%s", s);
 }
 
+/* "never" or 1-5 digits and a d suffix (privacy-keys.txt). */
+static int
+valid_period(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+
+	return strcmp(v, "never") == 0 || (n >= 1 && n <= 5 && v[n] == 'd' &&
+	    v[n + 1] == '\0');
+}
+
 static int
 load(const char *path, struct pconf *c, int required)
 {
@@ -90,6 +100,17 @@ load(const char *path, struct pconf *c, int required)
 			scalar(&d, ru, "directory", c->rules, sizeof(c->rules));
 	}
 	ydoc_free(&d);
+	for (i = 0; i < 9; i++)
+		if (!valid_period(c->ret[i])) {
+			fprintf(stderr, "%s: retention.%s: '%s' is not a period "
+			    "(e.g. 30d) or never\n", path, ret_keys[i], c->ret[i]);
+			return -EINVAL;
+		}
+	if (!valid_period(c->key_rotation)) {
+		fprintf(stderr, "%s: privacy.key_rotation: '%s' is not a period "
+		    "(e.g. 30d) or never\n", path, c->key_rotation);
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -211,5 +211,8 @@ check "privacy: statements differ" sh -c "! cmp -s $T/p1.txt $T/p2.txt"
 check "privacy: Dutch" grep -q 'Wat nooit wordt vastgelegd' $T/p1nl.txt
 check "privacy: missing config exit 2" sh -c "$R --privacy-statement --config $T/none.yaml >/dev/null 2>&1; test \$? -eq 2"
 
+printf 'retention:\n  ai_events: 30 days\n' > $T/c3.yaml
+check "privacy: malformed retention exit 2" sh -c "$R --privacy-statement --config $T/c3.yaml >/dev/null 2>&1; test \$? -eq 2"
+
 echo "# $n tests, $fail failed; pages in $OUT"
 [ $fail -eq 0 ]
