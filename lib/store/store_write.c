@@ -145,6 +145,10 @@ run(struct store *s, int which)
 	int rc = 0;
 
 	if (begin(s) < 0 || sqlite3_step(q) != SQLITE_DONE) {
+		int ec = sqlite3_errcode(s->db);
+
+		if (ec == SQLITE_CORRUPT || ec == SQLITE_NOTADB)
+			s->stats.corrupt = 1;
 		s->stats.errors++;
 		s->stats.rows_lost++;
 		if (s->warned++ < 10)
@@ -508,6 +512,8 @@ store_commit(struct store *s)
 	}
 	s->in_txn = 0;
 	if (rc != SQLITE_OK) {
+		if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+			s->stats.corrupt = 1;
 		s->stats.errors++;
 		s->stats.rows_lost += s->stats.rows_pending;
 		if (s->warned++ < 10)
