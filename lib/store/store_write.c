@@ -147,11 +147,12 @@ run(struct store *s, int which)
 	if (begin(s) < 0 || sqlite3_step(q) != SQLITE_DONE) {
 		int ec = sqlite3_errcode(s->db);
 
+		/* A malformed file is reported once by the caller. */
 		if (ec == SQLITE_CORRUPT || ec == SQLITE_NOTADB)
 			s->stats.corrupt = 1;
 		s->stats.errors++;
 		s->stats.rows_lost++;
-		if (s->warned++ < 10)
+		if (!s->stats.corrupt && s->warned++ < 10)
 			log_warnx("%s: insert failed: %s", s->path,
 			    sqlite3_errmsg(s->db));
 		rc = -EIO;
@@ -516,7 +517,7 @@ store_commit(struct store *s)
 			s->stats.corrupt = 1;
 		s->stats.errors++;
 		s->stats.rows_lost += s->stats.rows_pending;
-		if (s->warned++ < 10)
+		if (!s->stats.corrupt && s->warned++ < 10)
 			log_warnx("%s: commit failed, %llu rows lost: %s", s->path,
 			    (unsigned long long)s->stats.rows_pending,
 			    sqlite3_errmsg(s->db));

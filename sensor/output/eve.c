@@ -48,7 +48,7 @@ eve_open_fd(struct eve *e, int *created)
 	    created)) < 0) {
 		if (fd == -ELOOP)
 			log_warnx("%s: EVE output is a symbolic link; refused "
-			    "(output.follow_symlinks: yes allows it)", e->path);
+			    "(output.follow_symlinks: true allows it)", e->path);
 		else if (fd == -EBUSY)
 			log_warnx("%s: EVE output is in use by another "
 			    "shadowtap-sensor; refusing to share it", e->path);

@@ -83,7 +83,7 @@ db_lock_open(const char *path, int flags, int *created)
 
 	if (fd == -ELOOP)
 		log_warnx("%s: database is a symbolic link; refused "
-		    "(output.follow_symlinks: yes allows it)", path);
+		    "(output.follow_symlinks: true allows it)", path);
 	else if (fd == -EBUSY)
 		log_warnx("%s: database is in use by another shadowtap-sensor; "
 		    "refusing to share it", path);
@@ -141,6 +141,8 @@ err0:
 	free(o);
 	return rc;
 }
+
+static void	sync_counts(struct output *);
 
 static const char *
 proto_name(uint8_t p)
@@ -225,8 +227,11 @@ output_emit(struct output *o, const struct event *ev)
 	}
 	if (to_db && o->db_broken)
 		o->st.db_lost++;	/* not written to a malformed file */
-	else if (to_db)
+	else if (to_db) {
 		sink_store_emit(o->store, ev, &cm);
+		if (store_stats(o->store)->corrupt)
+			sync_counts(o);	/* stop at the first sign */
+	}
 }
 
 /* Counts from the sinks: lines and rows only once written/committed. */
