@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -281,9 +282,24 @@ output_tick(struct output *o, uint64_t now_us)
 	commit(o);
 }
 
+#define SYNC_WAIT_MS	15000	/* at the end: how long a lock is waited for */
+
 void
 output_sync(struct output *o)
 {
+	struct timespec ts = { 0, 100 * 1000000L };
+	int i;
+
+	/* The last batch: a lock held by another process is waited for
+	 * (bounded) instead of losing the rows kept meanwhile. */
+	for (i = 0; !o->db_broken && store_commit(o->store) == -EBUSY &&
+	    i < SYNC_WAIT_MS / 100; i++) {
+		if (i == 0)
+			log_warnx("%s: database locked by another process; "
+			    "waiting up to %d s to commit", store_path(o->store),
+			    SYNC_WAIT_MS / 1000);
+		nanosleep(&ts, NULL);
+	}
 	commit(o);
 }
 
