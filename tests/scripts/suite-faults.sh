@@ -21,8 +21,9 @@ umask 022
 ok() { if [ "$1" -eq 0 ]; then echo "ok - $2"; else echo "not ok - $2"; fi; }
 t() { name=$1; shift; "$@"; ok $? "$name"; }
 
-# gen.py SRC COPIES [GOFILE COPIES2]: a pcap stream of SRC repeated, each
-# copy two hours later (so flows end); waits for GOFILE before COPIES2.
+# gen.py SRC COPIES [GOFILE COPIES]...: a pcap stream of SRC repeated, each
+# copy two hours later (so flows end); waits for each GOFILE before the
+# copies that follow it.
 cat > "$T/gen.py" <<'PY'
 import os, struct, sys, time
 src = open(sys.argv[1], "rb").read()
@@ -42,9 +43,9 @@ def copies(n, k0):
 	return k0 + n
 try:
 	out.write(hdr); k = copies(int(sys.argv[2]), 0)
-	if len(sys.argv) > 4:
-		while not os.path.exists(sys.argv[3]): time.sleep(0.05)
-		copies(int(sys.argv[4]), k)
+	for a in range(3, len(sys.argv) - 1, 2):
+		while not os.path.exists(sys.argv[a]): time.sleep(0.05)
+		k = copies(int(sys.argv[a + 1]), k)
 except BrokenPipeError:
 	pass
 PY
@@ -202,13 +203,16 @@ if ! mount -t tmpfs -o size=4m tmpfs "$M" 2>/dev/null; then
 fi
 "$S" -r "$MINI" -e "$M/eve.json" -d "$M/st.db" 2>/dev/null
 n0=$(wc -l < "$M/eve.json")
-dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null
-gen "$SAMPLE" 20 "$T/go" 5 | "$S" -r - -e "$M/eve.json" -d "$M/st.db" 2> "$T/derr" &
+gen "$SAMPLE" 1 "$T/go1" 20 "$T/go2" 5 |
+	"$S" -r - -e "$M/eve.json" -d "$M/st.db" 2> "$T/derr" &
 pd=$!; pids="$pids $pd"
+wait_file "$M/st.db-wal"; sleep 0.5
+dd if=/dev/zero of="$M/fill" bs=4k 2>/dev/null	# until the disk is full
+touch "$T/go1"
 wait_grep "$T/derr" 'EVE write failed'
-rm -f "$M/fill"; touch "$T/go"
+rm -f "$M/fill"; touch "$T/go2"
 wait $pd; rc=$?
-written=$(sed -n 's/.* \([0-9]*\) EVE lines.*/\1/p' "$T/derr")
+written=$(sed -n 's/.*HTTP requests, \([0-9]*\) EVE lines.*/\1/p' "$T/derr")
 lost=$(sed -n 's/.*data lost: \([0-9]*\) EVE lines.*/\1/p' "$T/derr")
 t "disk full: replay that lost data exits 1" [ $rc -eq 1 ]
 t "disk full: first failure logged once" [ "$(grep -c 'EVE write failed' "$T/derr")" -eq 1 ]
