@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "classify/analyzer.h"
@@ -190,9 +191,15 @@ eve_reopen(struct eve *e)
 {
 	int fd, created;
 
+	struct stat a, b;
+
 	if (e == NULL || e->is_stdout)
 		return 0;
 	eve_drain(e);
+	/* Not rotated: the file we hold (and lock) is still the one named. */
+	if (lstat(e->path, &a) == 0 && fstat(e->fd, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return 0;
 	if ((fd = eve_open_fd(e, &created)) < 0) {
 		log_warnx("%s: cannot reopen EVE output; keeping the old file",
 		    e->path);

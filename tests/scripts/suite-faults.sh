@@ -128,8 +128,11 @@ t "second sensor on the same EVE: its database not left behind" [ ! -e "$D/other
 t "second sensor on the same database: exit 1" [ $rc -eq 1 ] && grep -q 'database is in use' "$D/err3"
 t "second sensor: database untouched, its EVE not left behind" \
 	[ "$(stat -c %s "$D/st.db")" = "$sz" ] && [ ! -e "$D/other.json" ]
+kill -HUP $p1; sleep 0.2
 touch "$D/go"; wait $p1; rc=$?
 t "first sensor unaffected: exit 0" [ $rc -eq 0 ]
+t "SIGHUP without rotation keeps the file (and its lock) quietly" \
+	eval '! grep -q "cannot reopen\|in use" "$D/err1"'
 
 # --- malformed database ----------------------------------------------------------
 D=$T/c; mkdir "$D"
