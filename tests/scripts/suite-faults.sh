@@ -128,6 +128,12 @@ t "second sensor on the same EVE: its database not left behind" [ ! -e "$D/other
 t "second sensor on the same database: exit 1" [ $rc -eq 1 ] && grep -q 'database is in use' "$D/err3"
 t "second sensor: database untouched, its EVE not left behind" \
 	[ "$(stat -c %s "$D/st.db")" = "$sz" ] && [ ! -e "$D/other.json" ]
+# HUP only once the sensor catches it (SigCgt bit 1), not before.
+i=0; while [ $i -lt 200 ] && ! python3 -c '
+import sys
+m = [l for l in open("/proc/%s/status" % sys.argv[1]) if l.startswith("SigCgt")]
+sys.exit(0 if m and int(m[0].split()[1], 16) & 1 else 1)' $p1 2>/dev/null; do
+	sleep 0.1; i=$((i + 1)); done
 kill -HUP $p1; sleep 0.2
 touch "$D/go"; wait $p1; rc=$?
 t "first sensor unaffected: exit 0" [ $rc -eq 0 ]
@@ -158,11 +164,13 @@ D=$T/b; mkdir "$D"
 "$S" -r "$MINI" -d "$D/st.db" -k "$D/ref.key" 2>/dev/null
 cp "$D/pseudonym.key" "$D/ref.key" 2>/dev/null
 base=$(sqlite3 "$D/st.db" "SELECT (SELECT count(*) FROM flows) + (SELECT count(*) FROM dns)")
-(echo "BEGIN IMMEDIATE; INSERT INTO meta VALUES ('locktest', '1');"; sleep 10; echo "COMMIT;") |
-	sqlite3 "$D/st.db" &
+# The holder waits for the lock itself (.timeout) and says when it has it.
+(echo ".timeout 10000"; echo "BEGIN IMMEDIATE; INSERT INTO meta VALUES ('locktest', '1');"
+	echo ".system touch $D/locked"; sleep 10; echo "COMMIT;") | sqlite3 "$D/st.db" > /dev/null &
 lp=$!; pids="$pids $lp"
-i=0; while [ $i -lt 100 ] && sqlite3 -cmd '.timeout 1' "$D/st.db" "BEGIN IMMEDIATE; ROLLBACK" 2>/dev/null; do
-	sleep 0.1; i=$((i + 1)); done
+wait_file "$D/locked"
+t "locked database: a second process holds the write lock" \
+	eval '! sqlite3 -cmd ".timeout 1" "$D/st.db" "BEGIN IMMEDIATE; ROLLBACK" 2>/dev/null'
 start=$(date +%s)
 "$S" -r "$SAMPLE" -e "$D/eve.json" -d "$D/st.db" -k "$D/ref.key" 2> "$D/err"; rc=$?
 end=$(date +%s)
