@@ -50,6 +50,8 @@ static const struct keyword keywords[] = {
 	{ "output", "db_lookups", K_SEL, 0, 3, OFF(out.db_meta), "dns/http rows in SQLite: none|ai|named|all" },
 	{ "output", "eve_client_ip", K_BOOL, 0, 1, OFF(out.eve_client_ip), "write src_ip (else pseudonym only)" },
 	{ "output", "commit_ms", K_U32, 10, 1000, OFF(out.commit_ms), "SQLite batch interval, ms" },
+	{ "output", "eve_buffer", K_U32, 0, 16777216, OFF(out.eve_buffer), "EVE bytes buffered (whole lines) before a write; 0: each line" },
+	{ "output", "follow_symlinks", K_BOOL, 0, 1, OFF(out.follow_symlinks), "allow EVE/database paths that are symbolic links" },
 	{ "output", "stats_interval", K_U32, 1, 86400, OFF(stats_interval_s), "stats event period, s" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL }
 };

@@ -84,7 +84,8 @@ usage(FILE *f)
 "/var/log/shadowtap/eve.json and the database /var/lib/shadowtap/shadowtap.db.\n"
 "A run with no output refuses; a run without rules warns: no AI matching.\n"
 "\n"
-"Exit status: 0 success, 1 runtime failure, 2 bad usage or configuration.\n"
+"Exit status: 0 success, 1 runtime failure (also: an output lost data,\n"
+"another sensor holds the EVE file or database), 2 bad usage or configuration.\n"
 "Signals: INT/TERM flush and exit; HUP (or USR2) reopens the EVE file and reloads the rules.\n");
 }
 
@@ -316,10 +317,12 @@ summary(struct engine *e)
 	    (unsigned long long)ds->tls_hellos, (unsigned long long)ds->quic_hellos,
 	    (unsigned long long)ds->dns_msgs, (unsigned long long)ds->http_reqs,
 	    (unsigned long long)os->eve_lines, (unsigned long long)os->db_rows);
-	if (os->eve_errors || os->db_errors)
-		log_warnx("%llu EVE and %llu database write errors",
-		    (unsigned long long)os->eve_errors,
-		    (unsigned long long)os->db_errors);
+	if (os->eve_lost || os->db_errors || os->db_rows_lost || os->db_lost)
+		log_warnx("data lost: %llu EVE lines, %llu database rows "
+		    "(%llu database errors%s)", (unsigned long long)os->eve_lost,
+		    (unsigned long long)(os->db_rows_lost + os->db_lost),
+		    (unsigned long long)os->db_errors,
+		    os->db_malformed ? ", database malformed" : "");
 }
 
 /* Default key path: beside the database, whose pseudonyms must stay
@@ -530,6 +533,11 @@ main(int argc, char **argv)
 	emit_stats(&e, capture_is_live(e.cap) ? clock_wall_us() : e.pkt_now);
 	output_sync(e.out);
 	summary(&e);
+	/* A replay whose outputs lost data did not do its job. */
+	if (rc == 0 && !capture_is_live(e.cap) && output_lost_data(e.out)) {
+		log_warnx("outputs lost data; exit 1");
+		rc = EXIT_RUNTIME;
+	}
 out:
 	flow_table_free(e.flows);
 	defrag_free(e.defrag);

@@ -26,6 +26,7 @@ struct store_stats {
 	uint64_t	errors;		/* failed statements or commits */
 	uint64_t	busy;		/* commits deferred: database locked */
 	uint64_t	deleted;	/* rows removed by retention */
+	int		corrupt;	/* SQLite said the file is malformed */
 };
 
 enum store_mode { STORE_RW = 0, STORE_RO };

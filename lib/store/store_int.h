@@ -24,7 +24,21 @@ struct store {
 	sqlite3_stmt		*st[SQ__COUNT];
 	struct store_stats	 stats;
 	unsigned		 warned;	/* messages logged (rate limit) */
+	/* Rows kept while another process holds the write lock, in order,
+	 * as SQL text (sqlite3_expanded_sql), replayed by store_commit. */
+	int			 locked;
+	struct store_q		*qhead, *qtail;
+	size_t			 qbytes;
 };
+
+struct store_q {
+	struct store_q		*next;
+	char			*sql;		/* sqlite3_malloc'ed */
+};
+
+#define STORE_Q_MAX	(64u << 20)	/* bytes of deferred rows kept */
+
+void	store_queue_free(struct store *s);
 
 int	store_exec(struct store *s, const char *sql);
 int	store_prepare_writer(struct store *s);

@@ -268,7 +268,11 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	if (s->mode == STORE_RW) {
-		store_commit(s);
+		if (store_commit(s) == -EBUSY && s->qhead != NULL)
+			log_warnx("%s: database still locked by another "
+			    "process; %llu rows lost", s->path,
+			    (unsigned long long)s->stats.rows_pending);
+		store_queue_free(s);
 		store_finalize_writer(s);
 		/* Fold the WAL back so a copied .db file is complete. */
 		sqlite3_wal_checkpoint_v2(s->db, NULL,

@@ -153,22 +153,122 @@ begin(struct store *s)
 	return 0;
 }
 
+/* The write lock is taken: the statement's row is kept as SQL text for
+ * the next store_commit, so the caller (the capture loop) never waits. */
+static int
+defer(struct store *s, sqlite3_stmt *q)
+{
+	struct store_q *e;
+	char *text = sqlite3_expanded_sql(q);
+	size_t n = text != NULL ? strlen(text) : 0;
+
+	if (text == NULL || s->qbytes + n > STORE_Q_MAX ||
+	    (e = sqlite3_malloc(sizeof(*e))) == NULL) {
+		sqlite3_free(text);
+		s->stats.errors++;
+		s->stats.rows_lost++;
+		return -ENOMEM;
+	}
+	e->sql = text;
+	e->next = NULL;
+	if (s->qtail != NULL)
+		s->qtail->next = e;
+	else
+		s->qhead = e;
+	s->qtail = e;
+	s->qbytes += n;
+	s->stats.rows_pending++;
+	return 0;
+}
+
+/* A transaction that failed to get the write lock holds no writes (we
+ * would hold the lock otherwise): end it, so the next try starts from a
+ * fresh snapshot instead of a stale one that can never be upgraded. */
+static void
+lost_lock(struct store *s)
+{
+	s->locked = 1;
+	if (s->in_txn && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_txn = 0;
+}
+
+void
+store_queue_free(struct store *s)
+{
+	struct store_q *e;
+
+	while ((e = s->qhead) != NULL) {
+		s->qhead = e->next;
+		s->stats.rows_pending--;
+		s->stats.rows_lost++;
+		sqlite3_free(e->sql);
+		sqlite3_free(e);
+	}
+	s->qtail = NULL;
+	s->qbytes = 0;
+}
+
+/* Replay the kept rows inside the open transaction; -EBUSY if still
+ * locked (the rest stays queued). */
+static int
+replay(struct store *s)
+{
+	struct store_q *e;
+	int rc;
+
+	while ((e = s->qhead) != NULL) {
+		rc = sqlite3_exec(s->db, e->sql, NULL, NULL, NULL);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			return -EBUSY;
+		if (rc != SQLITE_OK) {
+			s->stats.errors++;
+			s->stats.rows_lost++;
+			s->stats.rows_pending--;
+			if (s->warned++ < 10)
+				log_warnx("%s: kept row failed: %s", s->path,
+				    sqlite3_errmsg(s->db));
+		}
+		s->qhead = e->next;
+		s->qbytes -= strlen(e->sql);
+		sqlite3_free(e->sql);
+		sqlite3_free(e);
+	}
+	s->qtail = NULL;
+	return 0;
+}
+
 /* Run one bound statement inside the open transaction. */
 static int
 run(struct store *s, int which)
 {
 	sqlite3_stmt *q = s->st[which];
-	int rc = 0;
+	int rc = 0, sr = SQLITE_DONE;
 
-	if (begin(s) < 0 || sqlite3_step(q) != SQLITE_DONE) {
+	if (s->locked || s->qhead != NULL)
+		rc = defer(s, q);	/* keep the order of the rows */
+	else if (begin(s) < 0 || (sr = sqlite3_step(q)) != SQLITE_DONE) {
+		int ec = sqlite3_errcode(s->db);
+
+		if (sr == SQLITE_BUSY || sr == SQLITE_LOCKED) {
+			s->stats.busy++;
+			sqlite3_reset(q);	/* bindings stay */
+			lost_lock(s);
+			rc = defer(s, q);
+			goto out;
+		}
+		/* A malformed file is reported once by the caller. */
+		if (ec == SQLITE_CORRUPT || ec == SQLITE_NOTADB)
+			s->stats.corrupt = 1;
 		s->stats.errors++;
 		s->stats.rows_lost++;
-		if (s->warned++ < 10)
+		if (!s->stats.corrupt && s->warned++ < 10)
 			log_warnx("%s: insert failed: %s", s->path,
 			    sqlite3_errmsg(s->db));
 		rc = -EIO;
 	} else
 		s->stats.rows_pending++;
+out:
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	return rc;
@@ -502,8 +602,18 @@ store_commit(struct store *s)
 {
 	int rc;
 
-	if (s == NULL || !s->in_txn)
+	if (s == NULL || (!s->in_txn && s->qhead == NULL))
 		return 0;
+	if (s->qhead != NULL) {
+		if (begin(s) < 0)
+			return -EIO;
+		if (replay(s) == -EBUSY) {
+			s->stats.busy++;
+			lost_lock(s);
+			return -EBUSY;
+		}
+	}
+	s->locked = 0;
 	rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
 		/* Another writer holds the lock: keep the batch, try later. */
@@ -512,9 +622,11 @@ store_commit(struct store *s)
 	}
 	s->in_txn = 0;
 	if (rc != SQLITE_OK) {
+		if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+			s->stats.corrupt = 1;
 		s->stats.errors++;
 		s->stats.rows_lost += s->stats.rows_pending;
-		if (s->warned++ < 10)
+		if (!s->stats.corrupt && s->warned++ < 10)
 			log_warnx("%s: commit failed, %llu rows lost: %s", s->path,
 			    (unsigned long long)s->stats.rows_pending,
 			    sqlite3_errmsg(s->db));

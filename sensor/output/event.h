@@ -96,6 +96,14 @@ struct output_stats {
 	uint64_t	db_commits;
 	uint64_t	db_errors;
 	uint64_t	db_skipped;	/* flows not stored by policy (store.flows) */
+	/* faults: what each sink lost, counted once known */
+	uint64_t	eve_lost;	/* lines not written (disk full, too long) */
+	uint64_t	eve_failures;	/* episodes of failing EVE writes */
+	uint64_t	eve_repaired;	/* torn last line terminated at start */
+	uint64_t	db_rows_lost;	/* rows in batches that failed to commit */
+	uint64_t	db_lost;	/* events not stored: database malformed */
+	uint64_t	db_busy;	/* commits deferred: database locked */
+	uint64_t	db_malformed;	/* alarm: 1 once the file is malformed */
 };
 
 struct capture_stats {

@@ -4,12 +4,15 @@
  * (which flows are recorded: none / named / all) applied per sink.
  */
 #include <errno.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
+#include "common/fileio.h"
 #include "common/json.h"
 #include "output/output.h"
 #include "store/store.h"
@@ -30,6 +33,8 @@ struct output {
 	struct output_conf conf;
 	struct eve	*eve;
 	struct store	*store;
+	int		 db_fd;		/* holds the instance lock on the database */
+	int		 db_broken;	/* malformed: no more rows written */
 	struct pseudo	 ps;
 	uint64_t	 last_commit;	/* µs, wall or packet time */
 	struct output_stats st;
@@ -65,22 +70,49 @@ output_conf_defaults(struct output_conf *c)
 	c->db_meta = SEL_ALL;
 	c->eve_client_ip = 1;
 	c->commit_ms = 500;
+	c->eve_buffer = 65536;
+}
+
+/* The database file itself: refused if a link (unless allowed), created
+ * 0640 (SQLite gives -wal/-shm the same mode), locked against a second
+ * sensor for as long as this one runs.  SQLite's own locks are fcntl
+ * locks, independent of this flock. */
+static int
+db_lock_open(const char *path, int flags, int *created)
+{
+	int fd = fio_open_append(path, FIO_MODE_DATA, flags | FIO_LOCK, created);
+
+	if (fd == -ELOOP)
+		log_warnx("%s: database is a symbolic link; refused "
+		    "(output.follow_symlinks: true allows it)", path);
+	else if (fd == -EBUSY)
+		log_warnx("%s: database is in use by another shadowtap-sensor; "
+		    "refusing to share it", path);
+	else if (fd < 0)
+		log_warnx("%s: cannot open database: %s", path, strerror(-fd));
+	return fd;
 }
 
 int
 output_open(struct output **op, const struct output_conf *c)
 {
 	struct output *o;
-	int rc, created;
+	int rc, created = 0, fl = c->follow_symlinks ? FIO_FOLLOW : 0;
 
 	if (sodium_init() < 0 || (o = calloc(1, sizeof(*o))) == NULL)
 		return -ENOMEM;
 	o->conf = *c;
+	o->db_fd = -1;
 	/* Outputs first, the key last: a failure leaves nothing behind. */
-	if (c->eve_path != NULL && (rc = eve_open(&o->eve, c->eve_path)) < 0)
+	if (c->eve_path != NULL && (rc = eve_open(&o->eve, c->eve_path,
+	    c->eve_buffer, fl | FIO_LOCK)) < 0)
 		goto err0;
-	if (c->db_path != NULL && (rc = store_open(&o->store, c->db_path, STORE_RW)) < 0)
-		goto err1;
+	if (c->db_path != NULL) {
+		if ((rc = o->db_fd = db_lock_open(c->db_path, fl, &created)) < 0)
+			goto err1;
+		if ((rc = store_open(&o->store, c->db_path, STORE_RW)) < 0)
+			goto err2;
+	}
 	if (c->key_path != NULL)
 		rc = pseudo_load(&o->ps, c->key_path);
 	else {
@@ -90,21 +122,28 @@ output_open(struct output **op, const struct output_conf *c)
 	}
 	if (rc < 0)
 		goto err2;
+	if (o->eve != NULL)
+		o->st.eve_repaired = eve_counts(o->eve)->repaired;
 	*op = o;
 	return 0;
 err2:
 	/* Only what this run created is removed: a database that existed
-	 * before (weeks of data) survives any start-up error. */
-	created = store_created(o->store);
+	 * before (weeks of data) survives any start-up error.  The empty
+	 * file db_lock_open made counts as created by this run. */
+	created = created || store_created(o->store);
 	store_close(o->store);
 	if (created)
 		store_discard(c->db_path);
+	if (o->db_fd >= 0)
+		close(o->db_fd);
 err1:
 	eve_discard(o->eve);
 err0:
 	free(o);
 	return rc;
 }
+
+static void	sync_counts(struct output *);
 
 static const char *
 proto_name(uint8_t p)
@@ -180,13 +219,58 @@ output_emit(struct output *o, const struct event *ev)
 		size_t n = eve_format(ev, &cm, o->conf.eve_client_ip, o->line,
 		    sizeof(o->line));
 
-		if (n == 0 || eve_write(o->eve, o->line, n) < 0)
-			o->st.eve_errors++;
+		if (n == 0)
+			o->st.eve_errors++;	/* did not fit: lost */
 		else
-			o->st.eve_lines++;
+			eve_write(o->eve, o->line, n);
+		o->st.eve_lines = eve_counts(o->eve)->written;
+		o->st.eve_lost = eve_counts(o->eve)->lost + o->st.eve_errors;
 	}
-	if (to_db)
+	if (to_db && o->db_broken)
+		o->st.db_lost++;	/* not written to a malformed file */
+	else if (to_db) {
 		sink_store_emit(o->store, ev, &cm);
+		if (store_stats(o->store)->corrupt)
+			sync_counts(o);	/* stop at the first sign */
+	}
+}
+
+/* Counts from the sinks: lines and rows only once written/committed. */
+static void
+sync_counts(struct output *o)
+{
+	const struct eve_counts *ec;
+	const struct store_stats *ss;
+
+	if (o->eve != NULL) {
+		ec = eve_counts(o->eve);
+		o->st.eve_lines = ec->written;
+		o->st.eve_lost = ec->lost + o->st.eve_errors;
+		o->st.eve_failures = ec->failures;
+		o->st.eve_repaired = ec->repaired;
+	}
+	if (o->store == NULL)
+		return;
+	sink_store_sync(o->store, &o->st);
+	ss = store_stats(o->store);
+	o->st.db_rows_lost = ss->rows_lost;
+	o->st.db_busy = ss->busy;
+	if (ss->corrupt && !o->db_broken) {
+		o->db_broken = 1;
+		o->st.db_malformed = 1;
+		log_warnx("%s: database disk image is malformed; no more rows "
+		    "are written to it (EVE continues; restore or move the "
+		    "file and restart)", store_path(o->store));
+	}
+}
+
+static void
+commit(struct output *o)
+{
+	if (!o->db_broken)
+		store_commit(o->store);
+	eve_flush(o->eve);
+	sync_counts(o);
 }
 
 void
@@ -195,17 +279,35 @@ output_tick(struct output *o, uint64_t now_us)
 	if (now_us < o->last_commit + (uint64_t)o->conf.commit_ms * 1000)
 		return;
 	o->last_commit = now_us;
-	store_commit(o->store);
-	sink_store_sync(o->store, &o->st);
-	eve_flush(o->eve);
+	commit(o);
 }
+
+#define SYNC_WAIT_MS	15000	/* at the end: how long a lock is waited for */
 
 void
 output_sync(struct output *o)
 {
-	store_commit(o->store);
-	sink_store_sync(o->store, &o->st);
-	eve_flush(o->eve);
+	struct timespec ts = { 0, 100 * 1000000L };
+	int i;
+
+	/* The last batch: a lock held by another process is waited for
+	 * (bounded) instead of losing the rows kept meanwhile. */
+	for (i = 0; !o->db_broken && store_commit(o->store) == -EBUSY &&
+	    i < SYNC_WAIT_MS / 100; i++) {
+		if (i == 0)
+			log_warnx("%s: database locked by another process; "
+			    "waiting up to %d s to commit", store_path(o->store),
+			    SYNC_WAIT_MS / 1000);
+		nanosleep(&ts, NULL);
+	}
+	commit(o);
+}
+
+int
+output_lost_data(const struct output *o)
+{
+	return o->st.eve_lost > 0 || o->st.db_rows_lost > 0 ||
+	    o->st.db_lost > 0 || o->st.db_malformed;
 }
 
 void
@@ -232,6 +334,8 @@ output_close(struct output *o)
 	if (o == NULL)
 		return;
 	store_close(o->store);
+	if (o->db_fd >= 0)	/* after SQLite: closing drops no fcntl lock */
+		close(o->db_fd);
 	eve_close(o->eve);
 	free(o);
 }

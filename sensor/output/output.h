@@ -26,6 +26,8 @@ struct output_conf {
 	int		 db_meta;	/* dns/http rows in SQLite, default SEL_ALL */
 	int		 eve_client_ip;	/* 1: src_ip in EVE; 0: pseudonym only */
 	uint32_t	 commit_ms;	/* SQLite batch interval (<= 1000) */
+	uint32_t	 eve_buffer;	/* EVE bytes buffered before a write */
+	int		 follow_symlinks; /* 1: outputs may be symbolic links */
 };
 
 /* Per-event fields shared by the sinks. */
@@ -57,15 +59,31 @@ int	output_reopen(struct output *o);
 /* output_close(o): commit, flush and close; NULL-safe. */
 void	output_close(struct output *o);
 const struct output_stats *output_stats(const struct output *o);
+/* output_lost_data(o): did a sink lose events (or the database turn out
+ * malformed)?  A replay then exits 1. */
+int	output_lost_data(const struct output *o);
 
 /* EVE sink (eve.c). */
 struct eve;
-int	eve_open(struct eve **e, const char *path);
+/* What the EVE writer did: lines count once write() took them. */
+struct eve_counts {
+	uint64_t	written;	/* lines written whole */
+	uint64_t	lost;		/* lines that failed to be written */
+	uint64_t	failures;	/* episodes of failing writes */
+	uint64_t	repaired;	/* torn last lines terminated at open */
+};
+/* eve_open(e, path, bufsize, flags): ${path} "-" is stdout; else opened
+ * with fio_open_append (0640, FIO_FOLLOW / FIO_LOCK ${flags}).  Lines are
+ * buffered whole and written when ${bufsize} bytes are buffered (0: each
+ * line at once) and at every eve_flush. */
+int	eve_open(struct eve **e, const char *path, size_t bufsize, int flags);
 int	eve_reopen(struct eve *e);
+const struct eve_counts *eve_counts(const struct eve *e);
 void	eve_close(struct eve *e);
 /* eve_discard(e): close, removing the file if eve_open created it. */
 void	eve_discard(struct eve *e);
-void	eve_flush(struct eve *e);
+/* eve_flush(e): write the buffered lines; 0 or -errno (lines lost). */
+int	eve_flush(struct eve *e);
 /* eve_format(ev, cm, ip, buf, cap): one JSON line (no newline) or 0 when
  * it did not fit.  ${ip}: include src_ip/dest_ip of the client. */
 size_t	eve_format(const struct event *ev, const struct ev_common *cm, int ip,
