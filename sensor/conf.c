@@ -11,7 +11,7 @@
 #include "conf.h"
 #include "common/ydoc.h"
 
-enum ktype { K_U32, K_BOOL, K_STR, K_SEL };
+enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI };
 
 struct keyword {
 	const char	*section;
@@ -49,6 +49,8 @@ static const struct keyword keywords[] = {
 	{ "output", "eve_lookups", K_SEL, 0, 3, OFF(out.eve_meta), "dns/http events in EVE: none|ai|named|all" },
 	{ "output", "db_lookups", K_SEL, 0, 3, OFF(out.db_meta), "dns/http rows in SQLite: none|ai|named|all" },
 	{ "output", "eve_client_ip", K_BOOL, 0, 1, OFF(out.eve_client_ip), "write src_ip (else pseudonym only)" },
+	{ "privacy", "eve_clients", K_CLI, 0, 1, OFF(out.eve_clients_addr), "client address in EVE: pseudonym (ULA-shaped) | address" },
+	{ "privacy", "identity_key", K_STR, 0, 0, OFF(out.identity_key_path), "secretbox key sealing identities, created 0600; relative = beside the database" },
 	{ "output", "commit_ms", K_U32, 10, 1000, OFF(out.commit_ms), "SQLite batch interval, ms" },
 	{ "output", "stats_interval", K_U32, 1, 86400, OFF(stats_interval_s), "stats event period, s" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL }
@@ -101,6 +103,18 @@ set_value(struct sensor_conf *c, struct ydoc *d, const struct keyword *k,
 			*(int *)dst = SEL_AI;
 		else {
 			ydoc_err(d, v, "%s.%s must be none, ai, named or all",
+			    k->section, k->name);
+			return -EINVAL;
+		}
+		return 0;
+	case K_CLI:
+		s = ydoc_str(d, v);
+		if (s != NULL && strcmp(s, "pseudonym") == 0)
+			*(int *)dst = 0;
+		else if (s != NULL && strcmp(s, "address") == 0)
+			*(int *)dst = 1;
+		else {
+			ydoc_err(d, v, "%s.%s must be pseudonym or address",
 			    k->section, k->name);
 			return -EINVAL;
 		}

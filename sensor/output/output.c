@@ -3,14 +3,17 @@
  * shared per-event fields computed once and the flow-selection policy
  * (which flows are recorded: none / named / all) applied per sink.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "common/json.h"
+#include "common/seal.h"
 #include "output/output.h"
 #include "store/store.h"
 #include "common/log.h"
@@ -24,21 +27,51 @@ struct pseudo_slot {
 	uint8_t		addr[16];
 	uint8_t		used;
 	char		str[PSEUDO_STR_LEN];
+	uint64_t	sealed_ts;	/* last identity row written, µs */
 };
+
+/* EVE pseudonym mode: the client's src_ip is an address inside this ULA
+ * /48 (docs/PRIVACY.md), subnet 0, interface id = the pseudonym's 64 bits. */
+static const uint8_t ula48[6] = { 0xfd, 0x00, 0x53, 0x54, 0x41, 0x50 };
+#define SEAL_REFRESH_US	(3600ULL * 1000000)	/* last_seen granularity */
 
 struct output {
 	struct output_conf conf;
 	struct eve	*eve;
 	struct store	*store;
 	struct pseudo	 ps;
+	struct seal_key	 sk;
+	int		 sealing;	/* identity key loaded, store open */
+	int		 epoch_put;
 	uint64_t	 last_commit;	/* µs, wall or packet time */
 	struct output_stats st;
 	struct pseudo_slot pcache[PSEUDO_CACHE];
 	char		 line[EVE_LINE_MAX];
 };
 
+static void
+seal_identity(struct output *o, struct pseudo_slot *sl, uint64_t ts)
+{
+	uint8_t box[SEAL_BOX_LEN], h[8];
+	char kid[2 * sizeof(h) + 1];
+
+	if (!o->sealing)
+		return;
+	if (!o->epoch_put) {
+		/* key_id: a hash of the pseudonym key, never the key */
+		crypto_generichash(h, sizeof(h), o->ps.key, sizeof(o->ps.key),
+		    NULL, 0);
+		sodium_bin2hex(kid, sizeof(kid), h, sizeof(h));
+		if (store_put_epoch(o->store, 0, ts, kid) == 0)
+			o->epoch_put = 1;
+	}
+	if (seal_box(&o->sk, sl->addr, box) == 0 &&
+	    store_put_identity(o->store, sl->str, 0, box, sizeof(box), ts) == 0)
+		sl->sealed_ts = ts;
+}
+
 static const char *
-pseudo_cached(struct output *o, const struct ip_addr *a)
+pseudo_cached(struct output *o, const struct ip_addr *a, uint64_t ts)
 {
 	uint32_t h = 2166136261u;
 	struct pseudo_slot *sl;
@@ -51,8 +84,45 @@ pseudo_cached(struct output *o, const struct ip_addr *a)
 		memcpy(sl->addr, a->a, 16);
 		pseudo_of(&o->ps, a->a, sl->str);
 		sl->used = 1;
+		sl->sealed_ts = 0;
 	}
+	if (sl->sealed_ts == 0 || ts > sl->sealed_ts + SEAL_REFRESH_US)
+		seal_identity(o, sl, ts);
 	return sl->str;
+}
+
+/* The address-shaped pseudonym: ula48 + 0000 + 64 bits of the pseudonym. */
+static void
+pseudo_addr(const char *pseudo, char *out, size_t len)
+{
+	uint8_t a[16];
+	size_t n;
+
+	memset(a, 0, sizeof(a));
+	memcpy(a, ula48, sizeof(ula48));
+	if (sodium_hex2bin(a + 8, 8, pseudo + 2, 16, NULL, &n, NULL) != 0)
+		memset(a + 8, 0, 8);
+	if (inet_ntop(AF_INET6, a, out, (socklen_t)len) == NULL)
+		snprintf(out, len, "fd00:5354:4150::");
+}
+
+/* identity key path: relative (or unset: identity.key) = beside the db */
+static char *
+identity_path(const struct output_conf *c)
+{
+	const char *k = c->identity_key_path ? c->identity_key_path :
+	    "identity.key", *sl;
+	char *p;
+	size_t dl;
+
+	if (k[0] == '/' || (sl = strrchr(c->db_path, '/')) == NULL)
+		return strdup(k);
+	dl = (size_t)(sl - c->db_path) + 1;
+	if ((p = malloc(dl + strlen(k) + 1)) == NULL)
+		return NULL;
+	memcpy(p, c->db_path, dl);
+	strcpy(p + dl, k);
+	return p;
 }
 
 void
@@ -90,6 +160,24 @@ output_open(struct output **op, const struct output_conf *c)
 	}
 	if (rc < 0)
 		goto err2;
+	if (o->store != NULL) {
+		char *ip = identity_path(c);
+
+		if (ip == NULL) {
+			rc = -ENOMEM;
+			goto err2;
+		}
+		rc = seal_key_load(&o->sk, ip, 1);
+		if (rc < 0)
+			log_warnx("%s: identity key: %s", ip, strerror(-rc));
+		free(ip);
+		if (rc < 0)
+			goto err2;
+		o->sealing = 1;
+	}
+	if (c->eve_path != NULL && c->eve_clients_addr)
+		log_info("privacy.eve_clients: address: EVE carries client "
+		    "addresses (a deliberate choice; default is pseudonym)");
 	*op = o;
 	return 0;
 err2:
@@ -174,10 +262,16 @@ output_emit(struct output *o, const struct event *ev)
 		cm.dest_port = flow_srv_port(f);
 		cm.proto = proto_name(f->key.proto);
 		cm.app_proto = app_name(f);
-		memcpy(cm.pseudo, pseudo_cached(o, flow_cli_ip(f)), PSEUDO_STR_LEN);
+		memcpy(cm.pseudo, pseudo_cached(o, flow_cli_ip(f), ev->ts_us),
+		    PSEUDO_STR_LEN);
 	}
 	if (to_eve) {
-		size_t n = eve_format(ev, &cm, o->conf.eve_client_ip, o->line,
+		struct ev_common ecm = cm;
+		size_t n;
+
+		if (!o->conf.eve_clients_addr && f != NULL)
+			pseudo_addr(cm.pseudo, ecm.src_ip, sizeof(ecm.src_ip));
+		n = eve_format(ev, &ecm, o->conf.eve_client_ip, o->line,
 		    sizeof(o->line));
 
 		if (n == 0 || eve_write(o->eve, o->line, n) < 0)
@@ -233,6 +327,8 @@ output_close(struct output *o)
 		return;
 	store_close(o->store);
 	eve_close(o->eve);
+	sodium_memzero(&o->sk, sizeof(o->sk));
+	sodium_memzero(&o->ps, sizeof(o->ps));
 	free(o);
 }
 

@@ -26,6 +26,8 @@ struct output_conf {
 	int		 db_meta;	/* dns/http rows in SQLite, default SEL_ALL */
 	int		 eve_client_ip;	/* 1: src_ip in EVE; 0: pseudonym only */
 	uint32_t	 commit_ms;	/* SQLite batch interval (<= 1000) */
+	int		 eve_clients_addr; /* privacy.eve_clients: 1 address, 0 pseudonym */
+	const char	*identity_key_path; /* privacy.identity_key (NULL: beside db) */
 };
 
 /* Per-event fields shared by the sinks. */
