@@ -162,7 +162,7 @@ int
 conf_load(struct sensor_conf *c, const char *path, FILE *errout)
 {
 	static const char *const sections[] = { "capture", "flows", "dpi",
-	    "output", "rules", NULL };
+	    "output", "privacy", "rules", NULL };
 	struct ydoc d;
 	yaml_node_t *root;
 	yaml_node_pair_t *p;
@@ -190,7 +190,8 @@ conf_load(struct sensor_conf *c, const char *path, FILE *errout)
 			    (c->owned[c->nowned] = strdup(s)) != NULL)
 				c->rules_dir = c->owned[c->nowned++];
 		} else if (strcmp(k, "capture") == 0 || strcmp(k, "flows") == 0 ||
-		    strcmp(k, "dpi") == 0 || strcmp(k, "output") == 0)
+		    strcmp(k, "dpi") == 0 || strcmp(k, "output") == 0 ||
+		    strcmp(k, "privacy") == 0)
 			load_section(c, &d, k, v);
 	}
 out:
