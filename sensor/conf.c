@@ -11,7 +11,7 @@
 #include "conf.h"
 #include "common/ydoc.h"
 
-enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI };
+enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI, K_URLQ, K_UA };
 
 struct keyword {
 	const char	*section;
@@ -51,6 +51,8 @@ static const struct keyword keywords[] = {
 	{ "output", "eve_client_ip", K_BOOL, 0, 1, OFF(out.eve_client_ip), "write src_ip (else pseudonym only)" },
 	{ "privacy", "eve_clients", K_CLI, 0, 1, OFF(out.eve_clients_addr), "client address in EVE: pseudonym (ULA-shaped) | address" },
 	{ "privacy", "identity_key", K_STR, 0, 0, OFF(out.identity_key_path), "secretbox key sealing identities, created 0600; relative = beside the database" },
+	{ "privacy", "url_query", K_URLQ, 0, 1, OFF(out.url_query_keep), "URL query strings in the http table: drop | keep" },
+	{ "privacy", "user_agent", K_UA, 0, 1, OFF(out.user_agent_full), "user agent in the http table: family | full" },
 	{ "output", "commit_ms", K_U32, 10, 1000, OFF(out.commit_ms), "SQLite batch interval, ms" },
 	{ "output", "stats_interval", K_U32, 1, 86400, OFF(stats_interval_s), "stats event period, s" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL }
@@ -116,6 +118,22 @@ set_value(struct sensor_conf *c, struct ydoc *d, const struct keyword *k,
 		else {
 			ydoc_err(d, v, "%s.%s must be pseudonym or address",
 			    k->section, k->name);
+			return -EINVAL;
+		}
+		return 0;
+	case K_URLQ:
+	case K_UA:
+		s = ydoc_str(d, v);
+		if (s != NULL && strcmp(s, k->type == K_URLQ ? "drop" :
+		    "family") == 0)
+			*(int *)dst = 0;
+		else if (s != NULL && strcmp(s, k->type == K_URLQ ? "keep" :
+		    "full") == 0)
+			*(int *)dst = 1;
+		else {
+			ydoc_err(d, v, "%s.%s must be %s", k->section, k->name,
+			    k->type == K_URLQ ? "drop or keep" :
+			    "family or full");
 			return -EINVAL;
 		}
 		return 0;

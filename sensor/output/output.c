@@ -175,6 +175,7 @@ output_open(struct output **op, const struct output_conf *c)
 			goto err2;
 		o->sealing = 1;
 	}
+	sink_store_privacy(c->url_query_keep, c->user_agent_full);
 	if (c->eve_path != NULL && c->eve_clients_addr)
 		log_info("privacy.eve_clients: address: EVE carries client "
 		    "addresses (a deliberate choice; default is pseudonym)");
