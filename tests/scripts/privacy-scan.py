@@ -21,7 +21,7 @@ def forms(a):
     return {f.lower() for f in out}, raw
 
 def main():
-    addrs = set()
+    addrs, servers = set(), set()
     for line in open(sys.argv[1], errors="replace"):
         try:
             ev = json.loads(line)
@@ -29,6 +29,11 @@ def main():
             continue
         if "src_ip" in ev:
             addrs.add(ev["src_ip"])
+        if "dest_ip" in ev:
+            servers.add(ev["dest_ip"])
+    # A host that is also a server in some flow (loopback captures, a
+    # client that answers) keeps its server address: servers stay.
+    addrs -= servers
     pats, raws = set(), set()
     for a in addrs:
         f, r = forms(a)
@@ -69,7 +74,7 @@ def main():
                     v = v.decode("latin-1")
                 if isinstance(v, str):
                     check(t, v)
-    print(f"# {len(addrs)} client addresses, {len(tabs) - 1} tables", file=sys.stderr)
+    print(f"# {len(addrs)} client addresses ({len(servers)} servers), {len(tabs) - 1} tables", file=sys.stderr)
     return 1 if bad else 0
 
 sys.exit(main())
