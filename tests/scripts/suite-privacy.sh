@@ -142,4 +142,16 @@ grep -q 'must be pseudonym or address' "$T/bad.err" && ok "bad value message nam
     2>"$T/addr.err" >/dev/null
 grep -q 'deliberate choice' "$T/addr.err" && ok "address mode logged at start-up" ||
     nok "address mode not logged"
+
+# --- evidence minimisation: URL query, user agent ---------------------
+python3 tests/scripts/privacy-mkhttp.py "$T/q.pcap"
+"$S" -r "$T/q.pcap" -R rules --all-flows -d "$T/q1.db" >/dev/null 2>&1
+chk "$(sqlite3 "$T/q1.db" 'SELECT url||"|"||user_agent FROM http')" \
+    "/v1/chat/completions|Chrome 131" "default: URL query and fragment dropped, user agent as family"
+printf 'privacy:\n  url_query: keep\n  user_agent: full\n' >"$T/keep.yaml"
+"$S" -r "$T/q.pcap" -R rules --all-flows -c "$T/keep.yaml" -d "$T/q2.db" >/dev/null 2>&1
+chk "$(sqlite3 "$T/q2.db" 'SELECT url FROM http')" \
+    "/v1/chat/completions?user=jan.jansen&token=s3cr3t#frag" "url_query: keep keeps the query"
+sqlite3 "$T/q2.db" 'SELECT user_agent FROM http' | grep -q '^Mozilla/5.0 .*Chrome/131.0.6778.85' &&
+    ok "user_agent: full keeps the string" || nok "user_agent: full"
 exit 0
