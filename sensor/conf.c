@@ -11,7 +11,7 @@
 #include "conf.h"
 #include "common/ydoc.h"
 
-enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI, K_URLQ, K_UA };
+enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI, K_URLQ, K_UA, K_DAYS };
 
 struct keyword {
 	const char	*section;
@@ -53,6 +53,15 @@ static const struct keyword keywords[] = {
 	{ "privacy", "identity_key", K_STR, 0, 0, OFF(out.identity_key_path), "secretbox key sealing identities, created 0600; relative = beside the database" },
 	{ "privacy", "url_query", K_URLQ, 0, 1, OFF(out.url_query_keep), "URL query strings in the http table: drop | keep" },
 	{ "privacy", "user_agent", K_UA, 0, 1, OFF(out.user_agent_full), "user agent in the http table: family | full" },
+	{ "retention", "ai_events", K_DAYS, 1, 36500, OFF(out.retention_days[RET_AI]), "days (Nd) or never" },
+	{ "retention", "dns", K_DAYS, 1, 36500, OFF(out.retention_days[RET_DNS]), "days (Nd) or never" },
+	{ "retention", "http", K_DAYS, 1, 36500, OFF(out.retention_days[RET_HTTP]), "days (Nd) or never" },
+	{ "retention", "flows", K_DAYS, 1, 36500, OFF(out.retention_days[RET_FLOWS]), "days (Nd) or never" },
+	{ "retention", "visibility", K_DAYS, 1, 36500, OFF(out.retention_days[RET_VIS]), "days (Nd) or never" },
+	{ "retention", "alerts", K_DAYS, 1, 36500, OFF(out.retention_days[RET_ALERTS]), "days (Nd) or never" },
+	{ "retention", "aggregates", K_DAYS, 1, 36500, OFF(out.retention_days[RET_AGG]), "days (Nd) or never" },
+	{ "retention", "identities", K_DAYS, 1, 36500, OFF(out.retention_days[RET_IDENT]), "days (Nd) or never" },
+	{ "retention", "stats", K_DAYS, 1, 36500, OFF(out.retention_days[RET_STATS]), "days (Nd) or never" },
 	{ "output", "commit_ms", K_U32, 10, 1000, OFF(out.commit_ms), "SQLite batch interval, ms" },
 	{ "output", "stats_interval", K_U32, 1, 86400, OFF(stats_interval_s), "stats event period, s" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL }
@@ -137,6 +146,25 @@ set_value(struct sensor_conf *c, struct ydoc *d, const struct keyword *k,
 			return -EINVAL;
 		}
 		return 0;
+	case K_DAYS: {
+		char *end;
+		unsigned long dd;
+
+		s = ydoc_str(d, v);
+		if (s != NULL && strcmp(s, "never") == 0) {
+			*(uint32_t *)dst = 0;
+			return 0;
+		}
+		dd = s != NULL ? strtoul(s, &end, 10) : 0;
+		if (s == NULL || end == s || strcmp(end, "d") != 0 ||
+		    dd < (unsigned long)k->min || dd > (unsigned long)k->max) {
+			ydoc_err(d, v, "%s.%s must be Nd (1d..36500d) or never",
+			    k->section, k->name);
+			return -EINVAL;
+		}
+		*(uint32_t *)dst = (uint32_t)dd;
+		return 0;
+	}
 	case K_STR:
 		if ((s = ydoc_str(d, v)) == NULL) {
 			ydoc_err(d, v, "%s.%s must be a string", k->section, k->name);
@@ -180,7 +208,7 @@ int
 conf_load(struct sensor_conf *c, const char *path, FILE *errout)
 {
 	static const char *const sections[] = { "capture", "flows", "dpi",
-	    "output", "privacy", "rules", NULL };
+	    "output", "privacy", "retention", "rules", NULL };
 	struct ydoc d;
 	yaml_node_t *root;
 	yaml_node_pair_t *p;
@@ -209,7 +237,7 @@ conf_load(struct sensor_conf *c, const char *path, FILE *errout)
 				c->rules_dir = c->owned[c->nowned++];
 		} else if (strcmp(k, "capture") == 0 || strcmp(k, "flows") == 0 ||
 		    strcmp(k, "dpi") == 0 || strcmp(k, "output") == 0 ||
-		    strcmp(k, "privacy") == 0)
+		    strcmp(k, "privacy") == 0 || strcmp(k, "retention") == 0)
 			load_section(c, &d, k, v);
 	}
 out:

@@ -44,6 +44,9 @@ struct output {
 	int		 sealing;	/* identity key loaded, store open */
 	int		 epoch_put;
 	uint64_t	 last_commit;	/* µs, wall or packet time */
+	uint64_t	 pkt_now;	/* newest event time: the retention clock */
+	uint64_t	 ret_deleted[RET__COUNT + 2];
+	int		 ret_next;	/* round-robin table index */
 	struct output_stats st;
 	struct pseudo_slot pcache[PSEUDO_CACHE];
 	char		 line[EVE_LINE_MAX];
@@ -125,6 +128,59 @@ identity_path(const struct output_conf *c)
 	return p;
 }
 
+/* Retention tables: the aggregates key covers three tables. */
+static const struct { const char *table; int key; } ret_tables[] = {
+	{ "ai_events", RET_AI }, { "dns", RET_DNS }, { "http", RET_HTTP },
+	{ "flows", RET_FLOWS }, { "visibility", RET_VIS },
+	{ "alerts", RET_ALERTS }, { "agg_hour", RET_AGG },
+	{ "agg_client_day", RET_AGG }, { "agg_dlp_day", RET_AGG },
+	{ "identities", RET_IDENT }, { "stats", RET_STATS },
+};
+#define RET_NTABLES	(sizeof(ret_tables) / sizeof(ret_tables[0]))
+#define RET_BATCH	256	/* rows per table per tick: never stalls capture */
+
+/*
+ * Each table once per tick, at most RET_BATCH rows each, cut off by packet time (so a
+ * replay controls the clock).  Deletions are counted in the stats table as
+ * retention.deleted.<table> (cumulative for this run).
+ */
+static void
+retention_one(struct output *o)
+{
+	char name[64];
+	uint64_t cut, age;
+	unsigned i;
+	int n;
+
+	if (o->store == NULL || o->pkt_now == 0)
+		return;
+	i = (unsigned)o->ret_next;
+	o->ret_next = (int)((i + 1) % RET_NTABLES);
+	if (o->conf.retention_days[ret_tables[i].key] == 0)
+		return;
+	age = (uint64_t)o->conf.retention_days[ret_tables[i].key] * 86400ULL *
+	    1000000ULL;
+	if (o->pkt_now <= age)
+		return;
+	cut = o->pkt_now - age;
+	n = store_retention_step(o->store, ret_tables[i].table, cut, RET_BATCH);
+	if (n <= 0)
+		return;
+	o->ret_deleted[i] += (uint64_t)n;
+	snprintf(name, sizeof(name), "retention.deleted.%s",
+	    ret_tables[i].table);
+	store_put_stat(o->store, o->pkt_now, name, o->ret_deleted[i]);
+}
+
+static void
+retention_run(struct output *o)
+{
+	unsigned i;
+
+	for (i = 0; i < RET_NTABLES; i++)
+		retention_one(o);
+}
+
 void
 output_conf_defaults(struct output_conf *c)
 {
@@ -135,6 +191,15 @@ output_conf_defaults(struct output_conf *c)
 	c->db_meta = SEL_ALL;
 	c->eve_client_ip = 1;
 	c->commit_ms = 500;
+	c->retention_days[RET_AI] = 30;
+	c->retention_days[RET_DNS] = 30;
+	c->retention_days[RET_HTTP] = 30;
+	c->retention_days[RET_FLOWS] = 30;
+	c->retention_days[RET_VIS] = 30;
+	c->retention_days[RET_ALERTS] = 180;
+	c->retention_days[RET_AGG] = 395;
+	c->retention_days[RET_IDENT] = 60;
+	c->retention_days[RET_STATS] = 395;
 }
 
 int
@@ -241,6 +306,8 @@ output_emit(struct output *o, const struct event *ev)
 	int to_eve = o->eve != NULL, to_db = o->store != NULL;
 
 	o->st.events[ev->type]++;
+	if (ev->ts_us > o->pkt_now)
+		o->pkt_now = ev->ts_us;
 	if (ev->type == EV_FLOW) {
 		to_eve = to_eve && selected(o->conf.eve_flows, f);
 		to_db = to_db && selected(o->conf.db_flows, f);
@@ -290,6 +357,7 @@ output_tick(struct output *o, uint64_t now_us)
 	if (now_us < o->last_commit + (uint64_t)o->conf.commit_ms * 1000)
 		return;
 	o->last_commit = now_us;
+	retention_run(o);
 	store_commit(o->store);
 	sink_store_sync(o->store, &o->st);
 	eve_flush(o->eve);
@@ -298,6 +366,7 @@ output_tick(struct output *o, uint64_t now_us)
 void
 output_sync(struct output *o)
 {
+	retention_run(o);
 	store_commit(o->store);
 	sink_store_sync(o->store, &o->st);
 	eve_flush(o->eve);
@@ -313,6 +382,8 @@ output_apply(struct output *o, const struct output_conf *c)
 	o->conf.db_meta = c->db_meta;
 	o->conf.eve_client_ip = c->eve_client_ip;
 	o->conf.commit_ms = c->commit_ms;
+	memcpy(o->conf.retention_days, c->retention_days,
+	    sizeof(o->conf.retention_days));
 }
 
 int

@@ -16,6 +16,10 @@
  * those with any server name, or all. */
 enum flow_sel { SEL_NONE = 0, SEL_NAMED, SEL_ALL, SEL_AI };
 
+/* retention: section keys, in this order (output.c ret_tables) */
+enum { RET_AI, RET_DNS, RET_HTTP, RET_FLOWS, RET_VIS, RET_ALERTS, RET_AGG,
+	RET_IDENT, RET_STATS, RET__COUNT };
+
 struct output_conf {
 	const char	*eve_path;	/* NULL: no EVE; "-": stdout */
 	const char	*db_path;	/* NULL: no SQLite */
@@ -28,6 +32,7 @@ struct output_conf {
 	uint32_t	 commit_ms;	/* SQLite batch interval (<= 1000) */
 	int		 eve_clients_addr; /* privacy.eve_clients: 1 address, 0 pseudonym */
 	const char	*identity_key_path; /* privacy.identity_key (NULL: beside db) */
+	uint32_t	 retention_days[RET__COUNT]; /* 0: never */
 	int		 url_query_keep;	/* privacy.url_query: 1 keep, 0 drop */
 	int		 user_agent_full;	/* privacy.user_agent: 1 full, 0 family */
 };

@@ -32,6 +32,6 @@ ps = [pkt(c, s, 40000, 80, 1000, 0, 0x02), pkt(s, c, 80, 40000, 5000, 1001, 0x12
       pkt(s, c, 80, 40000, 5001 + len(resp), 1002 + len(req), 0x11)]
 with open(sys.argv[1], "wb") as f:
     f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    t = 1795430000
+    t = int(sys.argv[2]) if len(sys.argv) > 2 else 1795430000
     for i, p in enumerate(ps):
         f.write(struct.pack("<IIII", t, i * 1000, len(p), len(p)) + p)

@@ -154,4 +154,19 @@ chk "$(sqlite3 "$T/q2.db" 'SELECT url FROM http')" \
     "/v1/chat/completions?user=jan.jansen&token=s3cr3t#frag" "url_query: keep keeps the query"
 sqlite3 "$T/q2.db" 'SELECT user_agent FROM http' | grep -q '^Mozilla/5.0 .*Chrome/131.0.6778.85' &&
     ok "user_agent: full keeps the string" || nok "user_agent: full"
+
+# --- retention with a controlled clock (packet time) -------------------
+python3 tests/scripts/privacy-mkhttp.py "$T/r1.pcap" 1795430000
+python3 tests/scripts/privacy-mkhttp.py "$T/r2.pcap" $((1795430000 + 31 * 86400))
+printf 'retention:\n  http: 30d\n  flows: 30d\n  ai_events: 30d\n  stats: never\n  aggregates: never\n' >"$T/ret.yaml"
+cnt() { for t in http flows ai_events agg_hour; do printf '%s=%s ' $t "$(sqlite3 "$T/r.db" "SELECT count(*) FROM $t")"; done; }
+"$S" -r "$T/r1.pcap" -R rules --all-flows -c "$T/ret.yaml" -d "$T/r.db" >/dev/null 2>&1
+before=$(cnt)
+"$S" -r "$T/r2.pcap" -R rules --all-flows -c "$T/ret.yaml" -d "$T/r.db" >/dev/null 2>&1
+after=$(cnt)
+old=$(sqlite3 "$T/r.db" "SELECT count(*) FROM http WHERE ts < 1795430000000000 + 86400000000")
+chk "$old" 0 "retention: rows past 30d deleted (before: $before after: $after)"
+chk "$(sqlite3 "$T/r.db" 'SELECT count(*) FROM agg_hour')" 2 "retention: aggregates: never keeps both hours"
+chk "$(sqlite3 "$T/r.db" "SELECT group_concat(name||'='||value, ' ') FROM (SELECT name, max(value) value FROM stats WHERE name LIKE 'retention.deleted.%' GROUP BY name ORDER BY name)")" \
+    "retention.deleted.ai_events=1 retention.deleted.flows=1 retention.deleted.http=1" "retention deletions in stats"
 exit 0
