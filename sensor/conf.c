@@ -11,7 +11,7 @@
 #include "conf.h"
 #include "common/ydoc.h"
 
-enum ktype { K_U32, K_BOOL, K_STR, K_SEL };
+enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI, K_URLQ, K_UA, K_DAYS };
 
 struct keyword {
 	const char	*section;
@@ -49,6 +49,19 @@ static const struct keyword keywords[] = {
 	{ "output", "eve_lookups", K_SEL, 0, 3, OFF(out.eve_meta), "dns/http events in EVE: none|ai|named|all" },
 	{ "output", "db_lookups", K_SEL, 0, 3, OFF(out.db_meta), "dns/http rows in SQLite: none|ai|named|all" },
 	{ "output", "eve_client_ip", K_BOOL, 0, 1, OFF(out.eve_client_ip), "write src_ip (else pseudonym only)" },
+	{ "privacy", "eve_clients", K_CLI, 0, 1, OFF(out.eve_clients_addr), "client address in EVE: pseudonym (ULA-shaped) | address" },
+	{ "privacy", "identity_key", K_STR, 0, 0, OFF(out.identity_key_path), "secretbox key sealing identities, created 0600; relative = beside the database" },
+	{ "privacy", "url_query", K_URLQ, 0, 1, OFF(out.url_query_keep), "URL query strings in the http table: drop | keep" },
+	{ "privacy", "user_agent", K_UA, 0, 1, OFF(out.user_agent_full), "user agent in the http table: family | full" },
+	{ "retention", "ai_events", K_DAYS, 1, 36500, OFF(out.retention_days[RET_AI]), "days (Nd) or never" },
+	{ "retention", "dns", K_DAYS, 1, 36500, OFF(out.retention_days[RET_DNS]), "days (Nd) or never" },
+	{ "retention", "http", K_DAYS, 1, 36500, OFF(out.retention_days[RET_HTTP]), "days (Nd) or never" },
+	{ "retention", "flows", K_DAYS, 1, 36500, OFF(out.retention_days[RET_FLOWS]), "days (Nd) or never" },
+	{ "retention", "visibility", K_DAYS, 1, 36500, OFF(out.retention_days[RET_VIS]), "days (Nd) or never" },
+	{ "retention", "alerts", K_DAYS, 1, 36500, OFF(out.retention_days[RET_ALERTS]), "days (Nd) or never" },
+	{ "retention", "aggregates", K_DAYS, 1, 36500, OFF(out.retention_days[RET_AGG]), "days (Nd) or never" },
+	{ "retention", "identities", K_DAYS, 1, 36500, OFF(out.retention_days[RET_IDENT]), "days (Nd) or never" },
+	{ "retention", "stats", K_DAYS, 1, 36500, OFF(out.retention_days[RET_STATS]), "days (Nd) or never" },
 	{ "output", "commit_ms", K_U32, 10, 1000, OFF(out.commit_ms), "SQLite batch interval, ms" },
 	{ "output", "eve_buffer", K_U32, 0, 16777216, OFF(out.eve_buffer), "EVE bytes buffered (whole lines) before a write; 0: each line" },
 	{ "output", "follow_symlinks", K_BOOL, 0, 1, OFF(out.follow_symlinks), "allow EVE/database paths that are symbolic links" },
@@ -107,6 +120,53 @@ set_value(struct sensor_conf *c, struct ydoc *d, const struct keyword *k,
 			return -EINVAL;
 		}
 		return 0;
+	case K_CLI:
+		s = ydoc_str(d, v);
+		if (s != NULL && strcmp(s, "pseudonym") == 0)
+			*(int *)dst = 0;
+		else if (s != NULL && strcmp(s, "address") == 0)
+			*(int *)dst = 1;
+		else {
+			ydoc_err(d, v, "%s.%s must be pseudonym or address",
+			    k->section, k->name);
+			return -EINVAL;
+		}
+		return 0;
+	case K_URLQ:
+	case K_UA:
+		s = ydoc_str(d, v);
+		if (s != NULL && strcmp(s, k->type == K_URLQ ? "drop" :
+		    "family") == 0)
+			*(int *)dst = 0;
+		else if (s != NULL && strcmp(s, k->type == K_URLQ ? "keep" :
+		    "full") == 0)
+			*(int *)dst = 1;
+		else {
+			ydoc_err(d, v, "%s.%s must be %s", k->section, k->name,
+			    k->type == K_URLQ ? "drop or keep" :
+			    "family or full");
+			return -EINVAL;
+		}
+		return 0;
+	case K_DAYS: {
+		char *end;
+		unsigned long dd;
+
+		s = ydoc_str(d, v);
+		if (s != NULL && strcmp(s, "never") == 0) {
+			*(uint32_t *)dst = 0;
+			return 0;
+		}
+		dd = s != NULL ? strtoul(s, &end, 10) : 0;
+		if (s == NULL || end == s || strcmp(end, "d") != 0 ||
+		    dd < (unsigned long)k->min || dd > (unsigned long)k->max) {
+			ydoc_err(d, v, "%s.%s must be Nd (1d..36500d) or never",
+			    k->section, k->name);
+			return -EINVAL;
+		}
+		*(uint32_t *)dst = (uint32_t)dd;
+		return 0;
+	}
 	case K_STR:
 		if ((s = ydoc_str(d, v)) == NULL) {
 			ydoc_err(d, v, "%s.%s must be a string", k->section, k->name);
@@ -150,7 +210,7 @@ int
 conf_load(struct sensor_conf *c, const char *path, FILE *errout)
 {
 	static const char *const sections[] = { "capture", "flows", "dpi",
-	    "output", "rules", NULL };
+	    "output", "privacy", "retention", "rules", NULL };
 	struct ydoc d;
 	yaml_node_t *root;
 	yaml_node_pair_t *p;
@@ -178,7 +238,8 @@ conf_load(struct sensor_conf *c, const char *path, FILE *errout)
 			    (c->owned[c->nowned] = strdup(s)) != NULL)
 				c->rules_dir = c->owned[c->nowned++];
 		} else if (strcmp(k, "capture") == 0 || strcmp(k, "flows") == 0 ||
-		    strcmp(k, "dpi") == 0 || strcmp(k, "output") == 0)
+		    strcmp(k, "dpi") == 0 || strcmp(k, "output") == 0 ||
+		    strcmp(k, "privacy") == 0 || strcmp(k, "retention") == 0)
 			load_section(c, &d, k, v);
 	}
 out:

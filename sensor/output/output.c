@@ -3,9 +3,11 @@
  * shared per-event fields computed once and the flow-selection policy
  * (which flows are recorded: none / named / all) applied per sink.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +16,7 @@
 
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/seal.h"
 #include "output/output.h"
 #include "store/store.h"
 #include "common/log.h"
@@ -27,7 +30,13 @@ struct pseudo_slot {
 	uint8_t		addr[16];
 	uint8_t		used;
 	char		str[PSEUDO_STR_LEN];
+	uint64_t	sealed_ts;	/* last identity row written, µs */
 };
+
+/* EVE pseudonym mode: the client's src_ip is an address inside this ULA
+ * /48 (docs/PRIVACY.md), subnet 0, interface id = the pseudonym's 64 bits. */
+static const uint8_t ula48[6] = { 0xfd, 0x00, 0x53, 0x54, 0x41, 0x50 };
+#define SEAL_REFRESH_US	(3600ULL * 1000000)	/* last_seen granularity */
 
 struct output {
 	struct output_conf conf;
@@ -36,14 +45,41 @@ struct output {
 	int		 db_fd;		/* holds the instance lock on the database */
 	int		 db_broken;	/* malformed: no more rows written */
 	struct pseudo	 ps;
+	struct seal_key	 sk;
+	int		 sealing;	/* identity key loaded, store open */
+	int		 epoch_put;
 	uint64_t	 last_commit;	/* µs, wall or packet time */
+	uint64_t	 pkt_now;	/* newest event time: the retention clock */
+	uint64_t	 ret_deleted[RET__COUNT + 2];
+	int		 ret_next;	/* round-robin table index */
 	struct output_stats st;
 	struct pseudo_slot pcache[PSEUDO_CACHE];
 	char		 line[EVE_LINE_MAX];
 };
 
+static void
+seal_identity(struct output *o, struct pseudo_slot *sl, uint64_t ts)
+{
+	uint8_t box[SEAL_BOX_LEN], h[8];
+	char kid[2 * sizeof(h) + 1];
+
+	if (!o->sealing)
+		return;
+	if (!o->epoch_put) {
+		/* key_id: a hash of the pseudonym key, never the key */
+		crypto_generichash(h, sizeof(h), o->ps.key, sizeof(o->ps.key),
+		    NULL, 0);
+		sodium_bin2hex(kid, sizeof(kid), h, sizeof(h));
+		if (store_put_epoch(o->store, 0, ts, kid) == 0)
+			o->epoch_put = 1;
+	}
+	if (seal_box(&o->sk, sl->addr, box) == 0 &&
+	    store_put_identity(o->store, sl->str, 0, box, sizeof(box), ts) == 0)
+		sl->sealed_ts = ts;
+}
+
 static const char *
-pseudo_cached(struct output *o, const struct ip_addr *a)
+pseudo_cached(struct output *o, const struct ip_addr *a, uint64_t ts)
 {
 	uint32_t h = 2166136261u;
 	struct pseudo_slot *sl;
@@ -56,8 +92,98 @@ pseudo_cached(struct output *o, const struct ip_addr *a)
 		memcpy(sl->addr, a->a, 16);
 		pseudo_of(&o->ps, a->a, sl->str);
 		sl->used = 1;
+		sl->sealed_ts = 0;
 	}
+	if (sl->sealed_ts == 0 || ts > sl->sealed_ts + SEAL_REFRESH_US)
+		seal_identity(o, sl, ts);
 	return sl->str;
+}
+
+/* The address-shaped pseudonym: ula48 + 0000 + 64 bits of the pseudonym. */
+static void
+pseudo_addr(const char *pseudo, char *out, size_t len)
+{
+	uint8_t a[16];
+	size_t n;
+
+	memset(a, 0, sizeof(a));
+	memcpy(a, ula48, sizeof(ula48));
+	if (sodium_hex2bin(a + 8, 8, pseudo + 2, 16, NULL, &n, NULL) != 0)
+		memset(a + 8, 0, 8);
+	if (inet_ntop(AF_INET6, a, out, (socklen_t)len) == NULL)
+		snprintf(out, len, "fd00:5354:4150::");
+}
+
+/* identity key path: relative (or unset: identity.key) = beside the db */
+static char *
+identity_path(const struct output_conf *c)
+{
+	const char *k = c->identity_key_path ? c->identity_key_path :
+	    "identity.key", *sl;
+	char *p;
+	size_t dl;
+
+	if (k[0] == '/' || (sl = strrchr(c->db_path, '/')) == NULL)
+		return strdup(k);
+	dl = (size_t)(sl - c->db_path) + 1;
+	if ((p = malloc(dl + strlen(k) + 1)) == NULL)
+		return NULL;
+	memcpy(p, c->db_path, dl);
+	strcpy(p + dl, k);
+	return p;
+}
+
+/* Retention tables: the aggregates key covers three tables. */
+static const struct { const char *table; int key; } ret_tables[] = {
+	{ "ai_events", RET_AI }, { "dns", RET_DNS }, { "http", RET_HTTP },
+	{ "flows", RET_FLOWS }, { "visibility", RET_VIS },
+	{ "alerts", RET_ALERTS }, { "agg_hour", RET_AGG },
+	{ "agg_client_day", RET_AGG }, { "agg_dlp_day", RET_AGG },
+	{ "identities", RET_IDENT }, { "stats", RET_STATS },
+};
+#define RET_NTABLES	(sizeof(ret_tables) / sizeof(ret_tables[0]))
+#define RET_BATCH	256	/* rows per table per tick: never stalls capture */
+
+/*
+ * Each table once per tick, at most RET_BATCH rows each, cut off by packet time (so a
+ * replay controls the clock).  Deletions are counted in the stats table as
+ * retention.deleted.<table> (cumulative for this run).
+ */
+static void
+retention_one(struct output *o)
+{
+	char name[64];
+	uint64_t cut, age;
+	unsigned i;
+	int n;
+
+	if (o->store == NULL || o->pkt_now == 0)
+		return;
+	i = (unsigned)o->ret_next;
+	o->ret_next = (int)((i + 1) % RET_NTABLES);
+	if (o->conf.retention_days[ret_tables[i].key] == 0)
+		return;
+	age = (uint64_t)o->conf.retention_days[ret_tables[i].key] * 86400ULL *
+	    1000000ULL;
+	if (o->pkt_now <= age)
+		return;
+	cut = o->pkt_now - age;
+	n = store_retention_step(o->store, ret_tables[i].table, cut, RET_BATCH);
+	if (n <= 0)
+		return;
+	o->ret_deleted[i] += (uint64_t)n;
+	snprintf(name, sizeof(name), "retention.deleted.%s",
+	    ret_tables[i].table);
+	store_put_stat(o->store, o->pkt_now, name, o->ret_deleted[i]);
+}
+
+static void
+retention_run(struct output *o)
+{
+	unsigned i;
+
+	for (i = 0; i < RET_NTABLES; i++)
+		retention_one(o);
 }
 
 void
@@ -71,6 +197,15 @@ output_conf_defaults(struct output_conf *c)
 	c->eve_client_ip = 1;
 	c->commit_ms = 500;
 	c->eve_buffer = 65536;
+	c->retention_days[RET_AI] = 30;
+	c->retention_days[RET_DNS] = 30;
+	c->retention_days[RET_HTTP] = 30;
+	c->retention_days[RET_FLOWS] = 30;
+	c->retention_days[RET_VIS] = 30;
+	c->retention_days[RET_ALERTS] = 180;
+	c->retention_days[RET_AGG] = 395;
+	c->retention_days[RET_IDENT] = 60;
+	c->retention_days[RET_STATS] = 395;
 }
 
 /* The database file itself: refused if a link (unless allowed), created
@@ -124,6 +259,25 @@ output_open(struct output **op, const struct output_conf *c)
 		goto err2;
 	if (o->eve != NULL)
 		o->st.eve_repaired = eve_counts(o->eve)->repaired;
+	if (o->store != NULL) {
+		char *ip = identity_path(c);
+
+		if (ip == NULL) {
+			rc = -ENOMEM;
+			goto err2;
+		}
+		rc = seal_key_load(&o->sk, ip, 1);
+		if (rc < 0)
+			log_warnx("%s: identity key: %s", ip, strerror(-rc));
+		free(ip);
+		if (rc < 0)
+			goto err2;
+		o->sealing = 1;
+	}
+	sink_store_privacy(c->url_query_keep, c->user_agent_full);
+	if (c->eve_path != NULL && c->eve_clients_addr)
+		log_info("privacy.eve_clients: address: EVE carries client "
+		    "addresses (a deliberate choice; default is pseudonym)");
 	*op = o;
 	return 0;
 err2:
@@ -191,6 +345,8 @@ output_emit(struct output *o, const struct event *ev)
 	int to_eve = o->eve != NULL, to_db = o->store != NULL;
 
 	o->st.events[ev->type]++;
+	if (ev->ts_us > o->pkt_now)
+		o->pkt_now = ev->ts_us;
 	if (ev->type == EV_FLOW) {
 		to_eve = to_eve && selected(o->conf.eve_flows, f);
 		to_db = to_db && selected(o->conf.db_flows, f);
@@ -213,10 +369,16 @@ output_emit(struct output *o, const struct event *ev)
 		cm.dest_port = flow_srv_port(f);
 		cm.proto = proto_name(f->key.proto);
 		cm.app_proto = app_name(f);
-		memcpy(cm.pseudo, pseudo_cached(o, flow_cli_ip(f)), PSEUDO_STR_LEN);
+		memcpy(cm.pseudo, pseudo_cached(o, flow_cli_ip(f), ev->ts_us),
+		    PSEUDO_STR_LEN);
 	}
 	if (to_eve) {
-		size_t n = eve_format(ev, &cm, o->conf.eve_client_ip, o->line,
+		struct ev_common ecm = cm;
+		size_t n;
+
+		if (!o->conf.eve_clients_addr && f != NULL)
+			pseudo_addr(cm.pseudo, ecm.src_ip, sizeof(ecm.src_ip));
+		n = eve_format(ev, &ecm, o->conf.eve_client_ip, o->line,
 		    sizeof(o->line));
 
 		if (n == 0)
@@ -279,6 +441,7 @@ output_tick(struct output *o, uint64_t now_us)
 	if (now_us < o->last_commit + (uint64_t)o->conf.commit_ms * 1000)
 		return;
 	o->last_commit = now_us;
+	retention_run(o);
 	commit(o);
 }
 
@@ -287,6 +450,7 @@ output_tick(struct output *o, uint64_t now_us)
 void
 output_sync(struct output *o)
 {
+	retention_run(o);
 	struct timespec ts = { 0, 100 * 1000000L };
 	int i;
 
@@ -320,6 +484,8 @@ output_apply(struct output *o, const struct output_conf *c)
 	o->conf.db_meta = c->db_meta;
 	o->conf.eve_client_ip = c->eve_client_ip;
 	o->conf.commit_ms = c->commit_ms;
+	memcpy(o->conf.retention_days, c->retention_days,
+	    sizeof(o->conf.retention_days));
 }
 
 int
@@ -337,6 +503,8 @@ output_close(struct output *o)
 	if (o->db_fd >= 0)	/* after SQLite: closing drops no fcntl lock */
 		close(o->db_fd);
 	eve_close(o->eve);
+	sodium_memzero(&o->sk, sizeof(o->sk));
+	sodium_memzero(&o->ps, sizeof(o->ps));
 	free(o);
 }
 

@@ -16,6 +16,10 @@
  * those with any server name, or all. */
 enum flow_sel { SEL_NONE = 0, SEL_NAMED, SEL_ALL, SEL_AI };
 
+/* retention: section keys, in this order (output.c ret_tables) */
+enum { RET_AI, RET_DNS, RET_HTTP, RET_FLOWS, RET_VIS, RET_ALERTS, RET_AGG,
+	RET_IDENT, RET_STATS, RET__COUNT };
+
 struct output_conf {
 	const char	*eve_path;	/* NULL: no EVE; "-": stdout */
 	const char	*db_path;	/* NULL: no SQLite */
@@ -28,6 +32,11 @@ struct output_conf {
 	uint32_t	 commit_ms;	/* SQLite batch interval (<= 1000) */
 	uint32_t	 eve_buffer;	/* EVE bytes buffered before a write */
 	int		 follow_symlinks; /* 1: outputs may be symbolic links */
+	int		 eve_clients_addr; /* privacy.eve_clients: 1 address, 0 pseudonym */
+	const char	*identity_key_path; /* privacy.identity_key (NULL: beside db) */
+	uint32_t	 retention_days[RET__COUNT]; /* 0: never */
+	int		 url_query_keep;	/* privacy.url_query: 1 keep, 0 drop */
+	int		 user_agent_full;	/* privacy.user_agent: 1 full, 0 family */
 };
 
 /* Per-event fields shared by the sinks. */
@@ -94,6 +103,9 @@ int	eve_write(struct eve *e, const char *line, size_t n);
 struct store;
 void	sink_store_emit(struct store *s, const struct event *ev,
 	    const struct ev_common *cm);
+/* sink_store_privacy(keep_query, full_ua): URL query strings and full
+ * user agents in the http table (privacy.url_query, privacy.user_agent). */
+void	sink_store_privacy(int keep_query, int full_ua);
 /* sink_store_sync(s, st): copy the store's committed counts into ${st}. */
 void	sink_store_sync(const struct store *s, struct output_stats *st);
 

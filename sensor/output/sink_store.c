@@ -150,11 +150,83 @@ put_dns_unanswered(struct store *s, const struct event *ev,
 	store_put_dns(s, &r);
 }
 
+/* privacy.url_query / privacy.user_agent (sink_store_privacy) */
+static int url_keep, ua_full;
+
+void
+sink_store_privacy(int keep_query, int full_ua)
+{
+	url_keep = keep_query;
+	ua_full = full_ua;
+}
+
+/* The URL without query or fragment: scheme, host and path stay. */
+static const char *
+url_min(const char *u, char *buf, size_t len)
+{
+	size_t n = strcspn(u, "?#");
+
+	if (url_keep || u[n] == '\0')
+		return u;
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, u, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* "name/1.2.3" at ${p}: "Label 1" (major version only) into buf. */
+static int
+ua_tok(const char *ua, const char *name, const char *label, char *buf,
+    size_t len)
+{
+	const char *p = strstr(ua, name);
+	size_t n;
+
+	if (p == NULL)
+		return 0;
+	p += strlen(name);
+	n = strspn(p, "0123456789");
+	if (n > 6)
+		n = 6;
+	snprintf(buf, len, "%s%s%.*s", label, n ? " " : "", (int)n, p);
+	return 1;
+}
+
+/* User-agent family: "Chrome 131", "Firefox 133", "curl 8", else the
+ * first product token without its version detail. */
+static const char *
+ua_family(const char *ua, char *buf, size_t len)
+{
+	size_t n;
+
+	if (ua_full || ua[0] == '\0')
+		return ua;
+	if (ua_tok(ua, "Edg/", "Edge", buf, len) ||
+	    ua_tok(ua, "OPR/", "Opera", buf, len) ||
+	    ua_tok(ua, "Firefox/", "Firefox", buf, len) ||
+	    ua_tok(ua, "Chrome/", "Chrome", buf, len) ||
+	    (strstr(ua, "Safari/") && ua_tok(ua, "Version/", "Safari", buf, len)))
+		return buf;
+	n = strcspn(ua, "/ ;(");
+	if (n > 32)
+		n = 32;
+	if (ua[n] == '/') {
+		size_t v = strspn(ua + n + 1, "0123456789");
+
+		snprintf(buf, len, "%.*s%s%.*s", (int)n, ua, v ? " " : "",
+		    (int)(v > 6 ? 6 : v), ua + n + 1);
+	} else
+		snprintf(buf, len, "%.*s", (int)n, ua);
+	return buf;
+}
+
 static void
 put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
 	const struct http_req *h = ev->u.http;
 	struct st_http r;
+	char ubuf[HTTP_URI_MAX + 1], abuf[64];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = ev->flow->id;
@@ -163,9 +235,9 @@ put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.dest_ip = cm->dest_ip;
 	r.dest_port = cm->dest_port;
 	r.hostname = h->host;
-	r.url = h->uri;
+	r.url = url_min(h->uri, ubuf, sizeof(ubuf));
 	r.method = h->method;
-	r.user_agent = h->user_agent;
+	r.user_agent = ua_family(h->user_agent, abuf, sizeof(abuf));
 	r.content_type = h->content_type;
 	r.content_length = h->content_length;
 	store_put_http(s, &r);

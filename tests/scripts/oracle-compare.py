@@ -14,6 +14,12 @@ import collections, json, os, re, subprocess, sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PCAPS = os.environ.get("NDPI_PCAPS", os.path.join(ROOT, "..", "shared", "pcap", "ndpi"))
 SENSOR = os.environ.get("SENSOR", os.path.join(ROOT, "build", "shadowtap-sensor"))
+import atexit, tempfile
+_cfg = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+_cfg.write("privacy:\n  eve_clients: address\n")
+_cfg.close()
+ADDR_CFG = _cfg.name
+atexit.register(os.unlink, ADDR_CFG)
 ORACLE = os.path.join(ROOT, "tests", "oracle", "ndpi.tsv")
 KNOWN = os.path.join(ROOT, "tests", "oracle", "known-diffs.tsv")
 KINDS = ("tls_sni", "quic_sni", "http_host", "dns_qname")
@@ -106,7 +112,8 @@ def load_oracle():
 
 def run_sensor(path):
     items = collections.defaultdict(set)
-    p = subprocess.run([SENSOR, "-r", path, "-e", "-", "--all-flows"],
+    # Flows are matched on the client address: address mode (issue 9).
+    p = subprocess.run([SENSOR, "-r", path, "-e", "-", "--all-flows", "-c", ADDR_CFG],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
     fn = os.path.basename(path)
     for line in p.stdout.decode("utf-8", "replace").splitlines():

@@ -23,7 +23,12 @@ def sub(want, got):
 
 def run_case(d):
     with tempfile.TemporaryDirectory() as t:
-        args = [SENSOR, "-r", os.path.join(d, "input.pcap"), "-e", "-", "-k", os.path.join(t, "key")]
+        # The expectations name client addresses: address mode (issue 9
+        # made pseudonym the default; suite-privacy tests that mode).
+        cfg = os.path.join(t, "addr.yaml")
+        with open(cfg, "w") as f:
+            f.write("privacy:\n  eve_clients: address\n")
+        args = [SENSOR, "-r", os.path.join(d, "input.pcap"), "-e", "-", "-k", os.path.join(t, "key"), "-c", cfg]
         if os.path.isdir(os.path.join(ROOT, "rules")):
             args += ["-R", os.path.join(ROOT, "rules")]
         p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
