@@ -336,8 +336,19 @@ fmt_type(struct jb *j, const char *key, uint16_t t)
 	}
 }
 
+/* Is ${s} the text of a link-local address (169.254/16, fe80::/10)? */
+static int
+is_link_local(const char *s)
+{
+	if (strncmp(s, "169.254.", 8) == 0)
+		return 1;
+	return (s[0] == 'f' || s[0] == 'F') && (s[1] == 'e' || s[1] == 'E') &&
+	    strchr("89abAB", s[2]) != NULL && s[2] != '\0' && s[3] != '\0' &&
+	    strchr(s, ':') != NULL;
+}
+
 static void
-fmt_dns(struct jb *j, const struct dns_msg *d)
+fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 {
 	const char *rc = dns_rcode_str(d->rcode);
 	uint16_t i;
@@ -361,7 +372,16 @@ fmt_dns(struct jb *j, const struct dns_msg *d)
 			jb_str(j, "rrname", a->name);
 			fmt_type(j, "rrtype", a->rrtype);
 			jb_u64(j, "ttl", a->ttl);
-			jb_str(j, "rdata", a->data);
+			/* Pseudonym mode: a client announcing its own address
+			 * (mDNS, LLMNR) must not reveal it, nor a link-local
+			 * address, which only ever names a host on the LAN. */
+			if (cm->hide_addr != NULL &&
+			    strcmp(a->data, cm->hide_addr) == 0)
+				jb_str(j, "rdata", cm->src_ip);
+			else if (cm->hide_addr != NULL && is_link_local(a->data))
+				jb_str(j, "rdata", "withheld");
+			else
+				jb_str(j, "rdata", a->data);
 			if (a->has_ech)
 				jb_bool(j, "ech", 1);
 			jb_obj_close(j);
@@ -748,7 +768,7 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 		fmt_hello(&j, f, ev->type == EV_QUIC);
 		break;
 	case EV_DNS:
-		fmt_dns(&j, ev->u.dns);
+		fmt_dns(&j, ev->u.dns, cm);
 		break;
 	case EV_HTTP:
 		fmt_http(&j, ev->u.http);

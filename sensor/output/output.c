@@ -376,8 +376,10 @@ output_emit(struct output *o, const struct event *ev)
 		struct ev_common ecm = cm;
 		size_t n;
 
-		if (!o->conf.eve_clients_addr && f != NULL)
+		if (!o->conf.eve_clients_addr && f != NULL) {
 			pseudo_addr(cm.pseudo, ecm.src_ip, sizeof(ecm.src_ip));
+			ecm.hide_addr = cm.src_ip;
+		}
 		n = eve_format(ev, &ecm, o->conf.eve_client_ip, o->line,
 		    sizeof(o->line));
 

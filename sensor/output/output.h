@@ -47,6 +47,10 @@ struct ev_common {
 	uint16_t src_port, dest_port;
 	const char *proto;		/* "TCP", "UDP", "ICMP" */
 	const char *app_proto;		/* "tls", "dns", ... or "failed" */
+	/* Pseudonym mode: the client's real address, which EVE must not
+	 * print anywhere (e.g. its own address in an mDNS answer); src_ip
+	 * then holds the address-shaped pseudonym that replaces it. */
+	const char *hide_addr;
 };
 
 struct output;
