@@ -701,7 +701,7 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 	jb_u64(j, "eve_lost", s->out->eve_lost);
 	jb_u64(j, "db_rows_lost", s->out->db_rows_lost + s->out->db_lost);
 	jb_u64(j, "db_busy", s->out->db_busy);
-	jb_bool(j, "db_malformed", s->out->db_malformed != 0);
+	jb_u64(j, "db_malformed", s->out->db_malformed != 0);
 	jb_obj_close(j);
 	if (s->insp != NULL) {
 		jb_obj_open(j, "inspect");

@@ -182,6 +182,9 @@ retention_run(struct output *o)
 {
 	unsigned i;
 
+	/* A malformed database is no longer touched, retention included. */
+	if (o->store == NULL || o->db_broken)
+		return;
 	for (i = 0; i < RET_NTABLES; i++)
 		retention_one(o);
 }

@@ -156,7 +156,7 @@ t "malformed database: said once" [ "$(grep -c 'malformed' "$D/err")" -le 2 ] &&
 t "malformed database: no insert errors repeated" eval '! grep -q "insert failed" "$D/err"'
 t "malformed database: EVE keeps going, all lines complete" \
 	[ "$(grep -c . "$D/eve.json")" -gt 100 ] && [ "$(jsonl_bad "$D/eve.json")" = 0 ]
-t "malformed database: alarm in stats" grep -q '"db_malformed":true' "$D/eve.json"
+t "malformed database: alarm in stats" grep -q '"db_malformed":1' "$D/eve.json"
 
 # --- locked database -------------------------------------------------------------
 D=$T/b; mkdir "$D"

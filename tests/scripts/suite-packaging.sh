@@ -33,7 +33,7 @@ dpkg-deb -f "$DEB" Depends > "$tmp/depends"
 dpkg-deb -e "$DEB" "$tmp/ctl"
 has() { grep -q " \./$1\$" "$tmp/contents"; }
 check "version: package $VERSION equals shadowtap-sensor --version" \
-    test "$("$B"/shadowtap-sensor --version)" = "shadowtap-sensor $VERSION"
+    test "$("$B"/shadowtap-sensor --version | head -1)" = "shadowtap-sensor $VERSION"
 check "contents: /usr/sbin/shadowtap-sensor mode 0755 root" \
     grep -q '^-rwxr-xr-x root/root \./usr/sbin/shadowtap-sensor$' "$tmp/contents"
 check "contents: /usr/bin/shadowtap-rules" has usr/bin/shadowtap-rules
