@@ -32,6 +32,7 @@ pc_libs    = $(shell pkg-config --libs $(1) 2>/dev/null)
 # User CFLAGS (e.g. make CFLAGS=-O0) never drop the include path or warnings.
 # Each tree sees lib/ and itself only (the include rule, enforced by paths).
 XCFLAGS    = $(CFLAGS) $(SAN) $(WARN) $(INC) $(call pc_cflags,$(ALL_PKGS))
+B         ?= build
 INC        = -Ilib -Isensor
 $(B)/obj/lib/%.o:       INC = -Ilib
 $(B)/obj/dashboard/%.o: INC = -Ilib -Idashboard $(if $(wildcard lib/store/reid.c),-DHAVE_REID=1)
@@ -42,7 +43,6 @@ DASH_LIBS   = $(call pc_libs,$(DASH_PKGS)) -lpthread -lm
 REPORT_LIBS = $(call pc_libs,$(REPORT_PKGS)) -lm
 LDLIBS      = $(SENSOR_LIBS)
 
-B         ?= build
 Q          = $(if $(V),,@)
 
 COMMON_SRC := $(wildcard lib/common/*.c)
