@@ -20,6 +20,7 @@
 
 #include <microhttpd.h>
 
+#include "common/str.h"
 #include "dash.h"
 
 #define BODY_MAX	16384
@@ -58,18 +59,6 @@ arg(struct req *r, const char *name)
 	return v && *v ? v : NULL;
 }
 
-static int
-hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 form(struct req *r, const char *name, char *buf, size_t len)
 {
@@ -88,8 +77,10 @@ form(struct req *r, const char *name, char *buf, size_t len)
 				if (c == '+')
 					c = ' ';
 				else if (c == '%' && p + i + 2 < e + 1 &&
-				    hexv(p[i + 1]) >= 0 && hexv(p[i + 2]) >= 0) {
-					c = hexv(p[i + 1]) * 16 + hexv(p[i + 2]);
+				    str_hexval((uint8_t)p[i + 1]) >= 0 &&
+				    str_hexval((uint8_t)p[i + 2]) >= 0) {
+					c = str_hexval((uint8_t)p[i + 1]) * 16 +
+					    str_hexval((uint8_t)p[i + 2]);
 					i += 2;
 				}
 				if (c == '\0')
