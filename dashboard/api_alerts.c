@@ -72,7 +72,17 @@ load_alerts(struct req *r, struct als *s, int64_t *total)
 	f.service = arg(r, "service");
 	f.zone = arg(r, "zone");
 	f.dlp_class = arg(r, "class");
-	f.limit = lim ? atoi(lim) : 500;
+	/* The limit comes from the request: digits only, else the cap. */
+	f.limit = 500;
+	if (lim != NULL) {
+		char *end;
+		long v;
+
+		errno = 0;
+		v = strtol(lim, &end, 10);
+		f.limit = errno || end == lim || *end != '\0' ||
+		    v > MAX_ALERTS ? MAX_ALERTS : (int)v;
+	}
 	if (f.limit <= 0 || f.limit > MAX_ALERTS)
 		f.limit = MAX_ALERTS;
 	if ((s->v = calloc(MAX_ALERTS, sizeof(*s->v))) == NULL)

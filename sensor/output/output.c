@@ -128,8 +128,7 @@ identity_path(const struct output_conf *c)
 	dl = (size_t)(sl - c->db_path) + 1;
 	if ((p = malloc(dl + strlen(k) + 1)) == NULL)
 		return NULL;
-	memcpy(p, c->db_path, dl);
-	strcpy(p + dl, k);
+	snprintf(p, dl + strlen(k) + 1, "%.*s%s", (int)dl, c->db_path, k);
 	return p;
 }
 
