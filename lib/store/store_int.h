@@ -20,6 +20,8 @@ struct store {
 	enum store_mode		 mode;
 	int			 created;	/* the file did not exist before */
 	int			 in_txn;
+	int			 bulk;		/* store_bulk_begin: no aggregates */
+	char			*bulk_index;	/* indexes dropped for the load (SQL) */
 	char			*path;
 	sqlite3_stmt		*st[SQ__COUNT];
 	struct store_stats	 stats;

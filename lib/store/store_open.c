@@ -280,6 +280,7 @@ store_close(struct store *s)
 	}
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("%s: close: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_free(s->bulk_index);
 	free(s->path);
 	free(s);
 }
