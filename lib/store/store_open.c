@@ -204,6 +204,12 @@ store_open(struct store **sp, const char *path, enum store_mode mode)
 	if ((rc = migrate(s)) < 0)
 		goto err;
 	rc = -EIO;
+	/* Keep -wal and -shm (mode of the database, 0640) after the last
+	 * close: a read-only reader in a directory it may not write (the
+	 * dashboard and report as their own users, group shadowtap) cannot
+	 * create them, and SQLite refuses a WAL database without them. */
+	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &(int){ 1 });
 	if (store_exec(s, "PRAGMA journal_mode=WAL") < 0 ||
 	    store_exec(s, "PRAGMA synchronous=NORMAL") < 0 ||
 	    store_exec(s, "PRAGMA cache_size=-16384") < 0 ||
