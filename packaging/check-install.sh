@@ -58,15 +58,25 @@ in_root getent passwd shadowtap >/dev/null && ok "postinst created the shadowtap
     nok "no shadowtap user"
 in_root man -w shadowtap-sensor >/dev/null 2>&1 || in_root test -f /usr/share/man/man8/shadowtap-sensor.8.gz &&
     ok "man page shadowtap-sensor(8) installed" || nok "man page missing"
-if in_root /usr/sbin/shadowtap-sensor -r /tmp/sample.pcap -c /etc/shadowtap/shadowtap.yaml \
+# As the unit runs it (User=shadowtap; setpriv does what User= does, and
+# a capture file needs no capability): the files are the user's.
+if in_root setpriv --reuid=shadowtap --regid=shadowtap --init-groups \
+    /usr/sbin/shadowtap-sensor -r /tmp/sample.pcap -c /etc/shadowtap/shadowtap.yaml \
     -R /etc/shadowtap/rules -e /var/log/shadowtap/eve.json -d /var/lib/shadowtap/shadowtap.db \
-    --user shadowtap > "$R.run" 2>&1; then
+    > "$R.run" 2>&1; then
 	n=$(wc -l < "$R/var/log/shadowtap/eve.json")
 	ok "installed sensor ran on the sample as shadowtap: $n EVE lines"
 else
 	nok "installed sensor on the sample"; tail -5 "$R.run" | sed 's/^/# /'
 fi
-grep -q "running as uid $(in_root id -u shadowtap)" "$R.run" && ok "sensor dropped to uid of shadowtap" ||
+[ "$(in_root stat -c '%U:%G %a' /var/lib/shadowtap/shadowtap.db /var/lib/shadowtap/shadowtap.db-shm | sort -u)" = "shadowtap:shadowtap 640" ] &&
+    ok "database and its -shm: shadowtap:shadowtap 0640" ||
+    nok "database modes: $(in_root stat -c '%n %U:%G %a' /var/lib/shadowtap/shadowtap.db /var/lib/shadowtap/shadowtap.db-shm | tr '\n' ' ')"
+# Started as root with --user: the sensor drops to that user.
+in_root mkdir -p /tmp/drop
+in_root /usr/sbin/shadowtap-sensor -r /tmp/sample.pcap -c /etc/shadowtap/shadowtap.yaml \
+    -R /etc/shadowtap/rules -e /tmp/drop/eve.json -d /tmp/drop/st.db --user shadowtap > "$R.run" 2>&1
+grep -q "running as uid $(in_root id -u shadowtap)" "$R.run" && ok "sensor started as root dropped to uid of shadowtap" ||
     nok "sensor did not report the drop"
 # The dashboard as its unit runs it: the installed unit's User, Group and
 # ExecStart with DASHBOARD_ARGS from /etc/default/shadowtap (systemd is not
