@@ -138,7 +138,7 @@ in_root sh -c "apt-get install -y -qq --reinstall -o Dpkg::Options::=--force-con
 in_root apt-get purge -y -qq shadowtap > "$R.purge" 2>&1 && ok "apt-get purge shadowtap" || nok "purge"
 in_root getent passwd shadowtap >/dev/null && nok "shadowtap user left after purge" ||
     ok "purge removed the shadowtap user"
-rm -f "$R/tmp/"*
+rm -rf "$R/tmp/"*
 find "$R" -xdev \( -path "$R/proc" -o -path "$R/sys" -o -path "$R/dev" -o -path "$R/tmp" \
     -o -path "$R/var/cache/apt" -o -path "$R/var/lib/apt" -o -path "$R/var/lib/dpkg" -o -path "$R/var/log" \) \
     -prune -o -print | sed "s|^$R||" | sort > "$R.after"
