@@ -287,6 +287,7 @@ store_close(struct store *s)
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("%s: close: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_free(s->bulk_index);
+	store_week_scan_free(s->week);
 	free(s->path);
 	free(s);
 }

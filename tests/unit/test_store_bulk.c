@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store/store_week.h"
 #include "test.h"
 
 #define HOUR	3600000000ULL
@@ -196,6 +197,43 @@ TEST(bulk_misuse_refused)
 	store_close(s);
 }
 
+/* The report's week scan is cached on a read-only handle; a commit by the
+ * writer (another connection) must be seen by the next call. */
+TEST(week_scan_sees_new_rows)
+{
+	struct store *ro, *rw;
+	struct sw_kpi k;
+	struct st_ai a;
+	uint64_t from = T0, to = T0 + 7 * 24 * HOUR + HOUR, before;
+
+	ASSERT(store_open(&ro, dbpath("bulk.db"), STORE_RO) == 0);
+	ASSERT_EQ(store_week_kpi(ro, from, to, &k), 0);
+	before = k.clients;
+	ASSERT(before > 0);
+	ASSERT_EQ(store_week_kpi(ro, from, to, &k), 0);	/* cached */
+	ASSERT_EQ(k.clients, before);
+	ASSERT(store_open(&rw, dbpath("bulk.db"), STORE_RW) == 0);
+	memset(&a, 0, sizeof(a));
+	a.flow_id = 9999;
+	a.ts = T0 + HOUR;
+	a.kind = "flow";
+	a.client = "c-00000000000000ff";
+	a.dest_ip = "203.0.113.8";
+	a.proto = "TCP";
+	a.service = "svc-new";
+	a.matched_by = "tls_sni";
+	a.verdict = "unreviewed";
+	ASSERT_EQ(store_put_ai(rw, &a), 0);
+	ASSERT_EQ(store_commit(rw), 0);
+	ASSERT_EQ(store_week_kpi(ro, from, to, &k), 0);
+	ASSERT_EQ(k.clients, before + 1);
+	/* Negative: outside the range the new client does not count. */
+	ASSERT_EQ(store_week_kpi(ro, to, to + 7 * 24 * HOUR, &k), 0);
+	ASSERT_EQ(k.clients, 0);
+	store_close(rw);
+	store_close(ro);
+}
+
 static void
 cleanup(void)
 {
@@ -219,6 +257,7 @@ main(void)
 	RUN(bulk_aggregates_equal_row_by_row);
 	RUN(bulk_restores_indexes_and_wal);
 	RUN(bulk_misuse_refused);
+	RUN(week_scan_sees_new_rows);
 	cleanup();
 	return TEST_END();
 }
