@@ -263,14 +263,14 @@ scan_row(struct wk_scan *w, struct intern *clients, struct set *pairs,
 	return 0;
 }
 
-/* Ids of ${t} sorted by string (SQL's GROUP BY order, BINARY). */
-static const struct intern *sort_t;
-
+/* Ids of ${t} sorted by string (SQL's GROUP BY order, BINARY); qsort_r
+ * so that readers on several threads may scan at once. */
 static int
-sort_cmp(const void *a, const void *b)
+sort_cmp(const void *a, const void *b, void *arg)
 {
-	return strcmp(sort_t->str[*(const size_t *)a],
-	    sort_t->str[*(const size_t *)b]);
+	const struct intern *t = arg;
+
+	return strcmp(t->str[*(const size_t *)a], t->str[*(const size_t *)b]);
 }
 
 static size_t *
@@ -282,8 +282,7 @@ sorted(const struct intern *t)
 		return NULL;
 	for (i = 0; i < t->n; i++)
 		o[i] = i;
-	sort_t = t;
-	qsort(o, t->n, sizeof(*o), sort_cmp);
+	qsort_r(o, t->n, sizeof(*o), sort_cmp, (void *)t);
 	return o;
 }
 
