@@ -4,7 +4,9 @@
  * agg_client_day and agg_dlp_day tables (NULL and "" keys, alerts without
  * a service or client, lookups, dlp classes, local days across the DST
  * change), the indexes come back, the file returns to WAL, and misuse is
- * refused.  Works in a mkdtemp directory.
+ * refused; the report's week scan (store_week_scan.c): cached until the
+ * database changes, services, first seen and zones.  Works in a mkdtemp
+ * directory.
  */
 #include <errno.h>
 #include <sqlite3.h>
@@ -234,11 +236,84 @@ TEST(week_scan_sees_new_rows)
 	store_close(ro);
 }
 
+/* Collected service rows, "service:clients:flows:bytes;" each. */
+static char seen[1024];
+
+static int
+collect(void *arg, const struct sw_service *r)
+{
+	size_t n = strlen(seen);
+
+	(void)arg;
+	snprintf(seen + n, sizeof(seen) - n, "%s:%s:%" PRIu64 ":%" PRIu64
+	    ":%" PRIu64 ";", r->service, r->verdict, r->clients, r->flows,
+	    r->bytes_up);
+	return 0;
+}
+
+static int
+put(struct store *s, uint64_t ts, const char *client, const char *svc,
+    const char *zone, uint64_t bytes)
+{
+	struct st_ai a;
+
+	memset(&a, 0, sizeof(a));
+	a.flow_id = ts;
+	a.ts = ts;
+	a.kind = "flow";
+	a.client = client;
+	a.zone = zone;
+	a.dest_ip = "203.0.113.9";
+	a.proto = "TCP";
+	a.service = svc;
+	a.matched_by = "tls_sni";
+	a.verdict = strcmp(svc, "svc-b") == 0 ? "unreviewed" : "tolerated";
+	a.bytes_up = bytes;
+	return store_put_ai(s, &a);
+}
+
+/* Week 1: svc-a; week 2: svc-a again and the new svc-b.  first_seen gives
+ * svc-a in week 1 only and svc-b in week 2 only; services and zones count
+ * distinct clients per service and zone. */
+TEST(week_services_first_seen_zones)
+{
+	struct store *s;
+	uint64_t w1 = T0 + 2 * 24 * HOUR, w2 = w1 + 7 * 24 * HOUR;
+	uint64_t w3 = w2 + 7 * 24 * HOUR;
+
+	ASSERT(store_open(&s, dbpath("weeks.db"), STORE_RW) == 0);
+	ASSERT_EQ(put(s, w1 + HOUR, "c-1", "svc-a", "hr", 10), 0);
+	ASSERT_EQ(put(s, w1 + 2 * HOUR, "c-1", "svc-a", "hr", 5), 0);
+	ASSERT_EQ(put(s, w1 + 30 * HOUR, "c-2", "svc-a", "it", 1), 0);
+	ASSERT_EQ(put(s, w2 + HOUR, "c-1", "svc-a", "hr", 7), 0);
+	ASSERT_EQ(put(s, w2 + 50 * HOUR, "c-1", "svc-b", "hr", 100), 0);
+	ASSERT_EQ(put(s, w2 + 51 * HOUR, "c-3", "svc-b", "hr", 200), 0);
+	ASSERT_EQ(store_commit(s), 0);
+	seen[0] = '\0';
+	ASSERT_EQ(store_week_first_seen(s, w1, w2, collect, NULL), 0);
+	ASSERT_STR(seen, "svc-a:tolerated:2:3:16;");
+	seen[0] = '\0';
+	ASSERT_EQ(store_week_first_seen(s, w2, w3, collect, NULL), 0);
+	ASSERT_STR(seen, "svc-b:unreviewed:2:2:300;");
+	seen[0] = '\0';
+	ASSERT_EQ(store_week_services(s, w2, w3, collect, NULL), 0);
+	ASSERT_STR(seen, "svc-a:tolerated:1:1:7;svc-b:unreviewed:2:2:300;");
+	seen[0] = '\0';
+	ASSERT_EQ(store_week_zones(s, w1, w2, collect, NULL), 0);
+	ASSERT_STR(seen, "hr::1:2:15;it::1:1:1;");
+	/* Negative: a week without rows has no services. */
+	seen[0] = '\0';
+	ASSERT_EQ(store_week_services(s, w3, w3 + 7 * 24 * HOUR, collect,
+	    NULL), 0);
+	ASSERT_STR(seen, "");
+	store_close(s);
+}
+
 static void
 cleanup(void)
 {
 	static const char *const names[] = { "rows.db", "bulk.db",
-	    "misuse.db", NULL };
+	    "misuse.db", "weeks.db", NULL };
 	int i;
 
 	for (i = 0; names[i] != NULL; i++)
@@ -258,6 +333,7 @@ main(void)
 	RUN(bulk_restores_indexes_and_wal);
 	RUN(bulk_misuse_refused);
 	RUN(week_scan_sees_new_rows);
+	RUN(week_services_first_seen_zones);
 	cleanup();
 	return TEST_END();
 }
