@@ -17,7 +17,7 @@
 
 /* ---- alerts ---- */
 struct al { int db; struct sq_alert a; char s[11][160]; };
-struct als { struct al *v; int n; };
+struct als { struct al *v; int n, more; };
 
 static int
 al_cb(void *arg_, const struct sq_alert *t)
@@ -30,7 +30,7 @@ al_cb(void *arg_, const struct sq_alert *t)
 	    t->evidence, t->service_name };
 	int i;
 
-	if (s->n == MAX_ALERTS)
+	if (s->n == MAX_ALERTS + 1)
 		return 1;
 	x = &s->v[s->n++];
 	x->db = c->db;
@@ -47,22 +47,46 @@ al_cmp(const void *a, const void *b)
 
 	if (x->a.ts != y->a.ts)
 		return x->a.ts < y->a.ts ? 1 : -1;
-	return x->db - y->db;
+	if (x->db != y->db)
+		return x->db - y->db;
+	return x->a.id < y->a.id ? 1 : x->a.id > y->a.id ? -1 : 0;
 }
 
 static const char *const al_keys[11] = { "client", "zone", "kind",
 	"severity", "rule", "signature", "service", "verdict", "dlp_class",
 	"evidence", "service_name" };
 
-/* load_alerts: matching alerts of the selected DBs, newest first; the
- * total count in *total. */
+/* cursor(v, ts, db, id): "TS_US-DB-ID", the last row of a page (order:
+ * ts newest first, then database index, then id newest first). */
+static int
+cursor(const char *v, uint64_t *ts, int *db, int64_t *id)
+{
+	unsigned long long t;
+	long long n;
+	int d, used = 0;
+
+	if (v == NULL || strlen(v) > 64 || strspn(v, "0123456789-") !=
+	    strlen(v) || sscanf(v, "%llu-%d-%lld%n", &t, &d, &n, &used) != 3
+	    || (size_t)used != strlen(v) || t == 0 || t > INT64_MAX ||
+	    d < 0 || d >= DASH_MAX_DB || n < 0)
+		return -EINVAL;
+	*ts = t;
+	*db = d;
+	*id = n;
+	return 0;
+}
+
+/* load_alerts: matching alerts of the selected DBs, newest first, after
+ * ?before=CURSOR when given; the total count (all pages) in *total. */
 static int
 load_alerts(struct req *r, struct als *s, int64_t *total)
 {
 	struct sq_alert_filter f;
 	struct ctx c = { r, (struct jb *)s, 0 };
 	const char *lim = arg(r, "limit");
-	int i;
+	uint64_t bts = 0;
+	int64_t bid = 0;
+	int i, bdb = 0;
 	int64_t n;
 
 	memset(&f, 0, sizeof(f));
@@ -72,6 +96,9 @@ load_alerts(struct req *r, struct als *s, int64_t *total)
 	f.service = arg(r, "service");
 	f.zone = arg(r, "zone");
 	f.dlp_class = arg(r, "class");
+	f.verdict = arg(r, "verdict");
+	if (arg(r, "before") && cursor(arg(r, "before"), &bts, &bdb, &bid))
+		return -EINVAL;
 	/* The limit comes from the request: digits only, else the cap. */
 	f.limit = 500;
 	if (lim != NULL) {
@@ -85,7 +112,8 @@ load_alerts(struct req *r, struct als *s, int64_t *total)
 	}
 	if (f.limit <= 0 || f.limit > MAX_ALERTS)
 		f.limit = MAX_ALERTS;
-	if ((s->v = calloc(MAX_ALERTS, sizeof(*s->v))) == NULL)
+	f.limit++;		/* one more than asked: is there a next page? */
+	if ((s->v = calloc(MAX_ALERTS + 1, sizeof(*s->v))) == NULL)
 		return -ENOMEM;
 	s->n = 0;
 	*total = 0;
@@ -93,14 +121,21 @@ load_alerts(struct req *r, struct als *s, int64_t *total)
 		if (!db_on(r, i))
 			continue;
 		c.db = i;
+		f.before_ts = 0;
 		pthread_mutex_lock(&r->d->dbmu[i]);
-		sq_alerts(r->d->db[i], &f, al_cb, &c);
 		n = sq_alert_count(r->d->db[i], &f);
+		if (bts) {
+			f.before_ts = bts;
+			f.before_id = i < bdb ? 0 : i == bdb ? bid : INT64_MAX;
+		}
+		sq_alerts(r->d->db[i], &f, al_cb, &c);
 		pthread_mutex_unlock(&r->d->dbmu[i]);
 		if (n > 0)
 			*total += n;
 	}
 	qsort(s->v, (size_t)s->n, sizeof(*s->v), al_cmp);
+	f.limit--;
+	s->more = s->n > f.limit;
 	if (s->n > f.limit)
 		s->n = f.limit;
 	return 0;
@@ -116,9 +151,11 @@ api_alerts(struct req *r, struct resp *p)
 	int64_t total;
 	int i, k;
 
-	if (buf == NULL || load_alerts(r, &s, &total) != 0) {
+	i = -ENOMEM;
+	if (buf == NULL || (i = load_alerts(r, &s, &total)) != 0) {
 		free(buf);
-		return resp_error(p, 500, "no memory");
+		return resp_error(p, i == -EINVAL ? 400 : 500, i == -EINVAL ?
+		    "bad cursor" : "no memory");
 	}
 	jb_init(&j, buf, OUT_CAP);
 	jb_obj_open(&j, NULL);
@@ -145,6 +182,13 @@ api_alerts(struct req *r, struct resp *p)
 		jb_obj_close(&j);
 	}
 	jb_arr_close(&j);
+	if (s.more && s.n > 0) {
+		snprintf(key, sizeof(key), "%llu-%d-%lld",
+		    (unsigned long long)s.v[s.n - 1].a.ts, s.v[s.n - 1].db,
+		    (long long)s.v[s.n - 1].a.id);
+		js(&j, "next", key);
+	} else
+		jb_null(&j, "next");
 	jb_obj_close(&j);
 	free(s.v);
 	return out(p, &j, buf);
@@ -181,8 +225,12 @@ api_alerts_csv(struct req *r, struct resp *p)
 	char *o, ts[40], idb[32];
 	int i, k;
 
-	if (load_alerts(r, &s, &total) != 0 || (o = malloc(cap)) == NULL)
+	if (load_alerts(r, &s, &total) != 0)
+		return resp_error(p, 400, "bad request");
+	if ((o = malloc(cap)) == NULL) {
+		free(s.v);
 		return resp_error(p, 500, "no memory");
+	}
 	n += (size_t)snprintf(o, cap, "sensor,id,time,client,zone,kind,"
 	    "severity,rule,signature,service,verdict,dlp_class,evidence,"
 	    "service_name\r\n");

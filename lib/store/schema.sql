@@ -207,6 +207,8 @@ CREATE TABLE IF NOT EXISTS agg_hour (
   alerts         INTEGER NOT NULL DEFAULT 0,   -- all alerts
   PRIMARY KEY (hour, service, verdict, zone)
 ) WITHOUT ROWID;
+-- A service's trend (dashboard drill-down) without scanning every hour.
+CREATE INDEX IF NOT EXISTS agg_hour_service ON agg_hour(service, hour);
 -- day: µs at local midnight in meta 'timezone' (default Europe/Amsterdam),
 -- so ISO weeks in local time are whole days.
 CREATE TABLE IF NOT EXISTS agg_client_day (
@@ -221,6 +223,9 @@ CREATE TABLE IF NOT EXISTS agg_client_day (
   PRIMARY KEY (day, client_pseudo, service, verdict, zone)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS agg_client_day_service ON agg_client_day(service, day);
+-- "Clients using prohibited services": only that verdict's rows, covering.
+CREATE INDEX IF NOT EXISTS agg_client_day_verdict
+  ON agg_client_day(verdict, day, client_pseudo);
 CREATE TABLE IF NOT EXISTS agg_dlp_day (
   day            INTEGER NOT NULL,
   dlp_class      TEXT NOT NULL,

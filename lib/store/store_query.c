@@ -181,7 +181,8 @@ sq_dlp_classes(struct store *s, uint64_t from, uint64_t to, sq_dlp_cb cb,
 	" WHERE ts >= ?1 AND ts < ?2 AND (?3 IS NULL OR kind = ?3)" \
 	" AND (?4 IS NULL OR severity = ?4) AND (?5 IS NULL OR service = ?5)" \
 	" AND (?6 IS NULL OR zone = ?6) AND (?7 IS NULL OR dlp_class = ?7)" \
-	" AND (?8 <= 0 OR id < ?8)"
+	" AND (?8 <= 0 OR ts < ?8 OR (ts = ?8 AND id < ?10))" \
+	" AND (?11 IS NULL OR verdict = ?11)"
 
 static void
 bind_alert(sqlite3_stmt *st, const struct sq_alert_filter *f)
@@ -192,7 +193,10 @@ bind_alert(sqlite3_stmt *st, const struct sq_alert_filter *f)
 	bind_text(st, 5, f->service);
 	bind_text(st, 6, f->zone);
 	bind_text(st, 7, f->dlp_class);
-	sqlite3_bind_int64(st, 8, f->before_id);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)(f->before_ts > INT64_MAX ?
+	    INT64_MAX : f->before_ts));
+	sqlite3_bind_int64(st, 10, f->before_id);
+	bind_text(st, 11, f->verdict);
 }
 
 int
@@ -353,4 +357,111 @@ sq_stats_latest(struct store *s, sq_stat_cb cb, void *arg)
 		c = cb(arg, &r);
 	}
 	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int
+sq_stat_samples(struct store *s, const char *name, int n, sq_stat_cb cb,
+    void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_stat r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT name, value, ts FROM stats WHERE name = ?1"
+	    " ORDER BY ts DESC LIMIT ?2", &st)) < 0)
+		return rc;
+	bind_text(st, 1, name);
+	sqlite3_bind_int(st, 2, n > 0 ? n : 2);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.name = TXT(st, 0);
+		r.value = U64(st, 1);
+		r.ts = U64(st, 2);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int
+sq_service_days(struct store *s, uint64_t from, uint64_t to,
+    const char *service, sq_timeline_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_timeline r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT hour / 86400000000 * 86400000000, verdict,"
+	    " SUM(flows), SUM(lookups) FROM agg_hour"
+	    " WHERE service = ?3 AND hour >= ?1 AND hour < ?2"
+	    " GROUP BY 1, verdict ORDER BY 1", &st)) < 0)
+		return rc;
+	bind_range(st, from, to);
+	bind_text(st, 3, service);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.hour = U64(st, 0);
+		r.verdict = TXT(st, 1);
+		r.flows = U64(st, 2);
+		r.lookups = U64(st, 3);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+int
+sq_service_dlp(struct store *s, uint64_t from, uint64_t to,
+    const char *service, sq_dlp_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct sq_dlp r;
+	int rc, c = 0;
+
+	if ((rc = prep(s, "SELECT dlp_class, SUM(findings) FROM agg_dlp_day"
+	    " WHERE day >= ?1 AND day < ?2 AND service = ?3"
+	    " GROUP BY dlp_class ORDER BY 2 DESC, 1", &st)) < 0)
+		return rc;
+	bind_range(st, from, to);
+	bind_text(st, 3, service);
+	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.dlp_class = TXT(st, 0);
+		r.findings = U64(st, 1);
+		c = cb(arg, &r);
+	}
+	return finish(st, c ? SQLITE_DONE : rc, c);
+}
+
+/* one_int: the first column of a one-row statement, or -EIO. */
+static int64_t
+one_int(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t n = -EIO;
+	int rc;
+
+	if ((rc = prep(s, sql, &st)) < 0)
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int64_t
+sq_last_event(struct store *s)
+{
+	/* Each MAX() is one index probe (ai_ts, alerts_ts, visibility_ts). */
+	return one_int(s, "SELECT MAX(COALESCE((SELECT MAX(ts) FROM ai_events),"
+	    " 0), COALESCE((SELECT MAX(ts) FROM alerts), 0),"
+	    " COALESCE((SELECT MAX(ts) FROM visibility), 0))");
+}
+
+int64_t
+sq_data_version(struct store *s)
+{
+	return one_int(s, "PRAGMA data_version");
+}
+
+int64_t
+sq_db_bytes(struct store *s)
+{
+	return one_int(s, "SELECT page_count * page_size FROM"
+	    " pragma_page_count(), pragma_page_size()");
 }

@@ -38,7 +38,12 @@ struct sq_alert_filter {
 	uint64_t	 from, to;
 	const char	*kind, *severity, *service, *zone, *dlp_class;
 	int		 limit;			/* <= 0: 500 */
-	int64_t		 before_id;		/* > 0: only ids below (paging) */
+	/* Keyset paging, newest first: with before_ts > 0 only alerts with
+	 * (ts, id) below (before_ts, before_id); before_id INT64_MAX takes
+	 * every id at before_ts, 0 none. */
+	uint64_t	 before_ts;
+	int64_t		 before_id;
+	const char	*verdict;		/* NULL: any */
 };
 struct sq_alert {
 	int64_t		 id;
@@ -106,5 +111,22 @@ int	sq_policy_history(struct store *, int limit, sq_policy_cb, void *);
 int	sq_exceptions(struct store *, sq_exception_cb, void *);
 /* The newest value of each sensor counter in stats. */
 int	sq_stats_latest(struct store *, sq_stat_cb, void *);
+/* The ${n} newest samples of one counter, newest first (rates). */
+int	sq_stat_samples(struct store *, const char *name, int n, sq_stat_cb,
+	    void *);
+/* One service's flows and lookups per UTC day (sq_timeline.hour is the
+ * day start), from agg_hour. */
+int	sq_service_days(struct store *, uint64_t from, uint64_t to,
+	    const char *service, sq_timeline_cb, void *);
+/* One service's DLP findings per class, from agg_dlp_day. */
+int	sq_service_dlp(struct store *, uint64_t from, uint64_t to,
+	    const char *service, sq_dlp_cb, void *);
+/* Newest event time (ai_events, alerts, visibility), 0 when empty. */
+int64_t	sq_last_event(struct store *);
+/* PRAGMA data_version: changes when another connection commits (the
+ * dashboard's cache key). */
+int64_t	sq_data_version(struct store *);
+/* The database file's pages in bytes (page_count x page_size). */
+int64_t	sq_db_bytes(struct store *);
 
 #endif
