@@ -111,13 +111,23 @@ cls_cb(void *a, const struct sq_dlp *t)
 }
 
 static int
+kind_cb(void *a, const struct sq_stat *t)
+{
+	int k = vocab_lookup(&vocab_alert_kind, t->name);
+
+	if (k >= 0)
+		((int64_t *)a)[k] += (int64_t)t->value;
+	return 0;
+}
+
+static int
 service_detail(struct req *r, struct resp *p, const char *id)
 {
 	struct jb j;
 	struct days *d;
 	struct clss c;
 	struct sq_alert_filter f;
-	int64_t kinds[AK__COUNT], n;
+	int64_t kinds[AK__COUNT];
 	char *buf;
 	int i, k;
 
@@ -136,11 +146,7 @@ service_detail(struct req *r, struct resp *p, const char *id)
 		pthread_mutex_lock(&r->d->dbmu[i]);
 		sq_service_days(r->d->db[i], f.from, f.to, id, day_cb, d);
 		sq_service_dlp(r->d->db[i], f.from, f.to, id, cls_cb, &c);
-		for (k = 0; k < AK__COUNT; k++) {
-			f.kind = vocab_name(&vocab_alert_kind, k);
-			if ((n = sq_alert_count(r->d->db[i], &f)) > 0)
-				kinds[k] += n;
-		}
+		sq_alert_kinds(r->d->db[i], f.from, f.to, id, kind_cb, kinds);
 		pthread_mutex_unlock(&r->d->dbmu[i]);
 	}
 	qsort(d->v, (size_t)d->n, sizeof(d->v[0]), day_cmp);

@@ -1,7 +1,8 @@
 /*
  * store_query.h - the named read queries over a sensor database opened
  * with STORE_RO: one copy of each SELECT, typed rows handed to a callback,
- * built on the aggregates (agg_hour, agg_client_day, agg_dlp_day) plus
+ * built on the aggregates (agg_day and agg_hour: whole days from the
+ * first, edge hours from the second; agg_client_day, agg_dlp_day) plus
  * alerts, catalog, exceptions, policy_versions and stats.  Shared by the
  * dashboard and the weekly report.  Times are microseconds; [from, to).
  * A callback returning non-zero stops the walk (its value is returned).
@@ -84,7 +85,9 @@ typedef int (*sq_stat_cb)(void *, const struct sq_stat *);
 /* Totals per verdict from agg_hour. */
 int	sq_verdict_totals(struct store *, uint64_t from, uint64_t to,
 	    sq_verdict_cb, void *);
-/* Flows and lookups per hour and verdict, ordered by hour. */
+/* Flows and lookups per time bucket and verdict, ordered by time: whole
+ * UTC days inside the range as one row each (hour = the day's start),
+ * the edge hours per hour (agg_day + agg_hour). */
 int	sq_timeline(struct store *, uint64_t from, uint64_t to,
 	    sq_timeline_cb, void *);
 /* Every service seen in the range (service NULL) or one service, with the
@@ -118,6 +121,10 @@ int	sq_stat_samples(struct store *, const char *name, int n, sq_stat_cb,
  * day start), from agg_hour. */
 int	sq_service_days(struct store *, uint64_t from, uint64_t to,
 	    const char *service, sq_timeline_cb, void *);
+/* One service's alerts per kind (name = kind, value = count, ts = newest),
+ * through the alerts_service index. */
+int	sq_alert_kinds(struct store *, uint64_t from, uint64_t to,
+	    const char *service, sq_stat_cb, void *);
 /* One service's DLP findings per class, from agg_dlp_day. */
 int	sq_service_dlp(struct store *, uint64_t from, uint64_t to,
 	    const char *service, sq_dlp_cb, void *);
