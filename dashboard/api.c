@@ -19,6 +19,7 @@
 #include "dash.h"
 #include "api.h"
 #include "cache.h"
+#include "formdec.h"
 
 #define MAX_SVC		2048
 
@@ -33,22 +34,6 @@ js(struct jb *j, const char *key, const char *v)
 }
 
 
-/* digits: a decimal number of seconds, or -1. */
-static int64_t
-digits(const char *v)
-{
-	char *end;
-	long long n;
-
-	if (v == NULL || *v < '0' || *v > '9')
-		return -1;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (errno || *end != '\0' || n > 253402300799LL)	/* 9999-12-31 */
-		return -1;
-	return n;
-}
-
 /* range(r, from, to): ?range=24h|7d|30d|all (default all) or ?from=&to=
  * in seconds (a custom range; from < to, else all).  Relative ranges end
  * at the next whole minute, so one minute's requests share a cache key. */
@@ -56,7 +41,7 @@ void
 range(struct req *r, uint64_t *from, uint64_t *to)
 {
 	const char *v = arg(r, "range");
-	int64_t f = digits(arg(r, "from")), t = digits(arg(r, "to"));
+	int64_t f = secs(arg(r, "from")), t = secs(arg(r, "to"));
 	uint64_t m = 60ULL * 1000000, now = (now_us() / m + 1) * m;
 	uint64_t h = 3600ULL * 1000000;
 

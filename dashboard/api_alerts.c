@@ -12,6 +12,7 @@
 #include "store/state.h"
 #include "dash.h"
 #include "api.h"
+#include "formdec.h"
 
 #define MAX_ALERTS	2000
 
@@ -56,26 +57,6 @@ static const char *const al_keys[11] = { "client", "zone", "kind",
 	"severity", "rule", "signature", "service", "verdict", "dlp_class",
 	"evidence", "service_name" };
 
-/* cursor(v, ts, db, id): "TS_US-DB-ID", the last row of a page (order:
- * ts newest first, then database index, then id newest first). */
-static int
-cursor(const char *v, uint64_t *ts, int *db, int64_t *id)
-{
-	unsigned long long t;
-	long long n;
-	int d, used = 0;
-
-	if (v == NULL || strlen(v) > 64 || strspn(v, "0123456789-") !=
-	    strlen(v) || sscanf(v, "%llu-%d-%lld%n", &t, &d, &n, &used) != 3
-	    || (size_t)used != strlen(v) || t == 0 || t > INT64_MAX ||
-	    d < 0 || d >= DASH_MAX_DB || n < 0)
-		return -EINVAL;
-	*ts = t;
-	*db = d;
-	*id = n;
-	return 0;
-}
-
 /* load_alerts: matching alerts of the selected DBs, newest first, after
  * ?before=CURSOR when given; the total count (all pages) in *total. */
 static int
@@ -97,7 +78,8 @@ load_alerts(struct req *r, struct als *s, int64_t *total)
 	f.zone = arg(r, "zone");
 	f.dlp_class = arg(r, "class");
 	f.verdict = arg(r, "verdict");
-	if (arg(r, "before") && cursor(arg(r, "before"), &bts, &bdb, &bid))
+	if (arg(r, "before") && cursor_parse(arg(r, "before"), r->d->ndb, &bts,
+	    &bdb, &bid))
 		return -EINVAL;
 	/* The limit comes from the request: digits only, else the cap. */
 	f.limit = 500;
