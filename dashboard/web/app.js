@@ -36,6 +36,13 @@ function lab(concept, name) {
   return el('span', { title: String(name), class: concept === 'verdict' ? 'v-' + name : 'lab' }, labText(concept, name));
 }
 
+function tcell(s) { return el('span', { class: 'ts' }, fmtTime(s)); }
+function fmtAge(a) {
+  if (a < 120) return t('just_now');
+  if (a < 7200) return Math.round(a / 60) + ' ' + t('min_ago');
+  if (a < 172800) return Math.round(a / 3600) + ' ' + t('hours_ago');
+  return Math.round(a / 86400) + ' ' + t('days_ago');
+}
 function fmtTime(s) { return s ? new Date(s * 1000).toISOString().slice(0, 16).replace('T', ' ') : ''; }
 
 async function api(path, opts) {
@@ -135,7 +142,7 @@ async function services(v) {
     ['name', (s) => el('a', { href: '#services', on: { click: (e) => { e.preventDefault(); sel(s); } } }, s.name || s.id)],
     ['verdict', (s) => verdictCell(s.verdict)], ['vendor', (s) => s.vendor], ['country', (s) => s.country],
     ['eu', (s) => yn(s.eu_residency)], ['ambiguous', (s) => (s.tenant_ambiguous ? t('needs_inline') : '')],
-    ['first_seen', (s) => fmtTime(s.first_seen)], ['last_seen', (s) => fmtTime(s.last_seen)],
+    ['first_seen', (s) => tcell(s.first_seen)], ['last_seen', (s) => tcell(s.last_seen)],
     ['clients', (s) => s.clients], ['flows', (s) => s.flows], ['bytes_up', (s) => s.bytes_up],
     ['details', (s) => el('a', { href: '#service/' + encodeURIComponent(s.id), class: 'drill' }, t('details') + ' \u203a')],
   ], d.services, (s) => (s.unreviewed ? 'unreviewed' : '')));
@@ -183,7 +190,7 @@ async function alerts(v) {
     count.textContent = (stack.length * 50 + 1) + '-' + (stack.length * 50 + d.alerts.length) + ' / ' + d.total;
     box.replaceChildren(table([
       ['', (a) => el('input', { type: 'checkbox', class: 'sel', value: a.key })],
-      ['time', (a) => fmtTime(a.ts)], ['sensor', (a) => a.sensor], ['kind', (a) => lab('alert_kind', a.kind)],
+      ['time', (a) => tcell(a.ts)], ['sensor', (a) => a.sensor], ['kind', (a) => lab('alert_kind', a.kind)],
       ['severity', (a) => lab('severity', a.severity)], ['service', (a) => a.service_name || a.service],
       ['verdict', (a) => verdictCell(a.verdict)], ['dlp_class', (a) => lab('dlp_class', a.dlp_class)],
       ['client', (a) => a.client], ['alerts', (a) => a.signature], ['status', (a) => el('span', { class: 'st' }, t(a.status))],
@@ -236,7 +243,7 @@ async function clients(v) {
 async function policy(v) {
   const d = await json('/api/v1/policy');
   v.append(el('h3', null, t('history')), table([
-    ['time', (p) => fmtTime(p.ts)], ['sensor', (p) => p.sensor], ['policy', (p) => p.version], ['kind', (p) => el('span', { title: p.action }, t('pol_' + p.action))],
+    ['time', (p) => tcell(p.ts)], ['sensor', (p) => p.sensor], ['policy', (p) => p.version], ['kind', (p) => el('span', { title: p.action }, t('pol_' + p.action))],
     ['status', (p) => p.summary], ['alerts', (p) => (p.errors ? p.detail : '')]], d.history));
   v.append(el('h3', null, t('exceptions')), table([
     ['service', (x) => x.service], ['client', (x) => x.zone], ['verdict', (x) => verdictCell(x.verdict)],
@@ -260,20 +267,20 @@ async function health(v) {
     const drop = s.packets ? (100 * (s.drops || 0) / s.packets).toFixed(3) + ' %' : '';
     v.append(el('h3', null, t('sensor') + ' ' + s.sensor),
       el('div', { class: 'cards' },
-        el('div', { class: 'card' }, t('events_per_s'), el('b', { class: 'eps' }, (s.events_per_s_x100 / 100).toFixed(2))),
+        el('div', { class: 'card' }, t('events_per_s'), el('b', { class: 'eps' }, (s.events_per_s_x100 / 100).toFixed(2)), s.events_last_hour + ' ' + t('in_last_hour')),
         el('div', { class: 'card' }, t('packets_per_s'), el('b', null, s.packets_per_s === null ? '\u2013' : s.packets_per_s)),
         el('div', { class: 'card' }, t('drops'), el('b', null, s.drops === null ? '\u2013' : s.drops), drop),
         el('div', { class: 'card' }, t('db_size'), el('b', null, fmtBytes(s.db_bytes))),
         el('div', { class: 'card' + (stale ? ' warn' : '') }, t('last_event'), el('b', { class: 'small' }, fmtTime(s.last_event)),
-          age === null ? '' : (age < 120 ? t('just_now') : Math.round(age / 60) + ' ' + t('min_ago')))),
+          age === null ? '' : fmtAge(age))),
       el('h4', null, t('faults')),
-      s.faults.length ? table([['counter', (x) => x.name], ['value', (x) => x.value], ['time', (x) => fmtTime(x.ts)]], s.faults, (x) => (x.value ? 'bad' : ''))
+      s.faults.length ? table([['counter', (x) => x.name], ['value', (x) => x.value], ['time', (x) => tcell(x.ts)]], s.faults, (x) => (x.value ? 'bad' : ''))
         : el('p', { class: 'muted' }, t('no_faults')),
       el('h4', null, t('reloads')),
-      table([['time', (p) => fmtTime(p.ts)], ['policy', (p) => p.version], ['kind', (p) => t('pol_' + p.action)], ['status', (p) => p.summary], ['errors', (p) => p.errors]],
+      table([['time', (p) => tcell(p.ts)], ['policy', (p) => p.version], ['kind', (p) => t('pol_' + p.action)], ['status', (p) => p.summary], ['errors', (p) => p.errors]],
         s.reloads, (p) => (p.errors ? 'bad' : '')),
       el('details', null, el('summary', null, t('all_counters')),
-        table([['counter', (x) => x.name], ['value', (x) => x.value], ['time', (x) => fmtTime(x.ts)]], s.stats)));
+        table([['counter', (x) => x.name], ['value', (x) => x.value], ['time', (x) => tcell(x.ts)]], s.stats)));
   }
 }
 
@@ -327,7 +334,7 @@ async function users(v) {
   };
   if (!d.users) { v.append(el('p', { class: 'err' }, t('refused'))); return; }
   v.append(msg, table([
-    ['user', (u) => u.name], ['role', roleSel], ['created', (u) => fmtTime(u.created)],
+    ['user', (u) => u.name], ['role', roleSel], ['created', (u) => tcell(u.created)],
     ['status', (u) => (u.disabled ? t('disabled') : t('active'))],
     ['', (u) => el('button', { type: 'button', class: 'toggle', on: { click: () => post({ action: 'set', name: u.name, disabled: u.disabled ? '0' : '1' }) } }, u.disabled ? t('enable') : t('disable'))],
   ], d.users, (u) => (u.disabled ? 'muted' : '')));

@@ -27,7 +27,7 @@ export const texts = {
     last_event: 'Laatste gebeurtenis', just_now: 'zojuist', min_ago: 'min geleden', faults: 'Schrijffouten en verlies',
     no_faults: 'Geen fouttellers gemeld door deze sensor.', reloads: 'Beleid laden en herladen', errors: 'Fouten',
     all_counters: 'Alle tellers', pol_load: 'geladen', pol_reload: 'herladen', pol_reload_failed: 'herladen mislukt',
-    no_data: 'Geen gegevens in deze periode.',
+    no_data: 'Geen gegevens in deze periode.', hours_ago: 'uur geleden', days_ago: 'dagen geleden', in_last_hour: 'in het laatste uur met gegevens',
   },
   en: {
     overview: 'Overview', services: 'Services', alerts: 'Alerts', clients: 'Clients',
@@ -56,6 +56,6 @@ export const texts = {
     last_event: 'Last event', just_now: 'just now', min_ago: 'min ago', faults: 'Writer faults and loss',
     no_faults: 'No fault counters reported by this sensor.', reloads: 'Policy loads and reloads', errors: 'Errors',
     all_counters: 'All counters', pol_load: 'loaded', pol_reload: 'reloaded', pol_reload_failed: 'reload failed',
-    no_data: 'No data in this range.',
+    no_data: 'No data in this range.', hours_ago: 'hours ago', days_ago: 'days ago', in_last_hour: 'in the last hour with data',
   },
 };
