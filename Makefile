@@ -70,11 +70,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench bench-dlp bench-dashboard browser-deps asan fuzz fuzz-smoke fuzz-build fuzz-bins clean help deb check-install progs
+.PHONY: all deps run check unit bench bench-dlp bench-dashboard bench-report browser-deps asan fuzz fuzz-smoke fuzz-build fuzz-bins clean help deb check-install progs
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
-	@echo "targets: all deps run check unit asan fuzz fuzz-smoke bench bench-dlp bench-dashboard deb check-install clean   (V=1 verbose)"
+	@echo "targets: all deps run check unit asan fuzz fuzz-smoke bench bench-dlp bench-dashboard bench-report deb check-install clean   (V=1 verbose)"
 
 # deps: install what is missing, idempotent.  Needs root (or sudo).
 deps:
@@ -212,3 +212,7 @@ browser-deps:
 
 bench-dashboard: all
 	$(Q)sh tests/scripts/bench-dashboard.sh
+
+# bench-report: the weekly report on a 10M-event week (docs/BENCHMARKS.md).
+bench-report: all
+	$(Q)sh tests/scripts/bench-report.sh

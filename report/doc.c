@@ -184,7 +184,9 @@ doc_build(const struct report *r, struct doc *d)
 	row(b, T(r, "blind"), x, y, "");
 	pct(x, sizeof(x), c->stat_hours, (r->to - r->from) / 3600000000ULL *
 	    (uint64_t)(r->ndb ? r->ndb : 1));
-	pct(y, sizeof(y), p->stat_hours, 168ULL * (uint64_t)(r->ndb ? r->ndb : 1));
+	/* The previous week's own length: 167 or 169 h across a DST change. */
+	pct(y, sizeof(y), p->stat_hours, (r->from - week_add(r->from, -1)) /
+	    3600000000ULL * (uint64_t)(r->ndb ? r->ndb : 1));
 	row(b, T(r, "uptime"), x, y, "");
 	pct(x, sizeof(x), c->drops, c->packets + c->drops);
 	pct(y, sizeof(y), p->drops, p->packets + p->drops);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "report.h"
@@ -49,6 +50,8 @@ main(int argc, char **argv)
 	const char *week = NULL, *lang = "nl", *format = "pdf", *out = NULL;
 	const char *label = NULL, *audit = NULL, *config = NULL;
 	int ndb = 0, priv = 0, c, rc;
+	char path[4096];
+	struct stat sb;
 	FILE *f;
 
 	setenv("TZ", getenv("TZ") && getenv("TZ")[0] ? getenv("TZ") :
@@ -111,6 +114,14 @@ main(int argc, char **argv)
 	rep.to = week_add(rep.from, 1);
 	if (model_load(&rep, dbs, ndb, audit) != 0)
 		return 2;
+	/* --out DIR (an existing directory; the timer's case) for PDF and
+	 * HTML: DIR/shadowtap-WEEK.pdf|html. */
+	if (out != NULL && strcmp(format, "csv") != 0 && stat(out, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode)) {
+		snprintf(path, sizeof(path), "%s%sshadowtap-%s.%s", out,
+		    out[strlen(out) - 1] == '/' ? "" : "/", rep.week, format);
+		out = path;
+	}
 	if (strcmp(format, "csv") == 0) {
 		if (out == NULL)
 			out = "report-csv";

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "store/store.h"
 #include "report.h"
@@ -42,6 +43,41 @@ reid_count(const char *audit, const char *db, uint64_t from, uint64_t to)
 	(void)audit; (void)db; (void)from; (void)to;
 	return -1;
 #endif
+}
+
+/* SHADOWTAP_REPORT_TIMING=1: each named query's time on stderr, summed
+ * over databases and weeks (make bench-report). */
+enum { QT_KPI, QT_SERVICES, QT_FIRST, QT_ZONES, QT_DLP, QT_POLICY,
+	QT_EXPIRING, QT__COUNT };
+static const char *const qt_name[QT__COUNT] = { "kpi (8 weeks)", "services",
+	"first_seen", "zones", "dlp", "policy", "expiring" };
+static uint64_t qt_us[QT__COUNT], qt_t0;
+
+static void
+qt_start(void)
+{
+	qt_t0 = clock_mono_us();
+}
+
+static int
+qt_stop(int which, int rc)
+{
+	qt_us[which] += clock_mono_us() - qt_t0;
+	return rc;
+}
+/* The comma sequences the start before the call. */
+#define TIMED(which, expr)	(qt_start(), qt_stop((which), (expr)))
+
+static void
+qt_print(void)
+{
+	int i;
+
+	if (getenv("SHADOWTAP_REPORT_TIMING") == NULL)
+		return;
+	for (i = 0; i < QT__COUNT; i++)
+		fprintf(stderr, "query %-14s %8.1f ms\n", qt_name[i],
+		    (double)qt_us[i] / 1000.0);
 }
 
 static void
@@ -219,27 +255,30 @@ model_load(struct report *r, char **dbs, int ndb, const char *audit)
 		    strlen(r->sensors), "%s%s", i ? ", " : "", name);
 		for (w = 0; w < RP_TREND && rc == 0; w++) {
 			f = week_add(r->from, w - (RP_TREND - 1));
-			if ((rc = store_week_kpi(s[i], f, week_add(f, 1), &k)) == 0)
+			if ((rc = TIMED(QT_KPI, store_week_kpi(s[i], f,
+			    week_add(f, 1), &k))) == 0)
 				kpi_add(&r->trend[w], &k);
 		}
 		if (rc)
 			break;
 		ss.v = r->svc; ss.n = &r->nsvc; ss.max = RP_MAXSVC;
-		if ((rc = store_week_services(s[i], r->from, r->to, svc_cb,
-		    &ss)) != 0)
+		if ((rc = TIMED(QT_SERVICES, store_week_services(s[i], r->from,
+		    r->to, svc_cb, &ss))) != 0)
 			break;
 		ss.v = r->first; ss.n = &r->nfirst; ss.max = 64;
-		if ((rc = store_week_first_seen(s[i], r->from, r->to, svc_cb,
-		    &ss)) != 0)
+		if ((rc = TIMED(QT_FIRST, store_week_first_seen(s[i], r->from,
+		    r->to, svc_cb, &ss))) != 0)
 			break;
 		ss.v = r->zone; ss.n = &r->nzone; ss.max = 64;
-		if ((rc = store_week_zones(s[i], r->from, r->to, svc_cb,
-		    &ss)) != 0)
+		if ((rc = TIMED(QT_ZONES, store_week_zones(s[i], r->from,
+		    r->to, svc_cb, &ss))) != 0)
 			break;
-		if ((rc = store_week_dlp(s[i], r->from, r->to, rp_dlp_cb, r)) != 0 ||
-		    (rc = store_week_policy(s[i], r->from, r->to, pol_cb, r)) != 0 ||
-		    (rc = store_week_expiring(s[i], r->to, r->to +
-		    30ULL * 86400 * 1000000, exc_cb, r)) != 0)
+		if ((rc = TIMED(QT_DLP, store_week_dlp(s[i], r->from, r->to,
+		    rp_dlp_cb, r))) != 0 ||
+		    (rc = TIMED(QT_POLICY, store_week_policy(s[i], r->from,
+		    r->to, pol_cb, r))) != 0 ||
+		    (rc = TIMED(QT_EXPIRING, store_week_expiring(s[i], r->to,
+		    r->to + 30ULL * 86400 * 1000000, exc_cb, r))) != 0)
 			break;
 	}
 	for (i = 0; i < ndb; i++)
@@ -254,6 +293,7 @@ model_load(struct report *r, char **dbs, int ndb, const char *audit)
 	r->empty = r->cur.flows[0] + r->cur.flows[1] + r->cur.flows[2] +
 	    r->cur.flows[3] + r->cur.lookups + r->cur.alerts == 0;
 	r->reid = reid_count(audit, dbs[0], r->from, r->to);
+	qt_print();
 	return 0;
 }
 

@@ -173,6 +173,17 @@ int	store_put_epoch(struct store *s, int epoch, uint64_t started,
  * for the next try) or -errno (rows lost, counted). */
 int	store_commit(struct store *s);
 
+/*
+ * Bulk loading, for fixture generators only (never the sensor): between
+ * store_bulk_begin and store_bulk_end the file has no journal and no
+ * fsync (a crash leaves a database to throw away), and the puts write raw
+ * rows only; store_bulk_end commits, computes agg_hour, agg_client_day and
+ * agg_dlp_day from all raw rows with the writer's rules, and returns to
+ * WAL.  Both return 0 or -errno.
+ */
+int	store_bulk_begin(struct store *s);
+int	store_bulk_end(struct store *s);
+
 /* Local day (meta 'timezone', the process TZ) of a time, for agg_*_day. */
 uint64_t store_day_of(uint64_t ts_us);
 

@@ -20,6 +20,9 @@ struct store {
 	enum store_mode		 mode;
 	int			 created;	/* the file did not exist before */
 	int			 in_txn;
+	int			 bulk;		/* store_bulk_begin: no aggregates */
+	char			*bulk_index;	/* indexes dropped for the load (SQL) */
+	struct wk_scan		*week;		/* store_week_scan's last week */
 	char			*path;
 	sqlite3_stmt		*st[SQ__COUNT];
 	struct store_stats	 stats;
@@ -39,6 +42,18 @@ struct store_q {
 #define STORE_Q_MAX	(64u << 20)	/* bytes of deferred rows kept */
 
 void	store_queue_free(struct store *s);
+
+/* store_week_scan.c: one pass over a week of agg_client_day (the report's
+ * distinct counts), cached on the handle; NULL with *err = -errno. */
+struct wk_scan;
+struct sw_service;
+const struct wk_scan *store_week_scan(struct store *s, uint64_t from,
+	    uint64_t to, int *err);
+void	store_week_scan_free(struct wk_scan *w);
+uint64_t store_week_scan_clients(const struct wk_scan *w);
+size_t	store_week_scan_count(const struct wk_scan *w, int zones);
+void	store_week_scan_row(const struct wk_scan *w, int zones, size_t k,
+	    struct sw_service *r);
 
 int	store_exec(struct store *s, const char *sql);
 int	store_prepare_writer(struct store *s);

@@ -239,6 +239,12 @@ store_open(struct store **sp, const char *path, enum store_mode mode)
 	if ((rc = migrate(s)) < 0)
 		goto err;
 	rc = -EIO;
+	/* Keep -wal and -shm (mode of the database, 0640) after the last
+	 * close: a read-only reader in a directory it may not write (the
+	 * dashboard and report as their own users, group shadowtap) cannot
+	 * create them, and SQLite refuses a WAL database without them. */
+	sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL,
+	    &(int){ 1 });
 	if (store_exec(s, "PRAGMA journal_mode=WAL") < 0 ||
 	    store_exec(s, "PRAGMA synchronous=NORMAL") < 0 ||
 	    store_exec(s, "PRAGMA cache_size=-16384") < 0 ||
@@ -315,6 +321,8 @@ store_close(struct store *s)
 	}
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_warnx("%s: close: %s", s->path, sqlite3_errmsg(s->db));
+	sqlite3_free(s->bulk_index);
+	store_week_scan_free(s->week);
 	free(s->path);
 	free(s);
 }

@@ -50,14 +50,12 @@ store_week_kpi(struct store *s, uint64_t from, uint64_t to, struct sw_kpi *k)
 	sqlite3_stmt *q;
 	int rc, i;
 
+	const struct wk_scan *w;
+
 	memset(k, 0, sizeof(*k));
-	if ((rc = prep(s, "SELECT count(DISTINCT client_pseudo) FROM"
-	    " agg_client_day WHERE day >= ?1 AND day < ?2 AND flows > 0",
-	    &q, from, to)) < 0)
+	if ((w = store_week_scan(s, from, to, &rc)) == NULL)
 		return rc;
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		k->clients = u64(q, 0);
-	sqlite3_finalize(q);
+	k->clients = store_week_scan_clients(w);
 	if ((rc = prep(s, "SELECT verdict, sum(flows), sum(lookups),"
 	    " sum(bytes_up), sum(uploads), sum(dlp), sum(alerts) FROM agg_hour"
 	    " WHERE hour >= ?1 AND hour < ?2 GROUP BY verdict", &q, from,
@@ -106,65 +104,83 @@ store_week_kpi(struct store *s, uint64_t from, uint64_t to, struct sw_kpi *k)
 	return 0;
 }
 
+/* The week's services (zones) from the scan in name order, each with its
+ * catalog name; first_only: only those without an earlier agg_client_day
+ * row (one probe of agg_client_day_service each). */
 static int
-services(struct store *s, const char *sql, uint64_t from, uint64_t to,
-    sw_service_cb cb, void *arg)
+services(struct store *s, uint64_t from, uint64_t to, int zones,
+    int first_only, sw_service_cb cb, void *arg)
 {
-	sqlite3_stmt *q;
+	const struct wk_scan *w;
+	sqlite3_stmt *nq = NULL, *eq = NULL;
 	struct sw_service r;
+	size_t i, n;
 	int rc;
 
-	if ((rc = prep(s, sql, &q, from, to)) < 0)
+	if ((w = store_week_scan(s, from, to, &rc)) == NULL)
 		return rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		r.service = col(q, 0);
-		r.name = col(q, 1);
-		r.verdict = col(q, 2);
-		r.clients = u64(q, 3);
-		r.flows = u64(q, 4);
-		r.bytes_up = u64(q, 5);
-		if (cb(arg, &r) != 0) {
-			sqlite3_finalize(q);
-			return 0;
+	rc = -EIO;
+	if (!zones && sqlite3_prepare_v2(s->db, "SELECT name FROM catalog"
+	    " WHERE service = ?1", -1, &nq, NULL) != SQLITE_OK)
+		goto out;
+	if (first_only && sqlite3_prepare_v2(s->db, "SELECT 1 FROM"
+	    " agg_client_day WHERE service = ?1 AND day < ?2 LIMIT 1", -1, &eq,
+	    NULL) != SQLITE_OK)
+		goto out;
+	n = store_week_scan_count(w, zones);
+	for (i = 0; i < n; i++) {
+		store_week_scan_row(w, zones, i, &r);
+		if (eq != NULL) {
+			sqlite3_bind_text(eq, 1, r.service, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(eq, 2, (sqlite3_int64)from);
+			rc = sqlite3_step(eq);
+			sqlite3_reset(eq);
+			if (rc == SQLITE_ROW)
+				continue;
+			if (rc != SQLITE_DONE) {
+				rc = -EIO;
+				goto out;
+			}
 		}
+		if (nq != NULL) {
+			sqlite3_bind_text(nq, 1, r.service, -1, SQLITE_STATIC);
+			if (sqlite3_step(nq) == SQLITE_ROW &&
+			    sqlite3_column_text(nq, 0) != NULL)
+				r.name = col(nq, 0);
+		}
+		rc = cb(arg, &r);
+		if (nq != NULL)
+			sqlite3_reset(nq);
+		if (rc != 0)
+			break;
 	}
-	return finish(q, rc);
+	rc = 0;
+out:
+	sqlite3_finalize(nq);
+	sqlite3_finalize(eq);
+	return rc;
 }
 
+/* Every service with an agg_client_day row in the week. */
 int
 store_week_services(struct store *s, uint64_t from, uint64_t to,
     sw_service_cb cb, void *arg)
 {
-	return services(s, "SELECT a.service, coalesce(c.name, a.service),"
-	    " max(a.verdict), count(DISTINCT CASE WHEN a.flows > 0 THEN"
-	    " a.client_pseudo END), sum(a.flows), sum(a.bytes_up)"
-	    " FROM agg_client_day a LEFT JOIN catalog c ON c.service = a.service"
-	    " WHERE a.day >= ?1 AND a.day < ?2 GROUP BY a.service", from, to,
-	    cb, arg);
+	return services(s, from, to, 0, 0, cb, arg);
 }
 
-/* Group first, then one index probe (agg_client_day_service) per service. */
 int
 store_week_first_seen(struct store *s, uint64_t from, uint64_t to,
     sw_service_cb cb, void *arg)
 {
-	return services(s, "SELECT * FROM (SELECT a.service AS service,"
-	    " coalesce(c.name, a.service), max(a.verdict), count(DISTINCT CASE"
-	    " WHEN a.flows > 0 THEN a.client_pseudo END), sum(a.flows),"
-	    " sum(a.bytes_up) FROM agg_client_day a LEFT JOIN catalog c ON"
-	    " c.service = a.service WHERE a.day >= ?1 AND a.day < ?2 GROUP BY"
-	    " a.service) w WHERE NOT EXISTS (SELECT 1 FROM agg_client_day b"
-	    " WHERE b.service = w.service AND b.day < ?1)", from, to, cb, arg);
+	return services(s, from, to, 0, 1, cb, arg);
 }
 
 int
 store_week_zones(struct store *s, uint64_t from, uint64_t to,
     sw_service_cb cb, void *arg)
 {
-	return services(s, "SELECT zone, zone, '', count(DISTINCT CASE WHEN"
-	    " flows > 0 THEN client_pseudo END), sum(flows), sum(bytes_up)"
-	    " FROM agg_client_day WHERE day >= ?1 AND day < ?2 GROUP BY zone",
-	    from, to, cb, arg);
+	return services(s, from, to, 1, 0, cb, arg);
 }
 
 int

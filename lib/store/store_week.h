@@ -2,7 +2,10 @@
  * store_week.h - the weekly report's named read queries over a time range
  * [from, to) in µs, on the aggregates (agg_hour, agg_client_day,
  * agg_dlp_day) plus the small visibility, stats, policy_versions and
- * exceptions tables.  SQL lives in store_week.c only.  Rows come back
+ * exceptions tables.  SQL lives in store_week.c and store_week_scan.c
+ * (one pass over the week's agg_client_day rows for every distinct count,
+ * kept on the handle for the next call on the same week until the
+ * database changes).  Rows come back
  * through callbacks; strings are valid for the callback only.
  */
 #ifndef ST_STORE_WEEK_H

@@ -442,7 +442,7 @@ store_put_ai(struct store *s, const struct st_ai *r)
 	txt(q, 21, r->policy_version);
 	sqlite3_bind_int(q, 22, r->tenant_ambiguous);
 	i64(q, 23, r->bytes_up);
-	if ((rc = run(s, SQ_AI)) < 0)
+	if ((rc = run(s, SQ_AI)) < 0 || s->bulk)
 		return rc;
 	if ((rc = agg_hour(s, r->ts, r->service, r->verdict, r->zone, !lookup,
 	    lookup, r->bytes_up, 0, 0, 0)) < 0)
@@ -475,7 +475,7 @@ store_put_alert(struct store *s, const struct st_alert *r)
 	if (r->bytes >= 0)
 		sqlite3_bind_int64(q, 18, r->bytes);
 	txt(q, 19, r->detail);
-	if ((rc = run(s, SQ_ALERT)) < 0)
+	if ((rc = run(s, SQ_ALERT)) < 0 || s->bulk)
 		return rc;
 	if ((rc = agg_hour(s, r->ts, r->service, r->verdict, r->zone, 0, 0, 0,
 	    upload, dlp, 1)) < 0)

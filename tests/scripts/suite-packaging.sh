@@ -163,6 +163,31 @@ else
 	na=$(wc -l < "$s/a/eve.json"); nb=$(wc -l < "$s/b/eve.json")
 	check "sample under the drop + filter: exit 0, $na EVE lines = $nb unfiltered" \
 	    sh -c "[ $rc = 0 ] && [ $na = $nb ] && [ $na -gt 0 ]"
+	# The dashboard's and report's read-only access after the sensor has
+	# exited: the -wal/-shm stay (SQLITE_FCNTL_PERSIST_WAL), 0640, so a
+	# reader of the database's group in a directory it cannot write
+	# opens it (SQLite cannot create them for it).  Reader: a spare uid.
+	# The sensor as its unit runs it (User=: setpriv), a 0750 directory.
+	chmod 0711 "$tmp" "$s"; mkdir -m 0750 "$s/c"
+	dgid=$(id -g "$user"); chown "$user:$dgid" "$s/c"
+	setpriv --reuid="$uid" --regid="$dgid" --clear-groups "$B"/shadowtap-sensor \
+	    -r tests/data/sample.pcap -R rules -e "$s/c/eve.json" -d "$s/c/db" 2>/dev/null
+	check "sensor as $user exited: db, db-wal and db-shm kept, $user 0640" \
+	    sh -c "[ \"\$(stat -c '%u:%g %a' $s/c/db $s/c/db-shm $s/c/db-wal | sort -u)\" = '$uid:$dgid 640' ]"
+	rd="setpriv --reuid=64123 --regid=$dgid --clear-groups"
+	mkdir -m 0777 "$tmp/rdout"
+	$rd "$B"/shadowtap-report --db "$s/c/db" --format csv --lang en --out "$tmp/rdout/csv" \
+	    > "$tmp/rd.out" 2> "$tmp/rd.err"; rc=$?
+	check "read-only reader of the database's group (uid 64123): report exits 0 (rc $rc)" \
+	    sh -c "[ $rc = 0 ] && [ -s $tmp/rdout/csv/summary.csv ]"
+	$rd sqlite3 -readonly "$s/c/db" 'SELECT count(*) FROM flows' > "$tmp/rd.n" 2>&1
+	check "read-only reader sees the sensor's rows ($(cat $tmp/rd.n) flows)" \
+	    sh -c "[ \"\$(cat $tmp/rd.n)\" -gt 0 ] 2>/dev/null"
+	$rd sh -c ": >> $s/c/db" 2>/dev/null && nok "reader can write the database" ||
+	    ok "negative: the reader cannot write the database"
+	setpriv --reuid=64123 --regid=64123 --clear-groups "$B"/shadowtap-report \
+	    --db "$s/c/db" --format csv --out "$tmp/no" >/dev/null 2>&1; rc=$?
+	check "negative: a reader outside the group is refused (exit $rc)" test "$rc" = 2
 	check "bad --user is refused (exit 1)" \
 	    sh -c "! $B/shadowtap-sensor -r tests/data/sample.pcap -e - --user no-such-user-x >/dev/null 2>&1"
 fi

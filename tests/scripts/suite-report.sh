@@ -22,9 +22,8 @@ if [ ! -x $R ] || [ ! -x $F ]; then
 	exit 0
 fi
 export TZ=Europe/Amsterdam
-# Weeks W44..W47 2026 (after the DST change: the fixture's fixed 7-day
-# weeks coincide with local ISO weeks only then).  W45 empty, key rotation
-# in W46, hostile names; a second sensor.
+# Weeks W44..W47 2026 (local ISO weeks; the DST weeks are tested below).
+# W45 empty, key rotation in W46, hostile names; a second sensor.
 $F -o $T/a.db -s sensor-a -e 2026-11-16 -w 4 -n 3000 -c 40 -S 12 -E 1 -R 2 -H -j $T/a.json
 $F -o $T/b.db -s sensor-b -e 2026-11-16 -w 4 -n 1000 -c 25 -S 8 -x 7 -j $T/b.json
 check "fixtures built" test -s $T/a.db -a -s $T/b.db
@@ -119,6 +118,58 @@ check "pdf en is English" grep -q 'Summary' $T/r-en.txt
 check "pdf en not Dutch" sh -c "! grep -q 'Samenvatting' $T/r-en.txt"
 check "re-identifications reported (a count, or not available without reid.c)" grep -Eq 'Re-identifications +(not available|[0-9]+)' $T/r-en.txt
 check "what-this-means paragraph" grep -q 'What this means' $T/r-en.txt
+
+# --- re-identification count from the audit DB (lib/store/reid.h)
+# One real request through shadowtap-reid (refused, today: outside the
+# fixture weeks) creates the audit DB; rows with known times are added:
+# W47 2026 [1794783600, 1795388400) s gets 4 (its first and last µs
+# included), the µs before it (W46) 1, the µs at its end (W48) 1, W45 0.
+if [ -x build/shadowtap-reid ]; then
+	A=$T/aud; mkdir -p $A
+	build/shadowtap-reid --db $T/a.db --audit $A/audit.db --identity-key $A/none.key \
+	    --pseudonym c-0000000000000000 --requester alice --role privacy_officer --reason '' >/dev/null 2>&1
+	check "audit DB created by shadowtap-reid (1 refusal)" test "$(sqlite3 $A/audit.db 'SELECT count(*) FROM reid_audit')" = 1
+	for ts in 1794783600000000 1794900000000000 1795000000000000 1795388399999999 \
+	    1794783599999999 1795388400000000; do
+		sqlite3 $A/audit.db "INSERT INTO reid_audit (ts, requester, role, approver, pseudo, reason, result, prev_hash, hash) VALUES ($ts, 'alice', 'privacy_officer', '', 'c-0000000000000000', 'case', 'granted', '', '')"
+	done
+	for wc in 2026-W47:4 2026-W46:1 2026-W48:1 2026-W45:0 2026-W44:0; do
+		w=${wc%%:*}; want=${wc#*:}
+		$R --db $T/a.db --audit $A/audit.db --week $w --format csv --lang en --out $T/reid-$w >/dev/null 2>&1
+		got=$(csvcell $T/reid-$w/summary.csv "Re-identifications" 1)
+		[ "$got" = "$want" ] && ok "re-identifications $w = $want" || nok "re-identifications $w: want $want got '$got'"
+	done
+	# Default: audit.db beside the (first) database.
+	cp $T/a.db $A/a.db
+	got=$($R --db $A/a.db --week 2026-W47 --format csv --lang en --out $T/reid-def >/dev/null 2>&1; csvcell $T/reid-def/summary.csv "Re-identifications" 1)
+	[ "$got" = 4 ] && ok "re-identifications: audit.db beside the database by default (4)" || nok "default audit.db: got '$got'"
+	$R --db $A/a.db --week 2026-W47 --lang nl --out $T/reid.pdf && pdftotext -layout $T/reid.pdf $T/reid.txt
+	check "pdf nl shows Heridentificaties 4" grep -Eq 'Heridentificaties +4( |$)' $T/reid.txt
+	got=$($R --db $T/a.db --audit $A/missing.db --week 2026-W47 --format csv --lang en --out $T/reid-na >/dev/null 2>&1; csvcell $T/reid-na/summary.csv "Re-identifications" 1)
+	[ "$got" = "not available" ] && ok "negative: missing audit DB says not available, not 0" || nok "missing audit DB: got '$got'"
+	echo junk > $A/junk.db
+	got=$($R --db $T/a.db --audit $A/junk.db --week 2026-W47 --format csv --lang en --out $T/reid-junk >/dev/null 2>&1; csvcell $T/reid-junk/summary.csv "Re-identifications" 1)
+	[ "$got" = "not available" ] && ok "negative: junk audit DB says not available" || nok "junk audit DB: got '$got'"
+else
+	echo "ok - re-identification count # skip shadowtap-reid not built"
+fi
+
+# --- weeks across the DST change: W42 (summer), W43 (169 h), W44
+$F -o $T/dst.db -s sensor-d -e 2026-10-26 -w 3 -n 1500 -c 30 -S 8 -x 5 -j $T/dst.json
+for w in 2026-W42 2026-W43 2026-W44; do
+	$R --db $T/dst.db --week $w --format csv --lang en --out $T/dst-$w >/dev/null 2>&1
+	for pair in "clients:Clients using AI (pseudonymous)" "lookups:DNS lookups of AI names" \
+	    "flows.prohibited:Flows to prohibited services" "uploads:Uploads above the threshold" \
+	    "bytes_up:Bytes uploaded"; do
+		k=${pair%%:*}; label=${pair#*:}
+		want=$(expect $w $k $T/dst.json); got=$(csvcell $T/dst-$w/summary.csv "$label" 1)
+		[ "$want" = "$got" ] && ok "dst $w $k = $want" || nok "dst $w $k: want $want got $got"
+	done
+	got=$(csvcell $T/dst-$w/summary.csv "Sensor uptime" 1)
+	[ "$got" = "100.0%" ] && ok "dst $w uptime 100.0% (every hour of the local week)" || nok "dst $w uptime: $got"
+done
+got=$(csvcell $T/dst-2026-W44/summary.csv "Sensor uptime" 2)
+[ "$got" = "100.0%" ] && ok "dst W44: previous week (169 h) uptime 100.0%" || nok "dst W44 previous uptime: $got"
 
 # --- empty week
 $R --db $T/a.db --week 2026-W45 --out $T/empty.pdf
