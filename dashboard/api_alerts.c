@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "store/store.h"
 #include "store/store_query.h"
 #include "store/state.h"
 #include "dash.h"
 #include "api.h"
 #include "formdec.h"
+#include "cache.h"
 
 #define MAX_ALERTS	2000
 
@@ -56,6 +58,38 @@ al_cmp(const void *a, const void *b)
 static const char *const al_keys[11] = { "client", "zone", "kind",
 	"severity", "rule", "signature", "service", "verdict", "dlp_class",
 	"evidence", "service_name" };
+
+/* alert_count: sq_alert_count through the response cache (the total of
+ * every page is the same while the database is unchanged). */
+static int64_t
+alert_count(struct store *db, int i, const struct sq_alert_filter *f)
+{
+	char key[512], *b = NULL;
+	size_t len;
+	int64_t n, dv = sq_data_version(db);
+	const char *v[] = { f->kind, f->severity, f->service, f->zone,
+	    f->dlp_class, f->verdict };
+	size_t k, o;
+
+	o = (size_t)snprintf(key, sizeof(key), "alertcount|%d|%llu|%llu", i,
+	    (unsigned long long)f->from, (unsigned long long)f->to);
+	for (k = 0; k < 6 && o < sizeof(key); k++)
+		o += (size_t)snprintf(key + o, sizeof(key) - o, "|%zu:%s",
+		    v[k] ? strlen(v[k]) : 0, v[k] ? v[k] : "");
+	if (o >= sizeof(key))
+		return sq_alert_count(db, f);
+	if (cache_get(key, (uint64_t)dv, now_us(), &b, &len) == 0) {
+		n = strtoll(b, NULL, 10);
+		free(b);
+		return n;
+	}
+	if ((n = sq_alert_count(db, f)) >= 0) {
+		char t[32];
+		int tl = snprintf(t, sizeof(t), "%lld", (long long)n);
+		cache_put(key, (uint64_t)dv, now_us(), t, (size_t)tl);
+	}
+	return n;
+}
 
 /* load_alerts: matching alerts of the selected DBs, newest first, after
  * ?before=CURSOR when given; the total count (all pages) in *total. */
@@ -105,7 +139,7 @@ load_alerts(struct req *r, struct als *s, int64_t *total)
 		c.db = i;
 		f.before_ts = 0;
 		pthread_mutex_lock(&r->d->dbmu[i]);
-		n = sq_alert_count(r->d->db[i], &f);
+		n = alert_count(r->d->db[i], i, &f);
 		if (bts) {
 			f.before_ts = bts;
 			f.before_id = i < bdb ? 0 : i == bdb ? bid : INT64_MAX;

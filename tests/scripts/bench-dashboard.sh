@@ -2,7 +2,8 @@
 # bench-dashboard.sh - `make bench-dashboard`: a mkfixture database (default
 # 4 weeks x 2.5M events = 10M, 2,000 clients, 300 services; EVENTS_PER_WEEK
 # and WEEKS override, DB=path reuses one), then p50/p99 latency of the
-# overview, services, service drill-down, alert-list and health API calls
+# overview (all, and the last 7 days of data), services, service
+# drill-down, alert-list and health API calls
 # over loopback (curl, N=200 each), twice: with the response cache off
 # (--cache-ttl 0: every request runs its queries, "cold") and on (the
 # default, "cached").  Not a test: prints numbers for docs/BENCHMARKS.md.
@@ -19,13 +20,15 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf $T' EXIT
 echo "db: $DB ($(sqlite3 "$DB" 'SELECT COUNT(*) FROM ai_events') ai_events, $(sqlite3 "$DB" 'SELECT COUNT(*) FROM alerts') alerts," \
     "$(sqlite3 "$DB" 'SELECT COUNT(*) FROM agg_hour') agg_hour, $(sqlite3 "$DB" 'SELECT COUNT(*) FROM agg_client_day') agg_client_day rows)"
 SVC=$(sqlite3 "$DB" 'SELECT service FROM agg_hour GROUP BY service ORDER BY SUM(flows) DESC LIMIT 1')
+# the last 7 days of data, from a minute past an hour (edge hours + whole days)
+TO=$(sqlite3 "$DB" 'SELECT MAX(hour)/1000000 + 3600 FROM agg_hour'); FROM=$((TO - 7 * 86400 + 60))
 for ttl in 0 10; do
 	build/shadowtap-dashboard --db "$DB" --state $T/st.db --listen 127.0.0.1:$PORT --cache-ttl $ttl 2>/dev/null &
 	pid=$!
 	i=0; while [ $i -lt 50 ] && ! curl -s -o /dev/null http://127.0.0.1:$PORT/healthz; do sleep 0.1; i=$((i+1)); done
 	curl -s -c $T/cj -d 'user=b&password=bench-pass-123' http://127.0.0.1:$PORT/api/v1/login >/dev/null
 	[ $ttl = 0 ] && mode=cold || mode=cached
-	for path in "api/v1/overview?range=all" "api/v1/overview?range=7d" "api/v1/services?range=all" \
+	for path in "api/v1/overview?range=all" "api/v1/overview?from=$FROM&to=$TO" "api/v1/services?range=all" \
 	    "api/v1/service?id=$SVC&range=all" "api/v1/alerts?range=all&limit=50" "api/v1/health" "index.html"; do
 		j=0; : >$T/t
 		while [ $j -lt "$N" ]; do
