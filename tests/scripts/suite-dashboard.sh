@@ -181,6 +181,13 @@ check "health: both sensors" "python3 -c \"import json; assert [x['sensor'] for 
 check "metrics: cache counters and last event per sensor" "$C -b $T/jv $URL/metrics >$T/met && grep -q '^shadowtap_dashboard_cache_hits_total [0-9]' $T/met && grep -q '^shadowtap_sensor_last_event_seconds{sensor=\"sensor-a\"} $want' $T/met"
 check "metrics: every line is a comment or name{labels} value" "! grep -vE '^(# TYPE [a-z_]+ [a-z]+|[a-z_][a-z0-9_]*(\{sensor=\"[^\"]*\"\})? [0-9]+)$' $T/met"
 
+# response cache: an identical request on unchanged databases is a hit
+h0=$($C -b $T/jv $URL/metrics | sed -n 's/^shadowtap_dashboard_cache_hits_total //p')
+$C -b $T/jv -o /dev/null "$URL/api/v1/services?range=30d"; $C -b $T/jv -o $T/c2 "$URL/api/v1/services?range=30d"
+h1=$($C -b $T/jv $URL/metrics | sed -n 's/^shadowtap_dashboard_cache_hits_total //p')
+check "cache: the repeated services request is a hit ($h0 -> $h1), same JSON" "[ \$((h1 - h0)) -ge 1 ] && python3 -c \"import json; json.load(open('$T/c2'))\""
+check "cache: --cache-ttl out of range refused" "! $D --db $T/a.db --state $T/st.db --cache-ttl 99999 2>/dev/null && ! $D --db $T/a.db --state $T/st.db --cache-ttl x 2>/dev/null"
+
 # CSV formula escaping
 $C -b $T/ja "$URL/api/v1/alerts.csv?sensor=sensor-a" >$T/csv
 check "CSV has rows" "[ \$(wc -l <$T/csv) -gt 2 ]"
