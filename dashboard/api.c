@@ -18,6 +18,8 @@
 #endif
 #include "dash.h"
 #include "api.h"
+#include "cache.h"
+#include "formdec.h"
 
 #define MAX_SVC		2048
 
@@ -33,24 +35,64 @@ js(struct jb *j, const char *key, const char *v)
 
 
 /* range(r, from, to): ?range=24h|7d|30d|all (default all) or ?from=&to=
- * in seconds. */
+ * in seconds (a custom range; from < to, else all).  Relative ranges end
+ * at the next whole minute, so one minute's requests share a cache key. */
 void
 range(struct req *r, uint64_t *from, uint64_t *to)
 {
-	const char *v = arg(r, "range"), *f = arg(r, "from"), *t = arg(r, "to");
-	uint64_t now = now_us(), h = 3600ULL * 1000000;
+	const char *v = arg(r, "range");
+	int64_t f = secs(arg(r, "from")), t = secs(arg(r, "to"));
+	uint64_t m = 60ULL * 1000000, now = (now_us() / m + 1) * m;
+	uint64_t h = 3600ULL * 1000000;
 
 	*from = 0;
 	*to = UINT64_MAX >> 1;
-	if (f && t) {
-		*from = strtoull(f, NULL, 10) * 1000000;
-		*to = strtoull(t, NULL, 10) * 1000000;
+	if (f >= 0 && t > f) {
+		*from = (uint64_t)f * 1000000;
+		*to = (uint64_t)t * 1000000;
 	} else if (v && strcmp(v, "24h") == 0)
 		*from = now - 24 * h, *to = now;
 	else if (v && strcmp(v, "7d") == 0)
 		*from = now - 7 * 24 * h, *to = now;
 	else if (v && strcmp(v, "30d") == 0)
 		*from = now - 30 * 24 * h, *to = now;
+}
+
+/* cached(r, p, view, one, fn): fn's response from the cache when the
+ * selected databases allow (cache.h), else fn's and stored. */
+int
+cached(struct req *r, struct resp *p, const char *view, const char *one,
+    int (*fn)(struct req *, struct resp *, const char *))
+{
+	char key[256];
+	const char *sensor = arg(r, "sensor");
+	uint64_t from, to, ver = 1469598103934665603ULL, now = now_us();
+	int64_t dv;
+	int i;
+
+	range(r, &from, &to);
+	if ((size_t)snprintf(key, sizeof(key), "%s|%s|%llu|%llu|%s", view,
+	    one ? one : "", (unsigned long long)from, (unsigned long long)to,
+	    sensor ? sensor : "*") >= sizeof(key))
+		return fn(r, p, one);
+	for (i = 0; i < r->d->ndb; i++) {
+		if (!db_on(r, i))
+			continue;
+		pthread_mutex_lock(&r->d->dbmu[i]);
+		dv = sq_data_version(r->d->db[i]);
+		pthread_mutex_unlock(&r->d->dbmu[i]);
+		ver = (ver ^ (uint64_t)dv ^ (uint64_t)i << 56) *
+		    1099511628211ULL;
+	}
+	if (cache_get(key, ver, now, &p->body, &p->len) == 0) {
+		p->status = 200;
+		p->ctype = "application/json; charset=utf-8";
+		return 0;
+	}
+	fn(r, p, one);
+	if (p->status == 200 && p->body != NULL)
+		cache_put(key, ver, now, p->body, p->len);
+	return 0;
 }
 
 /* db_on(r, i): is database i selected by ?sensor=? */
@@ -146,7 +188,7 @@ stat_cb(void *a, const struct sq_stat *t)
 }
 
 static int
-overview(struct req *r, struct resp *p)
+overview(struct req *r, struct resp *p, const char *unused)
 {
 	char *buf = malloc(OUT_CAP);
 	struct jb j;
@@ -156,6 +198,7 @@ overview(struct req *r, struct resp *p)
 	int64_t proh = 0, n;
 	int i;
 
+	(void)unused;
 	if (buf == NULL)
 		return resp_error(p, 500, "no memory");
 	range(r, &from, &to);
@@ -286,8 +329,8 @@ svc_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-static int
-services(struct req *r, struct resp *p, const char *one)
+int
+api_services(struct req *r, struct resp *p, const char *one)
 {
 	char *buf = malloc(OUT_CAP);
 	struct jb j;
@@ -368,7 +411,7 @@ cl_cb(void *a, const struct sq_client *t)
 }
 
 static int
-clients(struct req *r, struct resp *p)
+clients(struct req *r, struct resp *p, const char *unused)
 {
 	char *buf = malloc(OUT_CAP);
 	struct jb j;
@@ -376,6 +419,7 @@ clients(struct req *r, struct resp *p)
 	uint64_t from, to;
 	int i;
 
+	(void)unused;
 	if (buf == NULL)
 		return resp_error(p, 500, "no memory");
 	range(r, &from, &to);
@@ -530,87 +574,6 @@ policy(struct req *r, struct resp *p)
 }
 
 static int
-health(struct req *r, struct resp *p)
-{
-	char *buf = malloc(OUT_CAP);
-	struct jb j;
-	struct ctx c = { r, &j, 0 };
-	int i;
-
-	if (buf == NULL)
-		return resp_error(p, 500, "no memory");
-	jb_init(&j, buf, OUT_CAP);
-	jb_obj_open(&j, NULL);
-	jb_arr_open(&j, "stats");
-	for (i = 0; i < r->d->ndb; i++) {
-		if (!db_on(r, i))
-			continue;
-		c.db = i;
-		pthread_mutex_lock(&r->d->dbmu[i]);
-		sq_stats_latest(r->d->db[i], stat_cb, &c);
-		pthread_mutex_unlock(&r->d->dbmu[i]);
-	}
-	jb_arr_close(&j);
-	jb_obj_close(&j);
-	return out(p, &j, buf);
-}
-
-struct mctx { char *o; size_t n, cap; const char *sensor; };
-
-static int
-met_cb(void *a, const struct sq_stat *t)
-{
-	struct mctx *m = a;
-	char name[96];
-	size_t i;
-
-	for (i = 0; t->name[i] && i + 1 < sizeof(name); i++)
-		name[i] = (t->name[i] >= 'a' && t->name[i] <= 'z') ||
-		    (t->name[i] >= '0' && t->name[i] <= '9') ? t->name[i] : '_';
-	name[i] = '\0';
-	if (m->n + 256 < m->cap)
-		m->n += (size_t)snprintf(m->o + m->n, m->cap - m->n,
-		    "shadowtap_sensor_%s{sensor=\"%s\"} %llu\n", name,
-		    m->sensor, (unsigned long long)t->value);
-	return 0;
-}
-
-static int
-metrics(struct req *r, struct resp *p)
-{
-	struct mctx m;
-	struct dash *d = r->d;
-	int i;
-
-	m.cap = 256 * 1024;
-	if ((m.o = malloc(m.cap)) == NULL)
-		return resp_error(p, 500, "no memory");
-	m.n = (size_t)snprintf(m.o, m.cap,
-	    "# TYPE shadowtap_dashboard_requests_total counter\n"
-	    "shadowtap_dashboard_requests_total %llu\n"
-	    "# TYPE shadowtap_dashboard_refused_total counter\n"
-	    "shadowtap_dashboard_refused_total %llu\n"
-	    "# TYPE shadowtap_dashboard_logins_total counter\n"
-	    "shadowtap_dashboard_logins_total %llu\n"
-	    "# TYPE shadowtap_dashboard_login_failures_total counter\n"
-	    "shadowtap_dashboard_login_failures_total %llu\n",
-	    (unsigned long long)d->requests, (unsigned long long)d->refused,
-	    (unsigned long long)d->logins,
-	    (unsigned long long)d->login_failures);
-	for (i = 0; i < d->ndb; i++) {
-		m.sensor = d->sensor[i];	/* sensor names are ours */
-		pthread_mutex_lock(&d->dbmu[i]);
-		sq_stats_latest(d->db[i], met_cb, &m);
-		pthread_mutex_unlock(&d->dbmu[i]);
-	}
-	p->status = 200;
-	p->body = m.o;
-	p->len = m.n;
-	p->ctype = "text/plain; version=0.0.4";
-	return 0;
-}
-
-static int
 session(struct req *r, struct resp *p)
 {
 	char b[512];
@@ -635,19 +598,19 @@ api_route(struct req *r, struct resp *p)
 	char id[128];
 
 	if (get && strcmp(u, "/metrics") == 0)
-		return metrics(r, p), 1;
+		return api_metrics(r, p), 1;
 	if (strncmp(u, "/api/v1/", 8) != 0)
 		return 0;
 	u += 8;
 	if (get && strcmp(u, "session") == 0)
 		return session(r, p), 1;
 	if (get && strcmp(u, "overview") == 0)
-		return overview(r, p), 1;
+		return cached(r, p, "overview", NULL, overview), 1;
 	if (get && strcmp(u, "services") == 0)
-		return services(r, p, NULL), 1;
+		return cached(r, p, "services", NULL, api_services), 1;
 	if (get && strncmp(u, "services/", 9) == 0 && strlen(u + 9) > 0 &&
 	    strlen(u + 9) < sizeof(id))
-		return services(r, p, u + 9), 1;
+		return cached(r, p, "service", u + 9, api_services), 1;
 	if (get && strcmp(u, "alerts") == 0)
 		return api_alerts(r, p), 1;
 	if (get && strcmp(u, "alerts.csv") == 0)
@@ -655,7 +618,7 @@ api_route(struct req *r, struct resp *p)
 	if (post && strcmp(u, "alerts/triage") == 0)
 		return api_triage(r, p), 1;
 	if (get && strcmp(u, "clients") == 0)
-		return clients(r, p), 1;
+		return cached(r, p, "clients", NULL, clients), 1;
 	if (post && strncmp(u, "clients/", 8) == 0 &&
 	    (rest = strstr(u + 8, "/reid")) != NULL && strcmp(rest, "/reid") == 0
 	    && rest - (u + 8) > 0 && (size_t)(rest - (u + 8)) < sizeof(id)) {
@@ -666,6 +629,6 @@ api_route(struct req *r, struct resp *p)
 	if (get && strcmp(u, "policy") == 0)
 		return policy(r, p), 1;
 	if (get && strcmp(u, "health") == 0)
-		return health(r, p), 1;
-	return 0;
+		return api_health(r, p), 1;
+	return api_views_route(r, p, u);
 }

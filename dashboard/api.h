@@ -22,9 +22,17 @@ void	js(struct jb *j, const char *key, const char *v);
 void	range(struct req *r, uint64_t *from, uint64_t *to);
 int	db_on(struct req *r, int i);
 int	out(struct resp *p, struct jb *j, char *buf);
+int	cached(struct req *r, struct resp *p, const char *view,
+	    const char *one, int (*fn)(struct req *, struct resp *,
+	    const char *));
 void	cp(char *d, size_t n, const char *s);
 int	api_alerts(struct req *r, struct resp *p);
 int	api_alerts_csv(struct req *r, struct resp *p);
 int	api_triage(struct req *r, struct resp *p);
+int	api_services(struct req *r, struct resp *p, const char *one);
+int	api_health(struct req *r, struct resp *p);
+int	api_metrics(struct req *r, struct resp *p);
+/* api_views.c: vocab, service drill-down, users, notes; 1 when handled. */
+int	api_views_route(struct req *r, struct resp *p, const char *u);
 
 #endif

@@ -8,16 +8,19 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "store/store.h"
 #include "store/store_query.h"
 #include "store/state.h"
 #include "dash.h"
 #include "api.h"
+#include "formdec.h"
+#include "cache.h"
 
 #define MAX_ALERTS	2000
 
 /* ---- alerts ---- */
 struct al { int db; struct sq_alert a; char s[11][160]; };
-struct als { struct al *v; int n; };
+struct als { struct al *v; int n, more; };
 
 static int
 al_cb(void *arg_, const struct sq_alert *t)
@@ -30,7 +33,7 @@ al_cb(void *arg_, const struct sq_alert *t)
 	    t->evidence, t->service_name };
 	int i;
 
-	if (s->n == MAX_ALERTS)
+	if (s->n == MAX_ALERTS + 1)
 		return 1;
 	x = &s->v[s->n++];
 	x->db = c->db;
@@ -47,22 +50,58 @@ al_cmp(const void *a, const void *b)
 
 	if (x->a.ts != y->a.ts)
 		return x->a.ts < y->a.ts ? 1 : -1;
-	return x->db - y->db;
+	if (x->db != y->db)
+		return x->db - y->db;
+	return x->a.id < y->a.id ? 1 : x->a.id > y->a.id ? -1 : 0;
 }
 
 static const char *const al_keys[11] = { "client", "zone", "kind",
 	"severity", "rule", "signature", "service", "verdict", "dlp_class",
 	"evidence", "service_name" };
 
-/* load_alerts: matching alerts of the selected DBs, newest first; the
- * total count in *total. */
+/* alert_count: sq_alert_count through the response cache (the total of
+ * every page is the same while the database is unchanged). */
+static int64_t
+alert_count(struct store *db, int i, const struct sq_alert_filter *f)
+{
+	char key[512], *b = NULL;
+	size_t len;
+	int64_t n, dv = sq_data_version(db);
+	const char *v[] = { f->kind, f->severity, f->service, f->zone,
+	    f->dlp_class, f->verdict };
+	size_t k, o;
+
+	o = (size_t)snprintf(key, sizeof(key), "alertcount|%d|%llu|%llu", i,
+	    (unsigned long long)f->from, (unsigned long long)f->to);
+	for (k = 0; k < 6 && o < sizeof(key); k++)
+		o += (size_t)snprintf(key + o, sizeof(key) - o, "|%zu:%s",
+		    v[k] ? strlen(v[k]) : 0, v[k] ? v[k] : "");
+	if (o >= sizeof(key))
+		return sq_alert_count(db, f);
+	if (cache_get(key, (uint64_t)dv, now_us(), &b, &len) == 0) {
+		n = strtoll(b, NULL, 10);
+		free(b);
+		return n;
+	}
+	if ((n = sq_alert_count(db, f)) >= 0) {
+		char t[32];
+		int tl = snprintf(t, sizeof(t), "%lld", (long long)n);
+		cache_put(key, (uint64_t)dv, now_us(), t, (size_t)tl);
+	}
+	return n;
+}
+
+/* load_alerts: matching alerts of the selected DBs, newest first, after
+ * ?before=CURSOR when given; the total count (all pages) in *total. */
 static int
 load_alerts(struct req *r, struct als *s, int64_t *total)
 {
 	struct sq_alert_filter f;
 	struct ctx c = { r, (struct jb *)s, 0 };
 	const char *lim = arg(r, "limit");
-	int i;
+	uint64_t bts = 0;
+	int64_t bid = 0;
+	int i, bdb = 0;
 	int64_t n;
 
 	memset(&f, 0, sizeof(f));
@@ -72,6 +111,10 @@ load_alerts(struct req *r, struct als *s, int64_t *total)
 	f.service = arg(r, "service");
 	f.zone = arg(r, "zone");
 	f.dlp_class = arg(r, "class");
+	f.verdict = arg(r, "verdict");
+	if (arg(r, "before") && cursor_parse(arg(r, "before"), r->d->ndb, &bts,
+	    &bdb, &bid))
+		return -EINVAL;
 	/* The limit comes from the request: digits only, else the cap. */
 	f.limit = 500;
 	if (lim != NULL) {
@@ -85,7 +128,8 @@ load_alerts(struct req *r, struct als *s, int64_t *total)
 	}
 	if (f.limit <= 0 || f.limit > MAX_ALERTS)
 		f.limit = MAX_ALERTS;
-	if ((s->v = calloc(MAX_ALERTS, sizeof(*s->v))) == NULL)
+	f.limit++;		/* one more than asked: is there a next page? */
+	if ((s->v = calloc(MAX_ALERTS + 1, sizeof(*s->v))) == NULL)
 		return -ENOMEM;
 	s->n = 0;
 	*total = 0;
@@ -93,14 +137,21 @@ load_alerts(struct req *r, struct als *s, int64_t *total)
 		if (!db_on(r, i))
 			continue;
 		c.db = i;
+		f.before_ts = 0;
 		pthread_mutex_lock(&r->d->dbmu[i]);
+		n = alert_count(r->d->db[i], i, &f);
+		if (bts) {
+			f.before_ts = bts;
+			f.before_id = i < bdb ? 0 : i == bdb ? bid : INT64_MAX;
+		}
 		sq_alerts(r->d->db[i], &f, al_cb, &c);
-		n = sq_alert_count(r->d->db[i], &f);
 		pthread_mutex_unlock(&r->d->dbmu[i]);
 		if (n > 0)
 			*total += n;
 	}
 	qsort(s->v, (size_t)s->n, sizeof(*s->v), al_cmp);
+	f.limit--;
+	s->more = s->n > f.limit;
 	if (s->n > f.limit)
 		s->n = f.limit;
 	return 0;
@@ -116,9 +167,11 @@ api_alerts(struct req *r, struct resp *p)
 	int64_t total;
 	int i, k;
 
-	if (buf == NULL || load_alerts(r, &s, &total) != 0) {
+	i = -ENOMEM;
+	if (buf == NULL || (i = load_alerts(r, &s, &total)) != 0) {
 		free(buf);
-		return resp_error(p, 500, "no memory");
+		return resp_error(p, i == -EINVAL ? 400 : 500, i == -EINVAL ?
+		    "bad cursor" : "no memory");
 	}
 	jb_init(&j, buf, OUT_CAP);
 	jb_obj_open(&j, NULL);
@@ -145,6 +198,13 @@ api_alerts(struct req *r, struct resp *p)
 		jb_obj_close(&j);
 	}
 	jb_arr_close(&j);
+	if (s.more && s.n > 0) {
+		snprintf(key, sizeof(key), "%llu-%d-%lld",
+		    (unsigned long long)s.v[s.n - 1].a.ts, s.v[s.n - 1].db,
+		    (long long)s.v[s.n - 1].a.id);
+		js(&j, "next", key);
+	} else
+		jb_null(&j, "next");
 	jb_obj_close(&j);
 	free(s.v);
 	return out(p, &j, buf);
@@ -181,8 +241,12 @@ api_alerts_csv(struct req *r, struct resp *p)
 	char *o, ts[40], idb[32];
 	int i, k;
 
-	if (load_alerts(r, &s, &total) != 0 || (o = malloc(cap)) == NULL)
+	if (load_alerts(r, &s, &total) != 0)
+		return resp_error(p, 400, "bad request");
+	if ((o = malloc(cap)) == NULL) {
+		free(s.v);
 		return resp_error(p, 500, "no memory");
+	}
 	n += (size_t)snprintf(o, cap, "sensor,id,time,client,zone,kind,"
 	    "severity,rule,signature,service,verdict,dlp_class,evidence,"
 	    "service_name\r\n");

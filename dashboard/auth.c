@@ -15,6 +15,7 @@
 #include "store/state.h"
 #include "common/json.h"
 #include "dash.h"
+#include "formdec.h"
 
 #define RL_SLOTS	256
 #define RL_WINDOW	(60ULL * 1000000)
@@ -69,8 +70,7 @@ auth_session(struct req *r)
 	const char *sid;
 
 	sid = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "sid");
-	if (sid == NULL || strlen(sid) != 64 ||
-	    strspn(sid, "0123456789abcdef") != 64)
+	if (!sid_valid(sid))
 		return -ENOENT;
 	if (state_session_get(r->d->st, sid, now_us(), r->d->idle_us,
 	    r->d->absolute_us, r->user, sizeof(r->user), r->role_name,

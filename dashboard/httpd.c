@@ -22,6 +22,7 @@
 
 #include "common/str.h"
 #include "dash.h"
+#include "formdec.h"
 
 #define BODY_MAX	16384
 
@@ -62,37 +63,7 @@ arg(struct req *r, const char *name)
 int
 form(struct req *r, const char *name, char *buf, size_t len)
 {
-	size_t nl = strlen(name), i, o;
-	const char *p = r->body, *end = r->body ? r->body + r->blen : NULL;
-
-	if (p == NULL || len == 0)
-		return -ENOENT;
-	while (p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *e = amp ? amp : end;
-		if ((size_t)(e - p) > nl && memcmp(p, name, nl) == 0 &&
-		    p[nl] == '=') {
-			for (i = nl + 1, o = 0; p + i < e && o + 1 < len; i++) {
-				int c = p[i];
-				if (c == '+')
-					c = ' ';
-				else if (c == '%' && p + i + 2 < e + 1 &&
-				    str_hexval((uint8_t)p[i + 1]) >= 0 &&
-				    str_hexval((uint8_t)p[i + 2]) >= 0) {
-					c = str_hexval((uint8_t)p[i + 1]) * 16 +
-					    str_hexval((uint8_t)p[i + 2]);
-					i += 2;
-				}
-				if (c == '\0')
-					continue;
-				buf[o++] = (char)c;
-			}
-			buf[o] = '\0';
-			return 0;
-		}
-		p = e + 1;
-	}
-	return -ENOENT;
+	return form_field(r->body, r->blen, name, buf, len);
 }
 
 int

@@ -13,6 +13,7 @@
 #include "store/store.h"
 #include "store/state.h"
 #include "dash.h"
+#include "cache.h"
 
 static void
 usage(FILE *f)
@@ -21,7 +22,7 @@ usage(FILE *f)
 	    " --state PATH\n"
 	    "           [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F]"
 	    " [--insecure]\n"
-	    "           [--web DIR] [--chartjs DIR]\n"
+	    "           [--web DIR] [--chartjs DIR] [--cache-ttl SECONDS]\n"
 	    "       shadowtap-dashboard --state PATH --add-user NAME --role"
 	    " viewer|analyst|privacy_officer|admin\n"
 	    "           (password from stdin; generated and printed once when"
@@ -81,6 +82,7 @@ main(int argc, char **argv)
 		{ "role", required_argument, NULL, 'r' },
 		{ "web", required_argument, NULL, 'w' },
 		{ "chartjs", required_argument, NULL, 'j' },
+		{ "cache-ttl", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -89,6 +91,8 @@ main(int argc, char **argv)
 	const char *statep = NULL, *listen = "127.0.0.1:8080", *cert = NULL;
 	const char *key = NULL, *user = NULL, *role = NULL, *dbs[DASH_MAX_DB];
 	int ndb = 0, insecure = 0, c, i, rc;
+	unsigned long ttl = 10;
+	char *end;
 
 	d.webroot = "dashboard/web";
 	d.chartjs = "/usr/share/javascript/chart.js";
@@ -113,6 +117,15 @@ main(int argc, char **argv)
 		case 'r': role = optarg; break;
 		case 'w': d.webroot = optarg; break;
 		case 'j': d.chartjs = optarg; break;
+		case 'C':
+			if (optarg[0] < '0' || optarg[0] > '9' ||
+			    (ttl = strtoul(optarg, &end, 10)) > 3600 ||
+			    *end != '\0') {
+				fprintf(stderr, "shadowtap-dashboard:"
+				    " --cache-ttl: 0..3600 seconds\n");
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf("shadowtap-dashboard %s\n", DASH_VERSION);
 			return 0;
@@ -151,6 +164,7 @@ main(int argc, char **argv)
 		pthread_mutex_init(&d.dbmu[i], NULL);
 		d.ndb++;
 	}
+	cache_init((unsigned)ttl);
 	rc = httpd_run(&d, listen, cert, key, insecure);
 	for (i = 0; i < d.ndb; i++)
 		store_close(d.db[i]);

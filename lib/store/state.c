@@ -21,7 +21,8 @@ struct state {
 static const char state_schema[] =
     "PRAGMA journal_mode=WAL;"
     "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY,"
-    " hash TEXT NOT NULL, role TEXT NOT NULL, created INTEGER NOT NULL);"
+    " hash TEXT NOT NULL, role TEXT NOT NULL, created INTEGER NOT NULL,"
+    " disabled INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY,"
     " user TEXT NOT NULL, csrf TEXT NOT NULL, created INTEGER NOT NULL,"
     " last INTEGER NOT NULL);"
@@ -62,6 +63,15 @@ state_open(struct state **sp, const char *path)
 		return -EIO;
 	}
 	sqlite3_busy_timeout(st->db, 2000);
+	/* Older state DBs have no users.disabled column; add it once. */
+	if (sqlite3_exec(st->db, "SELECT disabled FROM users LIMIT 0", NULL,
+	    NULL, NULL) != SQLITE_OK && sqlite3_exec(st->db, "ALTER TABLE users"
+	    " ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		fprintf(stderr, "state: %s: %s\n", path, sqlite3_errmsg(st->db));
+		state_close(st);
+		return -EIO;
+	}
 	*sp = st;
 	return 0;
 }
@@ -112,8 +122,8 @@ state_user_add(struct state *st, const char *name, const char *role,
 	    crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return -ENOMEM;
 	pthread_mutex_lock(&st->mu);
-	rc = run(st, "INSERT OR REPLACE INTO users (name, hash, role, created)"
-	    " VALUES (?1, ?2, ?3, ?4)", 3, a, &now, 1);
+	rc = run(st, "INSERT OR REPLACE INTO users (name, hash, role, created,"
+	    " disabled) VALUES (?1, ?2, ?3, ?4, 0)", 3, a, &now, 1);
 	pthread_mutex_unlock(&st->mu);
 	return rc;
 }
@@ -135,7 +145,7 @@ state_user_check(struct state *st, const char *name, const char *password,
 	    crypto_pwhash_ALG_ARGON2ID13) != 0)
 		dummy[0] = '\0';
 	if (sqlite3_prepare_v2(st->db, "SELECT hash, role FROM users"
-	    " WHERE name = ?1", -1, &s, NULL) == SQLITE_OK) {
+	    " WHERE name = ?1 AND disabled = 0", -1, &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, name, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(s) == SQLITE_ROW) {
 			cpy(hash, sizeof(hash), sqlite3_column_text(s, 0));
@@ -180,7 +190,7 @@ state_session_get(struct state *st, const char *id, uint64_t now,
 	pthread_mutex_lock(&st->mu);
 	if (sqlite3_prepare_v2(st->db, "SELECT s.user, u.role, s.csrf,"
 	    " s.created, s.last FROM sessions s JOIN users u ON u.name = s.user"
-	    " WHERE s.id = ?1", -1, &s, NULL) != SQLITE_OK) {
+	    " WHERE s.id = ?1 AND u.disabled = 0", -1, &s, NULL) != SQLITE_OK) {
 		pthread_mutex_unlock(&st->mu);
 		return -EIO;
 	}
@@ -293,4 +303,91 @@ state_audit_count(struct state *st, const char *action)
 	}
 	pthread_mutex_unlock(&st->mu);
 	return n;
+}
+
+int
+state_users(struct state *st, state_user_cb cb, void *arg)
+{
+	struct state_user u;
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	pthread_mutex_lock(&st->mu);
+	if (sqlite3_prepare_v2(st->db, "SELECT name, role, created, disabled"
+	    " FROM users ORDER BY name", -1, &s, NULL) != SQLITE_OK) {
+		pthread_mutex_unlock(&st->mu);
+		return -EIO;
+	}
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		u.name = (const char *)sqlite3_column_text(s, 0);
+		u.role = (const char *)sqlite3_column_text(s, 1);
+		u.created = (uint64_t)sqlite3_column_int64(s, 2);
+		u.disabled = sqlite3_column_int(s, 3);
+		rc = cb(arg, &u);
+	}
+	sqlite3_finalize(s);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_user_set(struct state *st, const char *name, const char *role,
+    int disabled)
+{
+	const char *a[2] = { name, role };
+	int64_t d = disabled;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	if ((rc = run(st, "UPDATE users SET role = COALESCE(?2, role),"
+	    " disabled = CASE WHEN ?3 < 0 THEN disabled ELSE ?3 END"
+	    " WHERE name = ?1", 2, a, &d, 1)) == 0 &&
+	    sqlite3_changes(st->db) == 0)
+		rc = -ENOENT;
+	/* A disabled user's sessions end now. */
+	if (rc == 0 && disabled == 1)
+		rc = run(st, "DELETE FROM sessions WHERE user = ?1", 1, a,
+		    NULL, 0);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_notes(struct state *st, const char *key, state_note_cb cb, void *arg)
+{
+	struct state_note n;
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	pthread_mutex_lock(&st->mu);
+	if (sqlite3_prepare_v2(st->db, "SELECT ts, user, text FROM notes"
+	    " WHERE alert = ?1 ORDER BY ts, id", -1, &s, NULL) != SQLITE_OK) {
+		pthread_mutex_unlock(&st->mu);
+		return -EIO;
+	}
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_TRANSIENT);
+	while (rc == 0 && sqlite3_step(s) == SQLITE_ROW) {
+		n.ts = (uint64_t)sqlite3_column_int64(s, 0);
+		n.user = (const char *)sqlite3_column_text(s, 1);
+		n.text = (const char *)sqlite3_column_text(s, 2);
+		rc = cb(arg, &n);
+	}
+	sqlite3_finalize(s);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_note_add(struct state *st, const char *key, const char *user,
+    const char *text, uint64_t now)
+{
+	const char *a[3] = { key, user, text };
+	int64_t t = (int64_t)now;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = run(st, "INSERT INTO notes (alert, user, text, ts)"
+	    " VALUES (?1, ?2, ?3, ?4)", 3, a, &t, 1);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
 }

@@ -42,6 +42,31 @@ int	state_triage_set(struct state *st, const char *key, const char *status,
 int	state_triage_get(struct state *st, const char *key, char *status,
 	    size_t slen, char *assignee, size_t alen);
 
+/* Users (admin page): listed without hashes; state_user_set changes the
+ * role (NULL: keep) and/or disabled (1, 0; -1: keep), -ENOENT when there
+ * is no such user.  Disabling ends the user's sessions and refuses their
+ * logins. */
+struct state_user {
+	const char	*name, *role;
+	uint64_t	 created;
+	int		 disabled;
+};
+typedef int (*state_user_cb)(void *, const struct state_user *);
+int	state_users(struct state *st, state_user_cb cb, void *arg);
+int	state_user_set(struct state *st, const char *name, const char *role,
+	    int disabled);
+
+/* Notes on alert ${key}, oldest first; strings valid in the callback. */
+struct state_note {
+	uint64_t	 ts;
+	const char	*user, *text;
+};
+typedef int (*state_note_cb)(void *, const struct state_note *);
+int	state_notes(struct state *st, const char *key, state_note_cb cb,
+	    void *arg);
+int	state_note_add(struct state *st, const char *key, const char *user,
+	    const char *text, uint64_t now);
+
 int	state_audit(struct state *st, uint64_t now, const char *user,
 	    const char *source, const char *action, const char *target,
 	    const char *detail);

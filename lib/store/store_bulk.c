@@ -17,7 +17,7 @@
  * without a service), agg_dlp_day counts dlp alerts. */
 static const char agg_sql[] =
 	"DELETE FROM agg_hour; DELETE FROM agg_client_day;"
-	" DELETE FROM agg_dlp_day;"
+	" DELETE FROM agg_dlp_day; DELETE FROM agg_day;"
 	"INSERT INTO agg_hour (hour, service, verdict, zone, flows, lookups,"
 	" bytes_up, uploads, dlp, alerts) SELECT h, sv, vd, zn, sum(f), sum(l),"
 	" sum(b), sum(u), sum(d), sum(a) FROM ("
@@ -27,6 +27,12 @@ static const char agg_sql[] =
 	" UNION ALL SELECT ts / 3600000000 * 3600000000, coalesce(service, ''),"
 	" coalesce(verdict, ''), coalesce(zone, ''), 0, 0, 0, kind = 'upload',"
 	" kind = 'dlp', 1 FROM alerts) GROUP BY 1, 2, 3, 4;"
+	/* agg_day: agg_hour per UTC day (store_write.c keeps both). */
+	"INSERT INTO agg_day (day, service, verdict, zone, flows, lookups,"
+	" bytes_up, uploads, dlp, alerts, first_hour, last_hour)"
+	" SELECT hour / 86400000000 * 86400000000, service, verdict, zone,"
+	" sum(flows), sum(lookups), sum(bytes_up), sum(uploads), sum(dlp),"
+	" sum(alerts), min(hour), max(hour) FROM agg_hour GROUP BY 1, 2, 3, 4;"
 	"INSERT INTO agg_client_day (day, client_pseudo, service, verdict, zone,"
 	" flows, bytes_up, alerts) SELECT d, c, sv, vd, zn, sum(f), sum(b),"
 	" sum(a) FROM ("

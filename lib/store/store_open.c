@@ -83,6 +83,40 @@ static const char fill_aggregates_sql[] =
 	" agg_hour.service AND coalesce(a.verdict, '') = agg_hour.verdict AND"
 	" coalesce(a.zone, '') = agg_hour.zone);";
 
+/* A v2 database from before agg_day: the schema again (every statement
+ * is IF NOT EXISTS: agg_day and newer indexes), agg_day filled from
+ * agg_hour, in one transaction. */
+static const char fill_day_sql[] =
+	"INSERT OR IGNORE INTO agg_day (day, service, verdict, zone, flows,"
+	" lookups, bytes_up, uploads, dlp, alerts, first_hour, last_hour)"
+	" SELECT hour / 86400000000 * 86400000000, service, verdict, zone,"
+	" sum(flows), sum(lookups), sum(bytes_up), sum(uploads), sum(dlp),"
+	" sum(alerts), min(hour), max(hour) FROM agg_hour GROUP BY 1, 2, 3, 4;";
+
+static int
+ensure_day(struct store *s)
+{
+	sqlite3_stmt *q;
+	int have = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE"
+	    " type = 'table' AND name = 'agg_day'", -1, &q, NULL) != SQLITE_OK)
+		return -EIO;
+	have = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	if (have)
+		return 0;
+	log_info("%s: adding the per-day aggregate (agg_day)", s->path);
+	if (store_exec(s, "BEGIN IMMEDIATE") < 0)
+		return -EIO;
+	if (store_exec(s, store_schema_sql) < 0 ||
+	    store_exec(s, fill_day_sql) < 0 || store_exec(s, "COMMIT") < 0) {
+		store_exec(s, "ROLLBACK");
+		return -EIO;
+	}
+	return 0;
+}
+
 static int
 migrate(struct store *s)
 {
@@ -100,7 +134,7 @@ migrate(struct store *s)
 		return -EPROTO;
 	}
 	if (v == STORE_SCHEMA_VERSION)
-		return 0;
+		return ensure_day(s);
 	if (store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -EIO;
 	if (v == 1) {
@@ -113,7 +147,8 @@ migrate(struct store *s)
 		goto err;
 	}
 	if (store_exec(s, store_schema_sql) < 0 ||
-	    (v == 1 && store_exec(s, fill_aggregates_sql) < 0))
+	    (v == 1 && (store_exec(s, fill_aggregates_sql) < 0 ||
+	    store_exec(s, fill_day_sql) < 0)))
 		goto err;
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 	    STORE_SCHEMA_VERSION);

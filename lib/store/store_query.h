@@ -1,7 +1,8 @@
 /*
  * store_query.h - the named read queries over a sensor database opened
  * with STORE_RO: one copy of each SELECT, typed rows handed to a callback,
- * built on the aggregates (agg_hour, agg_client_day, agg_dlp_day) plus
+ * built on the aggregates (agg_day and agg_hour: whole days from the
+ * first, edge hours from the second; agg_client_day, agg_dlp_day) plus
  * alerts, catalog, exceptions, policy_versions and stats.  Shared by the
  * dashboard and the weekly report.  Times are microseconds; [from, to).
  * A callback returning non-zero stops the walk (its value is returned).
@@ -38,7 +39,12 @@ struct sq_alert_filter {
 	uint64_t	 from, to;
 	const char	*kind, *severity, *service, *zone, *dlp_class;
 	int		 limit;			/* <= 0: 500 */
-	int64_t		 before_id;		/* > 0: only ids below (paging) */
+	/* Keyset paging, newest first: with before_ts > 0 only alerts with
+	 * (ts, id) below (before_ts, before_id); before_id INT64_MAX takes
+	 * every id at before_ts, 0 none. */
+	uint64_t	 before_ts;
+	int64_t		 before_id;
+	const char	*verdict;		/* NULL: any */
 };
 struct sq_alert {
 	int64_t		 id;
@@ -79,7 +85,9 @@ typedef int (*sq_stat_cb)(void *, const struct sq_stat *);
 /* Totals per verdict from agg_hour. */
 int	sq_verdict_totals(struct store *, uint64_t from, uint64_t to,
 	    sq_verdict_cb, void *);
-/* Flows and lookups per hour and verdict, ordered by hour. */
+/* Flows and lookups per time bucket and verdict, ordered by time: whole
+ * UTC days inside the range as one row each (hour = the day's start),
+ * the edge hours per hour (agg_day + agg_hour). */
 int	sq_timeline(struct store *, uint64_t from, uint64_t to,
 	    sq_timeline_cb, void *);
 /* Every service seen in the range (service NULL) or one service, with the
@@ -106,5 +114,26 @@ int	sq_policy_history(struct store *, int limit, sq_policy_cb, void *);
 int	sq_exceptions(struct store *, sq_exception_cb, void *);
 /* The newest value of each sensor counter in stats. */
 int	sq_stats_latest(struct store *, sq_stat_cb, void *);
+/* The ${n} newest samples of one counter, newest first (rates). */
+int	sq_stat_samples(struct store *, const char *name, int n, sq_stat_cb,
+	    void *);
+/* One service's flows and lookups per UTC day (sq_timeline.hour is the
+ * day start), from agg_hour. */
+int	sq_service_days(struct store *, uint64_t from, uint64_t to,
+	    const char *service, sq_timeline_cb, void *);
+/* One service's alerts per kind (name = kind, value = count, ts = newest),
+ * through the alerts_service index. */
+int	sq_alert_kinds(struct store *, uint64_t from, uint64_t to,
+	    const char *service, sq_stat_cb, void *);
+/* One service's DLP findings per class, from agg_dlp_day. */
+int	sq_service_dlp(struct store *, uint64_t from, uint64_t to,
+	    const char *service, sq_dlp_cb, void *);
+/* Newest event time (ai_events, alerts, visibility), 0 when empty. */
+int64_t	sq_last_event(struct store *);
+/* PRAGMA data_version: changes when another connection commits (the
+ * dashboard's cache key). */
+int64_t	sq_data_version(struct store *);
+/* The database file's pages in bytes (page_count x page_size). */
+int64_t	sq_db_bytes(struct store *);
 
 #endif

@@ -64,6 +64,13 @@ static const char *const sql[SQ__COUNT] = {
 	    " UPDATE SET last_seen = max(last_seen, ?4)",
 	[SQ_EPOCH] = "INSERT INTO epochs (epoch, started, key_id) VALUES"
 	    " (?1,?2,?3) ON CONFLICT DO NOTHING",
+	[SQ_AGG_DAY] = "INSERT INTO agg_day (day, service, verdict, zone,"
+	    " flows, lookups, bytes_up, uploads, dlp, alerts, first_hour,"
+	    " last_hour) VALUES (?11 / 86400000000 * 86400000000,?2,?3,?4,?5,"
+	    "?6,?7,?8,?9,?10,?11,?11) ON CONFLICT DO UPDATE SET"
+	    " flows = flows + ?5, lookups = lookups + ?6, bytes_up = bytes_up + ?7,"
+	    " uploads = uploads + ?8, dlp = dlp + ?9, alerts = alerts + ?10,"
+	    " first_hour = min(first_hour, ?11), last_hour = max(last_hour, ?11)",
 };
 
 int
@@ -361,19 +368,29 @@ agg_hour(struct store *s, uint64_t ts, const char *service, const char *verdict,
     const char *zone, int flows, int lookups, uint64_t bytes, int uploads,
     int dlp, int alerts)
 {
-	sqlite3_stmt *q = s->st[SQ_AGG_HOUR];
+	sqlite3_stmt *q;
+	int i, rc;
 
-	i64(q, 1, ts / HOUR_US * HOUR_US);
-	key(q, 2, service);
-	key(q, 3, verdict);
-	key(q, 4, zone);
-	sqlite3_bind_int(q, 5, flows);
-	sqlite3_bind_int(q, 6, lookups);
-	i64(q, 7, bytes);
-	sqlite3_bind_int(q, 8, uploads);
-	sqlite3_bind_int(q, 9, dlp);
-	sqlite3_bind_int(q, 10, alerts);
-	return run(s, SQ_AGG_HOUR);
+	/* The same sums into agg_hour and agg_day (day from ?11, the hour). */
+	for (i = 0; i < 2; i++) {
+		q = s->st[i == 0 ? SQ_AGG_HOUR : SQ_AGG_DAY];
+		if (i == 0)
+			i64(q, 1, ts / HOUR_US * HOUR_US);
+		else
+			i64(q, 11, ts / HOUR_US * HOUR_US);
+		key(q, 2, service);
+		key(q, 3, verdict);
+		key(q, 4, zone);
+		sqlite3_bind_int(q, 5, flows);
+		sqlite3_bind_int(q, 6, lookups);
+		i64(q, 7, bytes);
+		sqlite3_bind_int(q, 8, uploads);
+		sqlite3_bind_int(q, 9, dlp);
+		sqlite3_bind_int(q, 10, alerts);
+		if ((rc = run(s, i == 0 ? SQ_AGG_HOUR : SQ_AGG_DAY)) < 0)
+			return rc;
+	}
+	return 0;
 }
 
 static int
@@ -648,7 +665,7 @@ time_column(const char *table)
 	static const struct { const char *t, *c; } m[] = {
 		{ "flows", "ts_start" }, { "dns", "ts" }, { "http", "ts" },
 		{ "ai_events", "ts" }, { "alerts", "ts" }, { "visibility", "ts" },
-		{ "stats", "ts" }, { "agg_hour", "hour" },
+		{ "stats", "ts" }, { "agg_hour", "hour" }, { "agg_day", "day" },
 		{ "agg_client_day", "day" }, { "agg_dlp_day", "day" },
 		{ "identities", "last_seen" }, { "policy_versions", "ts" },
 	};
@@ -683,6 +700,15 @@ store_retention_step(struct store *s, const char *table, uint64_t cutoff_us,
 	if (begin(s) < 0 || store_exec(s, q) < 0)
 		return -EIO;
 	n = sqlite3_changes(s->db);
+	/* agg_day follows agg_hour: whole days before the cutoff go too. */
+	if (strcmp(table, "agg_hour") == 0) {
+		snprintf(q, sizeof(q), "DELETE FROM agg_day WHERE day IN (SELECT"
+		    " day FROM agg_day WHERE day + 86400000000 <= %llu LIMIT %d)",
+		    (unsigned long long)cutoff_us, batch);
+		if (store_exec(s, q) < 0)
+			return -EIO;
+		n += sqlite3_changes(s->db);
+	}
 	s->stats.deleted += (uint64_t)n;
 	return n;
 }

@@ -50,6 +50,12 @@ try {
   await page.locator('table a').first().click();
   ok((await page.textContent('#yaml')).includes('exceptions:'), 'decision YAML shown');
   await shot('services');
+  await page.locator('a.drill').first().click();
+  await page.waitForSelector('#svc-flows');
+  await until(() => window.Chart && window.Chart.getChart('chart-svc'));
+  ok(Number(await page.textContent('#svc-flows')) > 0, 'service drill-down shows flows and a trend chart');
+  ok((await page.textContent('#yaml')).includes('defaults:'), 'drill-down shows the decision YAML');
+  await shot('service');
 
   await page.click('a[href="#alerts"]');
   await page.waitForSelector('input.sel');
@@ -63,7 +69,24 @@ try {
     if (st !== 'afgehandeld') await page.waitForTimeout(100);
   }
   ok(st === 'afgehandeld', 'triage an alert (status afgehandeld shown)');
+  const kinds = await page.evaluate(() => [...document.querySelectorAll('td span[title]')].map((x) => [x.title, x.textContent]));
+  ok(kinds.some(([w, l]) => w === 'high' && l === 'hoog'), 'severity shown as its Dutch label, wire name as tooltip');
+  ok(!kinds.some(([w, l]) => ['api_key', 'access', 'high', 'prohibited'].includes(w) && l === w), 'no wire name shown as a label');
   await shot('alerts');
+  await page.locator('button.notes-btn').first().click();
+  await page.waitForSelector('#note-text');
+  await page.fill('#note-text', '<img src=x onerror=alert(7)> noted');
+  await page.click('#note-add');
+  await until(() => document.getElementById('notes').textContent.includes('noted'));
+  ok(true, 'note added and shown');
+  const first = await page.locator('input.sel').first().getAttribute('value');
+  await page.click('#next');
+  await until((k) => { const x = document.querySelector('input.sel'); return x && x.value !== k; }, first);
+  ok((await page.textContent('#count')).startsWith('51-'), 'next page of alerts (51-...)');
+  await shot('alerts-page2');
+  await page.click('#prev');
+  await until((k) => { const x = document.querySelector('input.sel'); return x && x.value === k; }, first);
+  ok(true, 'previous page returns to the first');
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#csv')]);
   const csv = fs.readFileSync(await dl.path(), 'utf8');
   ok(csv.split('\r\n').length > 2, 'CSV exported');
@@ -74,7 +97,17 @@ try {
   ok(await page.locator('button', { hasText: 'Heridentificeren' }).count() === 0, 'analyst sees no re-identify button');
   await shot('clients');
   await page.click('a[href="#policy"]'); await page.waitForSelector('table'); await shot('policy');
-  await page.click('a[href="#health"]'); await page.waitForSelector('table'); await shot('health');
+  await page.click('a[href="#health"]'); await page.waitForSelector('b.eps'); await shot('health');
+  ok(await page.locator('b.eps').count() === 2, 'health shows both sensors');
+  ok(await page.locator('#nav-users').isHidden(), 'analyst sees no user admin');
+  await page.selectOption('#range', 'custom');
+  await page.waitForSelector('#custom:not([hidden])');
+  await page.fill('#from', '2026-11-03'); await page.dispatchEvent('#from', 'change');
+  await page.fill('#to', '2026-11-20'); await page.dispatchEvent('#to', 'change');
+  await page.click('a[href="#overview"]');
+  await page.waitForSelector('#n-flows');
+  await shot('overview-custom');
+  await page.selectOption('#range', 'all');
 
   await page.click('#lang');
   await until(() => document.querySelector('a[href="#overview"]').textContent === 'Overview');
@@ -94,6 +127,17 @@ try {
   await until(() => document.getElementById('reid-out').textContent !== '');
   console.log('# reid result: ' + (await page.textContent('#reid-out')));
   await shot('clients-officer');
+
+  await page.click('#logout');
+  await login('adm', 'admin-pass-123');
+  await page.click('#nav-users');
+  await page.waitForSelector('button.toggle');
+  ok(await page.locator('button.toggle').count() >= 3, 'admin sees the user list');
+  await page.fill('#new-user', 'zed'); await page.fill('#new-pass', 'zed-password-1'); await page.selectOption('#new-role', 'viewer');
+  await page.click('#add-user');
+  await until(() => [...document.querySelectorAll('td')].some((x) => x.textContent === 'zed'));
+  ok(true, 'admin adds a user');
+  await shot('users');
 
   ok(alerted === 0, 'no hostile payload executed (no alert dialogs)');
   ok(await page.evaluate(() => document.querySelectorAll('img, script:not([src])').length) === 0, 'no injected img or inline script in the DOM');

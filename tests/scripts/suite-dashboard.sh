@@ -26,6 +26,7 @@ $FX -o $T/b.db -w 2 -e 2026-11-16 -n 250 -c 10 -S 8 -s sensor-b -j $T/b.json >/d
 echo 'viewer-pass-1' | $D --state $T/st.db --add-user vic --role viewer
 echo 'analyst-pass-1' | $D --state $T/st.db --add-user ann --role analyst
 echo 'officer-pass-1' | $D --state $T/st.db --add-user pat --role privacy_officer
+echo 'admin-pass-123' | $D --state $T/st.db --add-user adm --role admin
 
 # options
 check "--version" "$D --version | grep -q '^shadowtap-dashboard '"
@@ -40,11 +41,11 @@ i=0; while [ $i -lt 50 ] && ! $C -o /dev/null $URL/healthz; do sleep 0.1; i=$((i
 check "healthz without login" "$C $URL/healthz | grep -q ok"
 
 # unauthenticated: every API route refused
-for r in overview services services/svc001 alerts alerts.csv clients policy health session; do
+for r in overview services services/svc001 'service?id=svc001' alerts alerts.csv 'alerts/notes?key=x:1' clients policy health session vocab users; do
 	check "GET /api/v1/$r without session is 401" "[ \$($C -o /dev/null -w '%{http_code}' $URL/api/v1/$r) = 401 ]"
 done
 check "GET /metrics without session is 401" "[ \$($C -o /dev/null -w '%{http_code}' $URL/metrics) = 401 ]"
-for r in alerts/triage clients/c-0000000000000000/reid logout; do
+for r in alerts/triage alerts/note users clients/c-0000000000000000/reid logout; do
 	check "POST /api/v1/$r without session is 401" "[ \$($C -o /dev/null -w '%{http_code}' -X POST $URL/api/v1/$r) = 401 ]"
 done
 check "forged session cookie is 401" "[ \$($C -o /dev/null -w '%{http_code}' -b sid=$(printf '%064d' 0) $URL/api/v1/overview) = 401 ]"
@@ -69,6 +70,8 @@ $C -c $T/jv -d 'user=vic&password=viewer-pass-1' $URL/api/v1/login >$T/lv
 CV=$(sed 's/.*"csrf":"\([0-9a-f]*\)".*/\1/' $T/lv)
 $C -c $T/jp -d 'user=pat&password=officer-pass-1' $URL/api/v1/login >$T/lp
 CP=$(sed 's/.*"csrf":"\([0-9a-f]*\)".*/\1/' $T/lp)
+$C -c $T/jm -d 'user=adm&password=admin-pass-123' $URL/api/v1/login >$T/lm
+CM=$(sed 's/.*"csrf":"\([0-9a-f]*\)".*/\1/' $T/lm)
 
 # numbers equal direct SQL counts (both databases merged)
 $C -b $T/ja "$URL/api/v1/overview" >$T/ov
@@ -96,6 +99,94 @@ for r in policy health clients services/svc001; do
 	check "GET /api/v1/$r is 200 JSON" "$C -b $T/ja $URL/api/v1/$r | python3 -c 'import json,sys; json.load(sys.stdin)'"
 done
 check "metrics Prometheus text" "$C -b $T/ja $URL/metrics | grep -q '^shadowtap_dashboard_requests_total [0-9]'"
+
+# vocabulary labels (lib/common/vocab) for the UI
+$C -b $T/jv $URL/api/v1/vocab >$T/voc
+check "vocab: dlp_class api_key has the Dutch label" "python3 -c \"import json; d=json.load(open('$T/voc')); assert d['dlp_class']['api_key']['nl'] == 'API-sleutel' and d['alert_kind']['access']['en'] == 'access' and d['verdict']['prohibited']['nl'] == 'verboden'\""
+
+# custom range = SQL over agg_hour; a bad range falls back to all
+F=$(sqlite3 $T/a.db "SELECT MIN(hour)/1000000 + 5*3600 + 1234 FROM agg_hour"); TO=$((F + 3*86400 + 7*3600 + 99))
+want=$(( $(sqlite3 $T/a.db "SELECT COALESCE(SUM(flows),0) FROM agg_hour WHERE hour >= $F*1000000 AND hour < $TO*1000000") + $(sqlite3 $T/b.db "SELECT COALESCE(SUM(flows),0) FROM agg_hour WHERE hour >= $F*1000000 AND hour < $TO*1000000") ))
+got=$($C -b $T/jv "$URL/api/v1/overview?from=$F&to=$TO" | python3 -c "import json,sys; print(sum(x['flows'] for x in json.load(sys.stdin)['verdicts']))")
+check "custom range (edge hours + whole days) flows = SQL ($got = $want)" "[ '$got' = '$want' ] && [ '$want' -gt 0 ]"
+tl=$($C -b $T/jv "$URL/api/v1/overview?from=$F&to=$TO" | python3 -c "import json,sys; print(sum(x['flows'] for x in json.load(sys.stdin)['timeline']))")
+check "custom range timeline sums to the same ($tl)" "[ '$tl' = '$want' ]"
+all=$(python3 -c "import json; print(sum(x['flows'] for x in json.load(open('$T/ov'))['verdicts']))")
+for bad in "from=$TO&to=$F" "from=abc&to=1" "from=-5&to=99999999999999999999"; do
+	got=$($C -b $T/jv "$URL/api/v1/overview?$bad" | python3 -c "import json,sys; print(sum(x['flows'] for x in json.load(sys.stdin)['verdicts']))")
+	check "bad custom range ($bad) is the whole range" "[ '$got' = '$all' ]"
+done
+
+# service drill-down: per-day trend, DLP classes and alerts per kind = SQL
+$C -b $T/jv "$URL/api/v1/service?id=svc001" >$T/sd
+want=$(( $(sqlite3 $T/a.db "SELECT COALESCE(SUM(flows),0) FROM agg_hour WHERE service='svc001'") + $(sqlite3 $T/b.db "SELECT COALESCE(SUM(flows),0) FROM agg_hour WHERE service='svc001'") ))
+check "drill-down: svc001 trend flows = SQL ($want)" "python3 -c \"import json; d=json.load(open('$T/sd')); assert sum(x['flows'] for x in d['days']) == $want > 0\""
+for k in access upload dlp; do
+	want=$(( $(sqlite3 $T/a.db "SELECT COUNT(*) FROM alerts WHERE service='svc001' AND kind='$k'") + $(sqlite3 $T/b.db "SELECT COUNT(*) FROM alerts WHERE service='svc001' AND kind='$k'") ))
+	check "drill-down: svc001 $k alerts = SQL ($want)" "python3 -c \"import json; assert json.load(open('$T/sd'))['alerts']['$k'] == $want\""
+done
+want=$(( $(sqlite3 $T/a.db "SELECT COUNT(*) FROM alerts WHERE service='svc001' AND kind='dlp'") + $(sqlite3 $T/b.db "SELECT COUNT(*) FROM alerts WHERE service='svc001' AND kind='dlp'") ))
+check "drill-down: DLP classes sum to the dlp alerts ($want)" "python3 -c \"import json; assert sum(x['findings'] for x in json.load(open('$T/sd'))['dlp']) == $want\""
+check "drill-down: unknown service is empty, not an error" "$C -b $T/jv '$URL/api/v1/service?id=no-such' | python3 -c \"import json,sys; d=json.load(sys.stdin); assert d['days'] == [] and d['alerts']['access'] == 0\""
+check "drill-down: id required (400)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jv $URL/api/v1/service) = 400 ]"
+
+# keyset paging over both databases: pages of 7 = the first 21 of one list
+$C -b $T/jv "$URL/api/v1/alerts?limit=21" | python3 -c "import json,sys; print(' '.join(a['key'] for a in json.load(sys.stdin)['alerts']))" >$T/p21
+: >$T/pp; cur=
+for pgn in 1 2 3; do
+	$C -b $T/jv "$URL/api/v1/alerts?limit=7${cur:+&before=$cur}" >$T/pg
+	python3 -c "import json; print(' '.join(a['key'] for a in json.load(open('$T/pg'))['alerts']))" >>$T/pp
+	cur=$(python3 -c "import json; print(json.load(open('$T/pg'))['next'] or '')")
+done
+check "paging: 3 pages of 7 = the first 21 alerts" "[ \"\$(tr '\n' ' ' <$T/pp | sed 's/ *$//')\" = \"\$(cat $T/p21)\" ]"
+check "paging: the last page has no next" "[ \"\$($C -b $T/jv '$URL/api/v1/alerts?limit=2000' | python3 -c \"import json,sys; print(json.load(sys.stdin)['next'])\")\" = None ]"
+for bad in abc 1-9-1 0-0-1 1-0--1 "1-0-1%27%20OR%201=1"; do
+	check "paging: bad cursor '$bad' is 400" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jv '$URL/api/v1/alerts?before=$bad') = 400 ]"
+done
+want=$(( $(sqlite3 $T/a.db "SELECT COUNT(*) FROM alerts WHERE kind='dlp' AND dlp_class='iban'") + $(sqlite3 $T/b.db "SELECT COUNT(*) FROM alerts WHERE kind='dlp' AND dlp_class='iban'") ))
+check "alert filter by DLP class = SQL ($want)" "$C -b $T/jv '$URL/api/v1/alerts?class=iban&limit=1' | python3 -c \"import json,sys; assert json.load(sys.stdin)['total'] == $want\""
+
+# notes on alerts
+NK=$($C -b $T/jv "$URL/api/v1/alerts?limit=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['alerts'][0]['key'])")
+check "note: analyst adds a note" "$C -b $T/ja -H 'X-CSRF-Token: $CA' --data-urlencode 'key=$NK' --data-urlencode 'text=<script>alert(9)</script> checked' $URL/api/v1/alerts/note | grep -q ok"
+check "note: listed, text as a JSON string" "$C -b $T/jv '$URL/api/v1/alerts/notes?key=$NK' | python3 -c \"import json,sys; n=json.load(sys.stdin)['notes']; assert n[-1]['text'] == '<script>alert(9)</script> checked' and n[-1]['user'] == 'ann'\""
+check "note: viewer refused (403)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jv -H 'X-CSRF-Token: $CV' -d 'key=$NK&text=x' $URL/api/v1/alerts/note) = 403 ]"
+check "note: without CSRF refused (403)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/ja -d 'key=$NK&text=x' $URL/api/v1/alerts/note) = 403 ]"
+check "note: empty text refused (400)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/ja -H 'X-CSRF-Token: $CA' -d 'key=$NK&text=' $URL/api/v1/alerts/note) = 400 ]"
+
+# user administration (admin role)
+check "users: admin lists users without hashes" "$C -b $T/jm $URL/api/v1/users | python3 -c \"import json,sys; u=json.load(sys.stdin)['users']; assert {'adm','ann','pat','vic'} <= {x['name'] for x in u} and all('hash' not in x for x in u)\""
+check "users: analyst refused (403)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/ja $URL/api/v1/users) = 403 ]"
+check "users: analyst cannot add (403)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/ja -H 'X-CSRF-Token: $CA' -d 'action=add&name=eve&role=admin&password=long-enough-1' $URL/api/v1/users) = 403 ]"
+check "users: admin add without CSRF refused (403)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jm -d 'action=add&name=nia&role=viewer&password=long-enough-1' $URL/api/v1/users) = 403 ]"
+check "users: admin adds a viewer" "$C -b $T/jm -H 'X-CSRF-Token: $CM' -d 'action=add&name=nia&role=viewer&password=long-enough-1' $URL/api/v1/users | grep -q ok"
+check "users: short password refused (400)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jm -H 'X-CSRF-Token: $CM' -d 'action=add&name=nib&role=viewer&password=short' $URL/api/v1/users) = 400 ]"
+check "users: unknown role refused (400)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jm -H 'X-CSRF-Token: $CM' -d 'action=add&name=nib&role=root&password=long-enough-1' $URL/api/v1/users) = 400 ]"
+check "users: odd name refused (400)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jm -H 'X-CSRF-Token: $CM' --data-urlencode 'action=add' --data-urlencode 'name=a b<' -d 'role=viewer&password=long-enough-1' $URL/api/v1/users) = 400 ]"
+$C -c $T/jn -d 'user=nia&password=long-enough-1' $URL/api/v1/login >$T/ln
+check "users: the new viewer logs in" "grep -q '\"role\":\"viewer\"' $T/ln"
+check "users: admin makes nia an analyst" "$C -b $T/jm -H 'X-CSRF-Token: $CM' -d 'action=set&name=nia&role=analyst' $URL/api/v1/users | grep -q ok && $C -b $T/jn $URL/api/v1/session | grep -q '\"role\":\"analyst\"'"
+check "users: admin disables nia" "$C -b $T/jm -H 'X-CSRF-Token: $CM' -d 'action=set&name=nia&disabled=1' $URL/api/v1/users | grep -q ok"
+check "users: disabled user's session is gone (401)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jn $URL/api/v1/overview) = 401 ]"
+check "users: disabled user cannot log in (401)" "[ \$($C -o /dev/null -w '%{http_code}' -d 'user=nia&password=long-enough-1' $URL/api/v1/login) = 401 ]"
+check "users: admin cannot disable themselves (400)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jm -H 'X-CSRF-Token: $CM' -d 'action=set&name=adm&disabled=1' $URL/api/v1/users) = 400 ]"
+check "users: unknown user (404)" "[ \$($C -o /dev/null -w '%{http_code}' -b $T/jm -H 'X-CSRF-Token: $CM' -d 'action=set&name=ghost&disabled=1' $URL/api/v1/users) = 404 ]"
+check "users: changes audited" "[ \$(sqlite3 $T/st.db \"SELECT COUNT(*) FROM audit WHERE action IN ('user_add','user_set') AND user='adm'\") -ge 3 ]"
+
+# health: DB size, last event = SQL, events per second, reloads
+$C -b $T/jv $URL/api/v1/health >$T/he
+want=$(sqlite3 $T/a.db "SELECT MAX((SELECT MAX(ts) FROM ai_events),(SELECT MAX(ts) FROM alerts),(SELECT MAX(ts) FROM visibility))/1000000")
+check "health: sensor-a last event = SQL ($want)" "python3 -c \"import json; s=[x for x in json.load(open('$T/he'))['sensors'] if x['sensor']=='sensor-a'][0]; assert s['last_event'] == $want and s['db_bytes'] > 0 and s['reloads'] and s['packets'] > 0\""
+check "health: both sensors" "python3 -c \"import json; assert [x['sensor'] for x in json.load(open('$T/he'))['sensors']] == ['sensor-a','sensor-b']\""
+check "metrics: cache counters and last event per sensor" "$C -b $T/jv $URL/metrics >$T/met && grep -q '^shadowtap_dashboard_cache_hits_total [0-9]' $T/met && grep -q '^shadowtap_sensor_last_event_seconds{sensor=\"sensor-a\"} $want' $T/met"
+check "metrics: every line is a comment or name{labels} value" "! grep -vE '^(# TYPE [a-z_]+ [a-z]+|[a-z_][a-z0-9_]*(\{sensor=\"[^\"]*\"\})? [0-9]+)$' $T/met"
+
+# response cache: an identical request on unchanged databases is a hit
+h0=$($C -b $T/jv $URL/metrics | sed -n 's/^shadowtap_dashboard_cache_hits_total //p')
+$C -b $T/jv -o /dev/null "$URL/api/v1/services?range=30d"; $C -b $T/jv -o $T/c2 "$URL/api/v1/services?range=30d"
+h1=$($C -b $T/jv $URL/metrics | sed -n 's/^shadowtap_dashboard_cache_hits_total //p')
+check "cache: the repeated services request is a hit ($h0 -> $h1), same JSON" "[ \$((h1 - h0)) -ge 1 ] && python3 -c \"import json; json.load(open('$T/c2'))\""
+check "cache: --cache-ttl out of range refused" "! $D --db $T/a.db --state $T/st.db --cache-ttl 99999 2>/dev/null && ! $D --db $T/a.db --state $T/st.db --cache-ttl x 2>/dev/null"
 
 # CSV formula escaping
 $C -b $T/ja "$URL/api/v1/alerts.csv?sensor=sensor-a" >$T/csv
@@ -153,6 +244,7 @@ if [ -f tests/browser/run.mjs ] && command -v node >/dev/null && [ -x /usr/bin/c
 		rm -f $T/st2.db
 		echo 'analyst-pass-1' | $D --state $T/st2.db --add-user ann --role analyst
 		echo 'officer-pass-1' | $D --state $T/st2.db --add-user pat --role privacy_officer
+		echo 'admin-pass-123' | $D --state $T/st2.db --add-user adm --role admin
 		$D --db $T/a.db --db $T/b.db --state $T/st2.db --listen 127.0.0.1:$PORT 2>>$T/log &
 		pid=$!
 		i=0; while [ $i -lt 50 ] && ! $C -o /dev/null $URL/healthz; do sleep 0.1; i=$((i+1)); done

@@ -126,9 +126,10 @@ static const char *const agg_sql[] = {
 	"SELECT * FROM agg_hour ORDER BY 1, 2, 3, 4",
 	"SELECT * FROM agg_client_day ORDER BY 1, 2, 3, 4, 5",
 	"SELECT * FROM agg_dlp_day ORDER BY 1, 2, 3, 4",
+	"SELECT * FROM agg_day ORDER BY 1, 2, 3, 4",
 };
 
-static char want[3][65536], got[3][65536];
+static char want[4][65536], got[4][65536];
 
 TEST(bulk_aggregates_equal_row_by_row)
 {
@@ -144,7 +145,7 @@ TEST(bulk_aggregates_equal_row_by_row)
 	ASSERT_EQ(store_bulk_end(s), 0);
 	ASSERT_EQ(store_stats(s)->rows_lost, 0);
 	store_close(s);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		ASSERT(rows(dbpath("rows.db"), agg_sql[i], want[i],
 		    sizeof(want[i])) > 0);
 		ASSERT(rows(dbpath("bulk.db"), agg_sql[i], got[i],
