@@ -60,6 +60,8 @@ catalog_find_id(const struct catalog *c, const char *id)
 {
 	size_t i;
 
+	if (c->ids != NULL)
+		return nameset_get(c->ids, id);
 	for (i = 0; i < c->nsvc; i++)
 		if (strcmp(c->svc[i].id, id) == 0)
 			return (int)i;

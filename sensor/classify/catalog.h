@@ -36,6 +36,9 @@ int		 nameset_find(const struct nameset *s, const char *name,
  * proper suffixes of ${name} (not ${name} itself). */
 int		 nameset_find_parent(const struct nameset *s, const char *name,
 		    size_t *matched);
+/* nameset_get(s, name): the value of the entry equal to ${name} (no suffix
+ * matching), or -1.  O(length of name). */
+int		 nameset_get(const struct nameset *s, const char *name);
 
 struct cat_service {
 	char		*id, *name, *vendor, *country, *category;
@@ -62,6 +65,7 @@ struct cat_service {
 struct catalog {
 	struct cat_service *svc;
 	size_t		 nsvc;
+	struct nameset	*ids;		/* value: svc index (catalog_find_id) */
 	struct nameset	*names;		/* value: svc index * 2 + kind */
 	struct nameset	*shared;	/* value: first index into shared_ent */
 	struct cat_shared *shared_ent;

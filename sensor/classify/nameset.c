@@ -196,6 +196,21 @@ nameset_find(const struct nameset *s, const char *name, size_t len,
 }
 
 int
+nameset_get(const struct nameset *s, const char *name)
+{
+	size_t len = trim_len(name, (size_t)-1), i;
+	uint64_t h = FNV_OFF;
+	const struct ns_ent *e;
+
+	if (s == NULL)
+		return -1;
+	for (i = len; i > 0; i--)
+		h = step(h, (unsigned char)name[i - 1]);
+	e = probe(s, h, name, len);
+	return e->name != NULL ? e->val : -1;
+}
+
+int
 nameset_find_parent(const struct nameset *s, const char *name, size_t *matched)
 {
 	return find(s, name, (size_t)-1, matched, 1);
