@@ -43,7 +43,7 @@ int		 nameset_get(const struct nameset *s, const char *name);
 struct cat_service {
 	char		*id, *name, *vendor, *country, *category;
 	char		*override_of;
-	char		*file;		/* for diagnostics */
+	const char	*file;		/* for diagnostics; points into catalog.paths */
 	int		 line;
 	uint32_t	 cats;		/* bitmask of enum cat_category */
 	uint8_t		 residency;	/* enum residency */
@@ -73,6 +73,7 @@ struct catalog {
 	struct cat_range *ranges;
 	size_t		 nranges;
 	uint32_t	 nfiles;
+	char		**paths;	/* the nfiles files read, as "dir/name" */
 };
 
 struct cat_shared {

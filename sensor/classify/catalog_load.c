@@ -437,7 +437,7 @@ load_service(struct loader *L, struct ydoc *d, yaml_node_t *map)
 		return rc;
 	s = &c->svc[c->nsvc++];
 	s->id = dupstr(id);
-	s->file = dupstr(d->path);
+	s->file = d->path;	/* owned by c->paths */
 	s->line = (int)map->start_mark.line + 1;
 	s->name = dupstr((v = req_str(d, map, "name")) ? v : id);
 	s->vendor = dupstr((v = req_str(d, map, "vendor")) ? v : "");
@@ -563,6 +563,10 @@ check_names(struct loader *L)
 	size_t i, off;
 	int v, rc;
 
+	/* sized once for every name: no rehashing while adding */
+	nameset_free(c->names);
+	if ((c->names = nameset_new(L->npend)) == NULL)
+		return -ENOMEM;
 	for (i = 0; i < L->npend; i++) {
 		struct pending *p = &L->pend[i];
 		const char *name = L->arena + p->off;
@@ -676,6 +680,7 @@ catalog_load(const char *dir, FILE *diag, void *hash, struct catalog **out,
 	L->diag = diag;
 	if ((L->c = calloc(1, sizeof(*L->c))) == NULL ||
 	    (L->c->ids = nameset_new(1024)) == NULL ||
+	    (L->c->paths = calloc((size_t)nf + 1, sizeof(char *))) == NULL ||
 	    (L->c->names = nameset_new(2048)) == NULL ||
 	    (L->c->shared = nameset_new(64)) == NULL) {
 		rc = -ENOMEM;
@@ -685,11 +690,12 @@ catalog_load(const char *dir, FILE *diag, void *hash, struct catalog **out,
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		/* ydoc keeps the path pointer: hand it the owned name. */
 		free(files[i]);
-		if ((files[i] = strdup(path)) == NULL) {
+		files[i] = NULL;
+		if ((L->c->paths[i] = strdup(path)) == NULL) {
 			rc = -ENOMEM;
 			break;
 		}
-		rc = load_file(L, files[i], hash);
+		rc = load_file(L, L->c->paths[i], hash);
 	}
 	if (nf == 0) {
 		fprintf(diag, "%s: error: no *.yaml files in the catalog\n", dir);
@@ -754,12 +760,14 @@ catalog_free(struct catalog *c)
 		free(s->country);
 		free(s->category);
 		free(s->override_of);
-		free(s->file);
 		free_list(s->paths, s->npaths);
 		free_list(s->markers, s->nmarkers);
 		free(s->ports);
 	}
 	free(c->svc);
+	for (i = 0; c->paths != NULL && i < c->nfiles; i++)
+		free(c->paths[i]);
+	free(c->paths);
 	nameset_free(c->ids);
 	nameset_free(c->names);
 	nameset_free(c->shared);
