@@ -4,22 +4,13 @@
 #include <string.h>
 
 #include "classify/catalog.h"
+#include "common/vocab.h"
 
-const char *const cat_category_names[] = {
-	"chat", "api", "coding", "image", "video", "audio", "writing",
-	"translation", "meeting", "search", "agent", "embedded", "self-hosted",
-	NULL
-};
-
+/* The names are lib/common/vocab's category table (one table). */
 int
 cat_category_bit(const char *name)
 {
-	int i;
-
-	for (i = 0; cat_category_names[i] != NULL; i++)
-		if (strcmp(cat_category_names[i], name) == 0)
-			return i;
-	return -1;
+	return vocab_lookup(&vocab_category, name);
 }
 
 /*

@@ -87,9 +87,8 @@ struct cat_range {
 	int		svc;
 };
 
-/* Category names in bitmask order. */
-extern const char *const cat_category_names[];
-int		 cat_category_bit(const char *name);	/* -1 if unknown */
+/* Bit of a category name (vocab_category's index), -1 if unknown. */
+int		 cat_category_bit(const char *name);
 
 /*
  * catalog_load(dir, diag, hash, out, nerr):

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify/catalog.h"
+#include "common/vocab.h"
 #include "common/ydoc.h"
 
 #define CAT_MAX_FILES	64
@@ -596,6 +597,10 @@ check_names(struct loader *L)
 			continue;
 		o = &c->svc[v / 2];
 		if (s->override_of != NULL && strcmp(s->override_of, o->id) == 0)
+			continue;
+		/* A vendor's site is the fallback for its whole domain: the
+		 * product hosts under it are more specific by design. */
+		if (o->cats & (1u << CAT_VENDOR_SITE))
 			continue;
 		ydoc_err(&L->docs[p->doc], pend_at(p, &at), "host '%s' lies "
 		    "under '%s' of service '%s'; set override_of: %s if this "

@@ -124,10 +124,12 @@ severity(const char *const *by_verdict, const char *non_ai,
 static const char *const dlp_sev_def[VERDICT__COUNT] = {
 	[VERDICT_UNREVIEWED] = "high", [VERDICT_SANCTIONED] = "medium",
 	[VERDICT_TOLERATED] = "high", [VERDICT_PROHIBITED] = "critical",
+	[VERDICT_INTEREST] = "high",
 };
 static const char *const up_sev_def[VERDICT__COUNT] = {
 	[VERDICT_UNREVIEWED] = "medium", [VERDICT_SANCTIONED] = "low",
 	[VERDICT_TOLERATED] = "medium", [VERDICT_PROHIBITED] = "high",
+	[VERDICT_INTEREST] = "medium",
 };
 
 static const char *

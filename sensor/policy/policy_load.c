@@ -55,7 +55,7 @@ verdict_node(struct pl *L, yaml_node_t *n, uint8_t *out)
 
 	if (v < 0) {
 		ydoc_err(&L->d, n, "verdict must be sanctioned, tolerated, "
-		    "prohibited or unreviewed");
+		    "prohibited, unreviewed or interest");
 		return -EINVAL;
 	}
 	*out = (uint8_t)v;
@@ -561,6 +561,8 @@ set_defaults(struct policy *p, size_t nsvc)
 
 	memset(p->svc_default, POL_NONE, nsvc);
 	memset(p->cat_default, POL_NONE, sizeof(p->cat_default));
+	/* a vendor's own site is interest, not use, unless the file says so */
+	p->cat_default[CAT_VENDOR_SITE] = VERDICT_INTEREST;
 	p->default_verdict = VERDICT_UNREVIEWED;
 	p->ip.upload_bytes = 65536;
 	p->ip.baseline_factor = 10;
