@@ -88,6 +88,8 @@ TEST(lookalikes_rejected)
 	    "mistral.ai.example", "xmistral.ai", "anthropic.co",
 	    "notanthropic.com", "claude.ai.example.com", "deepmind.google.example",
 	    "gemini.google.com.example.net", "copilot-microsoft.com", "com", "",
+	    "api.vsegpt.ru.example.net", "xaihubmix.com", "jina.ai.example",
+	    "notportkey.ai", "ima.qq.com.example.org",
 	    NULL };
 	int i;
 
@@ -108,7 +110,11 @@ TEST(shared_saas_not_attributed)
 	    "outlook.office.com", "www.bing.com", "api.atlassian.com",
 	    "www.dropbox.com", "www.figma.com", "miro.com", "meta.com",
 	    "www.linkedin.com", "amazonaws.com", "s3.amazonaws.com",
-	    "login.microsoftonline.com", "googleapis.com", NULL };
+	    "login.microsoftonline.com", "googleapis.com", "gitee.com",
+	    "www.qq.com", "qq.com", "www.baidu.com", "www.huawei.com",
+	    "vercel.com", "www.capcut.com", "www.infomaniak.com", "zhihu.com",
+	    "www.ctyun.cn", "lanyun.net", "oss.aliyuncs.com", "yandex.net",
+	    "www.naver.com", "block.github.io", "app.clickup.com", NULL };
 	int i, conf;
 
 	for (i = 0; plain[i] != NULL; i++)
@@ -126,6 +132,12 @@ TEST(shared_saas_not_attributed)
 	    "/api/v3/getCompletion", &conf)].id, "notion-ai");
 	ASSERT_EQ(conf, 85);
 	/* AI-specific hosts of the same vendors are services */
+	ASSERT_STR(svc("ai.gitee.com"), "gitee-ai");
+	ASSERT_STR(svc("ima.qq.com"), "tencent-ima");
+	ASSERT_STR(svc("chat.baidu.com"), "baidu-ai-search");
+	ASSERT_STR(svc("ai-gateway.vercel.sh"), "vercel-ai-gateway");
+	ASSERT_STR(svc("maas-api.lanyun.net"), "lanyun-maas");
+	ASSERT_STR(svc("llm.api.cloud.yandex.net"), "yandex-foundation-models");
 	ASSERT_STR(svc("gemini.google.com"), "gemini");
 	ASSERT_STR(svc("copilot.microsoft.com"), "microsoft-copilot");
 }
