@@ -17,6 +17,11 @@ TABLE(vocab_verdict, "verdict", VERDICT__COUNT,
 	[VERDICT_PROHIBITED] = { "prohibited", "verboden", "prohibited" },
 	[VERDICT_INTEREST] = { "interest", "belangstelling", "interest" });
 
+TABLE(vocab_client_type, "client_type", CT__COUNT,
+	[CT_WEB] = { "web", "webchat", "web chat" },
+	[CT_API] = { "api", "API/SDK", "API/SDK" },
+	[CT_AGENT] = { "agent", "agent of programmeerhulp", "agent or coding tool" });
+
 TABLE(vocab_category, "category", CAT__COUNT,
 	[CAT_CHAT] = { "chat", "chatassistent", "chat assistant" },
 	[CAT_API] = { "api", "model-API", "model API" },
@@ -110,7 +115,7 @@ TABLE(vocab_dlp_class, "dlp_class", DLP_C__COUNT,
 const struct vocab *const vocab_all[] = {
 	&vocab_verdict, &vocab_matched_by, &vocab_host_src, &vocab_ev_type,
 	&vocab_flow_end, &vocab_vis_kind, &vocab_alert_kind, &vocab_severity,
-	&vocab_dlp_class, &vocab_category, NULL
+	&vocab_dlp_class, &vocab_category, &vocab_client_type, NULL
 };
 
 const char *

@@ -14,6 +14,14 @@ enum verdict {
 	VERDICT_PROHIBITED, VERDICT_INTEREST, VERDICT__COUNT
 };
 
+/* Which kind of client an AI flow is, for the upload tiers (thresholds per
+ * client type and verdict): a browser on the service's web UI, an API/SDK
+ * client on its api_hosts (or an API-category service), or a coding /
+ * agent tool (services in category coding or agent). */
+enum client_type {
+	CT_WEB = 0, CT_API, CT_AGENT, CT__COUNT
+};
+
 /* Catalog categories (rules/catalog `categories:`), bit i of a service's
  * category mask; CAT_VENDOR_SITE is a vendor's own web/docs site. */
 enum cat_category {
@@ -88,7 +96,8 @@ struct vocab {
 
 extern const struct vocab vocab_verdict, vocab_matched_by, vocab_host_src,
     vocab_ev_type, vocab_flow_end, vocab_vis_kind, vocab_alert_kind,
-    vocab_severity, vocab_dlp_class, vocab_category;
+    vocab_severity, vocab_dlp_class, vocab_category,
+    vocab_client_type;
 
 /* Every table, NULL-terminated (tests and the dashboard's /api/v1/vocab). */
 extern const struct vocab *const vocab_all[];
