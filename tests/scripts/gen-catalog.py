@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """gen-catalog.py N DIR [valid|errors] - a synthetic rules dir with N services
-for the catalog-size test (suite-catalog.sh) and benchmark (bench-catalog.sh).
+for the catalog-size test (suite-catalog-size.sh) and benchmark (bench-catalog.sh).
 
 The services are spread over 20 files (one catalog file is capped at 8 MiB).
 `valid`: every service has a unique id, two domains and an API host under

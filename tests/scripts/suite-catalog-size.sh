@@ -1,5 +1,5 @@
 #!/bin/sh
-# suite-catalog.sh - catalog size and shape: a 100,000-service catalog loads,
+# suite-catalog-size.sh - catalog size and shape: a 100,000-service catalog loads,
 # a 100,000-service file of errors reports them capped ("and N more"), and
 # the shipped catalog keeps shared-SaaS hosts, lookalikes and vendor sites
 # apart (shadowtap-rules match).  Nothing here is timed; the timings are in
