@@ -74,7 +74,10 @@ struct catalog {
 	size_t		 nranges;
 	uint32_t	 nfiles;
 	char		**paths;	/* the nfiles files read, as "dir/name" */
+	struct cat_chunk *strs;		/* service strings (catalog_load.c) */
 };
+
+struct cat_chunk;
 
 struct cat_shared {
 	int		svc;

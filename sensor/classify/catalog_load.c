@@ -79,10 +79,38 @@ name_ok(const char *s)
 	return lab > 0;
 }
 
+/* Service strings live in chunks freed together (catalog_free): one
+ * malloc per 64 KiB instead of eight per service. */
+#define CAT_CHUNK	65536
+
+struct cat_chunk {
+	struct cat_chunk *next;
+	size_t		 used, cap;
+	char		 data[];
+};
+
 static char *
-dupstr(const char *s)
+dupstr(struct catalog *c, const char *s)
 {
-	return s ? strdup(s) : NULL;
+	struct cat_chunk *k = c->strs;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if (k == NULL || k->cap - k->used < n) {
+		size_t cap = n > CAT_CHUNK ? n : CAT_CHUNK;
+
+		if ((k = malloc(sizeof(*k) + cap)) == NULL)
+			return NULL;
+		k->next = c->strs;
+		k->used = 0;
+		k->cap = cap;
+		c->strs = k;
+	}
+	memcpy(k->data + k->used, s, n);
+	k->used += n;
+	return k->data + k->used - n;
 }
 
 /* Required scalar; reports when missing or not a scalar. */
@@ -130,7 +158,8 @@ seq_len(const yaml_node_t *n)
 }
 
 static char **
-copy_list(struct ydoc *d, yaml_node_t *seq, size_t *n, int strip_ws)
+copy_list(struct catalog *c, struct ydoc *d, yaml_node_t *seq, size_t *n,
+    int strip_ws)
 {
 	yaml_node_item_t *it;
 	char **v;
@@ -145,7 +174,7 @@ copy_list(struct ydoc *d, yaml_node_t *seq, size_t *n, int strip_ws)
 		const char *s = ydoc_str(d, ydoc_node(d, *it));
 		char *o, *w;
 
-		if ((o = dupstr(s)) == NULL)
+		if ((o = dupstr(c, s)) == NULL)
 			break;
 		if (strip_ws) {
 			for (w = o; *s; s++)
@@ -353,7 +382,8 @@ check_ranges(struct loader *L)
 }
 
 static void
-load_meta(struct ydoc *d, yaml_node_t *map, struct cat_service *s)
+load_meta(struct catalog *c, struct ydoc *d, yaml_node_t *map,
+    struct cat_service *s)
 {
 	static const char *const res[] = { "unknown", "yes", "no", "optional", NULL };
 	yaml_node_t *n, *seq;
@@ -365,7 +395,7 @@ load_meta(struct ydoc *d, yaml_node_t *map, struct cat_service *s)
 	    (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z'))
 		ydoc_err(d, ydoc_get(d, map, "vendor_country"),
 		    "vendor_country '%s' is not an ISO 3166 alpha-2 code", v);
-	s->country = dupstr(v);
+	s->country = dupstr(c, v);
 	if ((v = req_str(d, map, "eu_data_residency")) != NULL) {
 		for (i = 0; res[i] != NULL && strcmp(res[i], v) != 0; i++)
 			;
@@ -390,7 +420,7 @@ load_meta(struct ydoc *d, yaml_node_t *map, struct cat_service *s)
 			}
 			s->cats |= 1u << b;
 			if (s->category == NULL)
-				s->category = dupstr(v);
+				s->category = dupstr(c, v);
 		}
 	}
 	s->self_hosted = (s->cats >> cat_category_bit("self-hosted")) & 1;
@@ -437,23 +467,23 @@ load_service(struct loader *L, struct ydoc *d, yaml_node_t *map)
 	if (rc < 0)
 		return rc;
 	s = &c->svc[c->nsvc++];
-	s->id = dupstr(id);
+	s->id = dupstr(c, id);
 	s->file = d->path;	/* owned by c->paths */
 	s->line = (int)map->start_mark.line + 1;
-	s->name = dupstr((v = req_str(d, map, "name")) ? v : id);
-	s->vendor = dupstr((v = req_str(d, map, "vendor")) ? v : "");
-	s->override_of = dupstr(ydoc_str(d, ydoc_get(d, map, "override_of")));
-	load_meta(d, map, s);
+	s->name = dupstr(c, (v = req_str(d, map, "name")) ? v : id);
+	s->vendor = dupstr(c, (v = req_str(d, map, "vendor")) ? v : "");
+	s->override_of = dupstr(c, ydoc_str(d, ydoc_get(d, map, "override_of")));
+	load_meta(c, d, map, s);
 	if (s->category == NULL)
-		s->category = dupstr("chat");
+		s->category = dupstr(c, "chat");
 	if (ydoc_get(d, map, "domains") == NULL)
 		ydoc_err(d, map, "missing required key 'domains' (use [] when none)");
-	s->paths = copy_list(d, str_list(d, map, "paths"), &s->npaths, 0);
+	s->paths = copy_list(c, d, str_list(d, map, "paths"), &s->npaths, 0);
 	for (j = 0; j < s->npaths; j++)
 		if (s->paths[j][0] != '/')
 			ydoc_err(d, ydoc_get(d, map, "paths"),
 			    "path '%s' must start with '/'", s->paths[j]);
-	s->markers = copy_list(d, str_list(d, map, "body_markers"), &s->nmarkers, 1);
+	s->markers = copy_list(c, d, str_list(d, map, "body_markers"), &s->nmarkers, 1);
 	load_ports(d, map, s);
 	if (s->nports > 0 && s->npaths == 0)
 		ydoc_err(d, ydoc_get(d, map, "ports"),
@@ -739,35 +769,23 @@ err0:
 	return -ENOMEM;
 }
 
-static void
-free_list(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 catalog_free(struct catalog *c)
 {
+	struct cat_chunk *k;
 	size_t i;
 
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->nsvc; i++) {
-		struct cat_service *s = &c->svc[i];
-
-		free(s->id);
-		free(s->name);
-		free(s->vendor);
-		free(s->country);
-		free(s->category);
-		free(s->override_of);
-		free_list(s->paths, s->npaths);
-		free_list(s->markers, s->nmarkers);
-		free(s->ports);
+		/* the strings are in c->strs */
+		free(c->svc[i].paths);
+		free(c->svc[i].markers);
+		free(c->svc[i].ports);
+	}
+	while ((k = c->strs) != NULL) {
+		c->strs = k->next;
+		free(k);
 	}
 	free(c->svc);
 	for (i = 0; c->paths != NULL && i < c->nfiles; i++)
