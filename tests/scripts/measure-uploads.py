@@ -103,6 +103,9 @@ def post(c, path, obj):
               "Authorization": "Bearer sk-test-0000000000000000", "User-Agent": "OpenAI/Python 1.54.0"})
     c.getresponse().read()
 
+TURNS = int(os.environ.get("MU_TURNS", "20"))
+AGENT_TURNS = int(os.environ.get("MU_AGENT_TURNS", "3"))
+
 def api(host):
     c = conn(host)
     for i in range(5):      # ordinary calls
@@ -110,7 +113,7 @@ def api(host):
             {"role": "system", "content": "You are a helpful assistant."},
             {"role": "user", "content": text(300 + 100 * i, 10 + i)}]})
     hist = [{"role": "system", "content": "You are a helpful assistant."}]
-    for i in range(20):     # a long conversation resends its history
+    for i in range(TURNS):  # a long conversation resends its history
         hist.append({"role": "user", "content": text(400, 30 + i)})
         post(c, "/v1/chat/completions", {"model": "gpt-4o-mini", "messages": hist})
         hist.append({"role": "assistant", "content": text(800, 60 + i)})
@@ -119,7 +122,7 @@ def api(host):
 def agent(host):
     c = conn(host)
     ctx = text(200000, 90)
-    for i in range(3):
+    for i in range(AGENT_TURNS):
         post(c, "/v1/messages", {"model": "claude-sonnet", "max_tokens": 4096,
              "system": "You are a coding agent.", "tools": [{"name": "edit_file"}],
              "messages": [{"role": "user", "content": ctx + text(500, 100 + i)}]})

@@ -20,7 +20,10 @@
 # tcpdump captures on the client veth; the capture is replayed through the
 # sensor (flow upload_bytes, upload alerts under the shipped policy) and
 # split into bursts by measure-uploads.py analyze (the sensor's rule).
-# Not part of `make check` (needs root, Chromium, ~1 min).
+# Not part of `make check` (needs root, Chromium, ~1 min).  MU_TURNS (20) and
+# MU_AGENT_TURNS (3) shorten the run; MU_CASE=1 skips the cursor agent (the
+# capture of tests/cases/core-upload-tiers was made with MU_TURNS=8
+# MU_AGENT_TURNS=1 MU_CASE=1).
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -80,7 +83,7 @@ inC curl -sk -o /dev/null https://chatgpt.com/backend-api/conversation \
     --data "{\"action\":\"next\",\"messages\":[{\"content\":{\"parts\":[\"Wat is de termijn voor bezwaar tegen een besluit?\"]}}],\"model\":\"auto\"}"
 inC $PY "$HERE/measure-uploads.py" api api.openai.com
 inC $PY "$HERE/measure-uploads.py" agent api.anthropic.com
-inC $PY "$HERE/measure-uploads.py" agent api2.cursor.sh
+[ "${MU_CASE:-0}" = 1 ] || inC $PY "$HERE/measure-uploads.py" agent api2.cursor.sh
 sleep 1
 kill $(ip netns pids $C) 2>/dev/null || true
 sleep 1
