@@ -18,7 +18,7 @@ DEB_BUILD := build-essential pkg-config libpcap-dev libndpi-dev libsqlite3-dev \
 DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 python3-yaml python3-jsonschema \
              curl openssl libndpi-bin tcpreplay clang libclang-rt-14-dev \
              poppler-utils fonts-dejavu-core libjs-chart.js chromium nodejs \
-             dpkg-dev fakeroot lintian man-db debootstrap time
+             dpkg-dev fakeroot lintian man-db debootstrap time nghttp2-server
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 CC        ?= cc

@@ -4,6 +4,8 @@
   server CERT KEY          TLS HTTP/1.1 keep-alive server on :443; answers every
                            request with a ~4 KB body (a streamed answer), serves
                            /chat.html (the browser client) and /page/N (browsing)
+  docroot DIR              the same page and answers as static files, for
+                           nghttpd (HTTP/2: Chromium's turns on one h2 stream set)
   api HOST                 python API client: 5 ordinary calls, then a long
                            conversation that resends its history (20 turns)
   agent HOST               python agent client: 3 turns with ~200 KB of context
@@ -93,6 +95,18 @@ def server(cert, key):
     s.socket = ctx.wrap_socket(s.socket, server_side=True)
     s.serve_forever()
 
+def docroot(d):
+    """Static files for nghttpd (HTTP/2): the same page and ~4 KB answers."""
+    os.makedirs(os.path.join(d, "page"), exist_ok=True)
+    os.makedirs(os.path.join(d, "backend-api"), exist_ok=True)
+    page = (PAGE.replace("%SHORT%", text(600, 2)).replace("%DOC%", text(10240, 3))
+            .replace("%FILE%", text(100000, 4)))
+    open(os.path.join(d, "chat.html"), "w").write(page)
+    for i in range(3):
+        open(os.path.join(d, "page", str(i)), "w").write("<p>" + text(6000, 5) + "</p>")
+    for f in ("conversation", "files"):
+        open(os.path.join(d, "backend-api", f), "w").write(json.dumps({"answer": text(4000, 6)}))
+
 def conn(host):
     ctx = ssl._create_unverified_context()
     return http.client.HTTPSConnection(host, 443, context=ctx, timeout=20)
@@ -168,6 +182,8 @@ if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "server":
         server(sys.argv[2], sys.argv[3])
+    elif cmd == "docroot":
+        docroot(sys.argv[2])
     elif cmd == "api":
         api(sys.argv[2])
     elif cmd == "agent":
