@@ -18,7 +18,7 @@ DEB_BUILD := build-essential pkg-config libpcap-dev libndpi-dev libsqlite3-dev \
 DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 python3-yaml python3-jsonschema \
              curl openssl libndpi-bin tcpreplay clang libclang-rt-14-dev \
              poppler-utils fonts-dejavu-core libjs-chart.js chromium nodejs \
-             dpkg-dev fakeroot lintian man-db debootstrap
+             dpkg-dev fakeroot lintian man-db debootstrap time nghttp2-server
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 
 CC        ?= cc
@@ -70,11 +70,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench bench-dlp bench-dashboard bench-report browser-deps asan fuzz fuzz-smoke fuzz-build fuzz-bins clean help deb check-install progs
+.PHONY: all deps run check unit bench bench-dlp bench-dashboard bench-report bench-catalog browser-deps asan fuzz fuzz-smoke fuzz-build fuzz-bins clean help deb check-install progs
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
-	@echo "targets: all deps run check unit asan fuzz fuzz-smoke bench bench-dlp bench-dashboard bench-report deb check-install clean   (V=1 verbose)"
+	@echo "targets: all deps run check unit asan fuzz fuzz-smoke bench bench-dlp bench-dashboard bench-report bench-catalog deb check-install clean   (V=1 verbose)"
 
 # deps: install what is missing, idempotent.  Needs root (or sudo).
 deps:
@@ -184,6 +184,9 @@ bench: deps all
 
 bench-dlp: deps all
 	$(Q)sh tests/scripts/bench-dlp.sh
+
+bench-catalog: all
+	$(Q)sh tests/scripts/bench-catalog.sh
 
 # deb: build/shadowtap_VERSION_ARCH.deb (packaging/, docs/PACKAGING.md).
 # Version: SENSOR_VERSION in sensor/main.c, the one place.

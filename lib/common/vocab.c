@@ -14,7 +14,29 @@ TABLE(vocab_verdict, "verdict", VERDICT__COUNT,
 	[VERDICT_UNREVIEWED] = { "unreviewed", "niet beoordeeld", "unreviewed" },
 	[VERDICT_SANCTIONED] = { "sanctioned", "toegestaan", "sanctioned" },
 	[VERDICT_TOLERATED] = { "tolerated", "gedoogd", "tolerated" },
-	[VERDICT_PROHIBITED] = { "prohibited", "verboden", "prohibited" });
+	[VERDICT_PROHIBITED] = { "prohibited", "verboden", "prohibited" },
+	[VERDICT_INTEREST] = { "interest", "belangstelling", "interest" });
+
+TABLE(vocab_client_type, "client_type", CT__COUNT,
+	[CT_WEB] = { "web", "webchat", "web chat" },
+	[CT_API] = { "api", "API/SDK", "API/SDK" },
+	[CT_AGENT] = { "agent", "agent of programmeerhulp", "agent or coding tool" });
+
+TABLE(vocab_category, "category", CAT__COUNT,
+	[CAT_CHAT] = { "chat", "chatassistent", "chat assistant" },
+	[CAT_API] = { "api", "model-API", "model API" },
+	[CAT_CODING] = { "coding", "programmeerhulp", "coding assistant" },
+	[CAT_IMAGE] = { "image", "beeldgeneratie", "image generation" },
+	[CAT_VIDEO] = { "video", "videogeneratie", "video generation" },
+	[CAT_AUDIO] = { "audio", "spraak en audio", "voice and audio" },
+	[CAT_WRITING] = { "writing", "schrijfhulp", "writing assistant" },
+	[CAT_TRANSLATION] = { "translation", "vertaling", "translation" },
+	[CAT_MEETING] = { "meeting", "vergaderen en notities", "meetings and notes" },
+	[CAT_SEARCH] = { "search", "AI-zoeken", "AI search" },
+	[CAT_AGENT] = { "agent", "agents en automatisering", "agents and automation" },
+	[CAT_EMBEDDED] = { "embedded", "AI in bestaande software", "AI inside existing software" },
+	[CAT_SELF_HOSTED] = { "self-hosted", "zelf gehost", "self-hosted" },
+	[CAT_VENDOR_SITE] = { "vendor_site", "website van AI-leverancier", "AI vendor website" });
 
 TABLE(vocab_matched_by, "matched_by", MB__COUNT,
 	[MB_NONE] = { "none", "geen", "none" },
@@ -93,7 +115,7 @@ TABLE(vocab_dlp_class, "dlp_class", DLP_C__COUNT,
 const struct vocab *const vocab_all[] = {
 	&vocab_verdict, &vocab_matched_by, &vocab_host_src, &vocab_ev_type,
 	&vocab_flow_end, &vocab_vis_kind, &vocab_alert_kind, &vocab_severity,
-	&vocab_dlp_class, NULL
+	&vocab_dlp_class, &vocab_category, &vocab_client_type, NULL
 };
 
 const char *

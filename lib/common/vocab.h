@@ -7,9 +7,27 @@
 #ifndef ST_VOCAB_H
 #define ST_VOCAB_H
 
+/* VERDICT_INTEREST: a visit to an AI vendor's corporate or documentation
+ * site (category vendor_site) - interest, not use; no alert by default. */
 enum verdict {
 	VERDICT_UNREVIEWED = 0, VERDICT_SANCTIONED, VERDICT_TOLERATED,
-	VERDICT_PROHIBITED, VERDICT__COUNT
+	VERDICT_PROHIBITED, VERDICT_INTEREST, VERDICT__COUNT
+};
+
+/* Which kind of client an AI flow is, for the upload tiers (thresholds per
+ * client type and verdict): a browser on the service's web UI, an API/SDK
+ * client on its api_hosts (or an API-category service), or a coding /
+ * agent tool (services in category coding or agent). */
+enum client_type {
+	CT_WEB = 0, CT_API, CT_AGENT, CT__COUNT
+};
+
+/* Catalog categories (rules/catalog `categories:`), bit i of a service's
+ * category mask; CAT_VENDOR_SITE is a vendor's own web/docs site. */
+enum cat_category {
+	CAT_CHAT = 0, CAT_API, CAT_CODING, CAT_IMAGE, CAT_VIDEO, CAT_AUDIO,
+	CAT_WRITING, CAT_TRANSLATION, CAT_MEETING, CAT_SEARCH, CAT_AGENT,
+	CAT_EMBEDDED, CAT_SELF_HOSTED, CAT_VENDOR_SITE, CAT__COUNT
 };
 
 /* How a flow or lookup was attributed to an AI service. */
@@ -78,7 +96,8 @@ struct vocab {
 
 extern const struct vocab vocab_verdict, vocab_matched_by, vocab_host_src,
     vocab_ev_type, vocab_flow_end, vocab_vis_kind, vocab_alert_kind,
-    vocab_severity, vocab_dlp_class;
+    vocab_severity, vocab_dlp_class, vocab_category,
+    vocab_client_type;
 
 /* Every table, NULL-terminated (tests and the dashboard's /api/v1/vocab). */
 extern const struct vocab *const vocab_all[];

@@ -20,6 +20,14 @@ ydoc_vmsg(struct ydoc *d, const yaml_node_t *n, const char *kind,
 {
 	FILE *o = d->out ? d->out : stderr;
 
+	/* a file full of errors must not cost one write per error */
+	if (d->nerr + d->nwarn - d->hid_err - d->hid_warn >= YDOC_MAX_MSGS) {
+		if (kind[0] == 'e')
+			d->hid_err++;
+		else
+			d->hid_warn++;
+		return;
+	}
 	if (n != NULL)
 		fprintf(o, "%s:%zu:%zu: %s: ", d->path, n->start_mark.line + 1,
 		    n->start_mark.column + 1, kind);
@@ -239,12 +247,25 @@ err:
 }
 
 void
-ydoc_free(struct ydoc *d)
+ydoc_release(struct ydoc *d)
 {
 	if (d == NULL || !d->loaded)
 		return;
 	yaml_document_delete(&d->doc);
 	d->loaded = 0;
+}
+
+void
+ydoc_free(struct ydoc *d)
+{
+	if (d == NULL)
+		return;
+	ydoc_release(d);
+	if (d->hid_err + d->hid_warn > 0 && d->path != NULL)
+		fprintf(d->out ? d->out : stderr, "%s: note: and %d more "
+		    "error(s), %d more warning(s) not shown\n", d->path,
+		    d->hid_err, d->hid_warn);
+	d->hid_err = d->hid_warn = 0;
 }
 
 const char *
@@ -288,37 +309,37 @@ int
 ydoc_check_keys(struct ydoc *d, const yaml_node_t *map,
     const char *const *allowed, const char *what)
 {
-	yaml_node_pair_t *p, *q;
+	yaml_node_pair_t *p;
+	unsigned char seen[64];
 	int bad = 0;
+	size_t i;
 
 	if (map == NULL || map->type != YAML_MAPPING_NODE)
 		return 0;
+	/* Duplicates are looked up by allowed-key index (an unknown key is
+	 * reported anyway), so a map with many keys costs O(keys), not
+	 * O(keys^2). */
+	memset(seen, 0, sizeof(seen));
 	YDOC_MAP_FOREACH(d, map, p) {
 		yaml_node_t *kn = ydoc_node(d, p->key);
 		const char *k = ydoc_str(d, kn);
-		const char *const *a;
 
 		if (k == NULL) {
 			ydoc_err(d, kn, "keys in %s must be plain words", what);
 			bad++;
 			continue;
 		}
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(*a, k) == 0)
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(allowed[i], k) == 0)
 				break;
-		if (*a == NULL) {
+		if (allowed[i] == NULL) {
 			ydoc_err(d, kn, "unknown key '%s' in %s", k, what);
 			bad++;
-		}
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
-			const char *k2 = ydoc_str(d, ydoc_node(d, q->key));
-
-			if (k2 != NULL && strcmp(k, k2) == 0) {
-				ydoc_err(d, kn, "duplicate key '%s' in %s", k, what);
-				bad++;
-				break;
-			}
-		}
+		} else if (i < sizeof(seen) && seen[i]) {
+			ydoc_err(d, kn, "duplicate key '%s' in %s", k, what);
+			bad++;
+		} else if (i < sizeof(seen))
+			seen[i] = 1;
 	}
 	return bad;
 }

@@ -2,7 +2,8 @@
  * ydoc.h - libyaml document loading with gcc-style diagnostics.  Every
  * loader (sensor config, catalog, policy, detectors) reports problems as
  * "file:line:col: error: message" through one ydoc, collecting all of them
- * rather than stopping at the first.
+ * rather than stopping at the first (all are counted; the first
+ * YDOC_MAX_MSGS per file are printed, then one "N more" line).
  */
 #ifndef ST_YDOC_H
 #define ST_YDOC_H
@@ -12,6 +13,7 @@
 
 #define YDOC_MAX_DEPTH	32	/* nesting cap against hostile files */
 #define YDOC_MAX_FILE	(8 << 20)	/* bytes; rule and config files are far smaller */
+#define YDOC_MAX_MSGS	100	/* messages printed per file; the rest are counted */
 
 struct ydoc {
 	yaml_document_t	 doc;
@@ -20,6 +22,8 @@ struct ydoc {
 	int		 loaded;	/* doc is valid and must be deleted */
 	int		 nerr;
 	int		 nwarn;
+	int		 hid_err;	/* counted but not printed (over YDOC_MAX_MSGS) */
+	int		 hid_warn;
 };
 
 /*
@@ -41,8 +45,12 @@ const char	*ydoc_strerror(int err);
  * line:col).  An empty file loads as a document with no root.
  */
 int		 ydoc_load(struct ydoc *d, const char *path, FILE *out);
-/* ydoc_free(d): release; safe on a zeroed or already-freed ydoc. */
+/* ydoc_free(d): release, and print "path: N more error(s) ... not shown"
+ * when messages were held back; safe on a zeroed or already-freed ydoc. */
 void		 ydoc_free(struct ydoc *d);
+/* ydoc_release(d): free the parsed tree only; path, counts and later
+ * messages (at remembered positions) stay usable until ydoc_free. */
+void		 ydoc_release(struct ydoc *d);
 yaml_node_t	*ydoc_root(struct ydoc *d);
 
 void		 ydoc_err(struct ydoc *d, const yaml_node_t *n, const char *fmt, ...)

@@ -272,6 +272,28 @@ pool_put(struct analyzer *a, struct ai_info *ai)
 	a->free_idx[a->nfree++] = (uint32_t)idx;
 }
 
+/* Client type for the upload tiers: coding and agent services are agents;
+ * a name from the service's api_hosts, or a service whose first category
+ * is api or self-hosted, is API use; the rest is a web UI. */
+static enum client_type
+client_type(const struct catalog *cat, int svc, const char *host)
+{
+	const struct cat_service *s = &cat->svc[svc];
+	int kind = CAT_KIND_DOMAIN, first;
+
+	if (s->cats & ((1u << CAT_CODING) | (1u << CAT_AGENT)))
+		return CT_AGENT;
+	if (host != NULL && host[0] &&
+	    catalog_match_name(cat, host, &kind) == svc && kind == CAT_KIND_API)
+		return CT_API;
+	/* a service that is first of all an API (its first category);
+	 * [chat, api] services like deepseek have a web UI on the domain */
+	first = cat_category_bit(s->category);
+	if (first == CAT_API || first == CAT_SELF_HOSTED)
+		return CT_API;
+	return CT_WEB;
+}
+
 /* Attribute ${f} to service ${svc}; emits the ai event and, for access
  * flows (${access}), the access alert the policy asks for. */
 static void
@@ -306,6 +328,7 @@ attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
 	ai->confidence = (uint8_t)conf;
 	ai->verdict = pr.verdict;
 	ai->tenant_ambiguous = s->tenant_ambiguous;
+	ai->client_type = (uint8_t)client_type(cat, svc, host);
 	ai->logged = 1;
 	if (ai != &tmp)
 		f->ai = ai;

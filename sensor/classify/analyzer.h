@@ -70,6 +70,9 @@ int	analyzer_lint(const char *rules_dir, FILE *out);
  */
 struct inspect_policy {
 	uint64_t	upload_bytes;		/* alert when a flow to an AI service sends more */
+	/* per client type and verdict (thresholds.upload_tiers); 0: not set,
+	 * use upload_bytes; UPLOAD_OFF: never alert on size */
+	uint64_t	upload_tier[CT__COUNT][VERDICT__COUNT];
 	uint32_t	baseline_factor;	/* daily upload > factor x own baseline -> alert */
 	uint64_t	baseline_min_bytes;	/* ignore days below this */
 	uint32_t	scan_budget;		/* DLP bytes per direction per flow */
@@ -79,6 +82,19 @@ struct inspect_policy {
 	const char	*dlp_severity_non_ai;
 	const char	*upload_severity[VERDICT__COUNT];
 };
+#define UPLOAD_OFF	UINT64_MAX
+
+/* inspect_upload_threshold(ip, ct, verdict): the burst size above which an
+ * upload to an AI flow of client type ${ct} and ${verdict} is alerted. */
+static inline uint64_t
+inspect_upload_threshold(const struct inspect_policy *ip, unsigned ct,
+    unsigned verdict)
+{
+	uint64_t t = ct < CT__COUNT && verdict < VERDICT__COUNT ?
+	    ip->upload_tier[ct][verdict] : 0;
+
+	return t != 0 ? t : ip->upload_bytes;
+}
 const struct inspect_policy *analyzer_inspect_policy(const struct analyzer *a);
 /* analyzer_dlp(a): the current detector engine (dlp/dlp.h), or NULL. */
 struct dlp_engine *analyzer_dlp(const struct analyzer *a);

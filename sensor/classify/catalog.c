@@ -4,22 +4,13 @@
 #include <string.h>
 
 #include "classify/catalog.h"
+#include "common/vocab.h"
 
-const char *const cat_category_names[] = {
-	"chat", "api", "coding", "image", "video", "audio", "writing",
-	"translation", "meeting", "search", "agent", "embedded", "self-hosted",
-	NULL
-};
-
+/* The names are lib/common/vocab's category table (one table). */
 int
 cat_category_bit(const char *name)
 {
-	int i;
-
-	for (i = 0; cat_category_names[i] != NULL; i++)
-		if (strcmp(cat_category_names[i], name) == 0)
-			return i;
-	return -1;
+	return vocab_lookup(&vocab_category, name);
 }
 
 /*
@@ -60,6 +51,8 @@ catalog_find_id(const struct catalog *c, const char *id)
 {
 	size_t i;
 
+	if (c->ids != NULL)
+		return nameset_get(c->ids, id);
 	for (i = 0; i < c->nsvc; i++)
 		if (strcmp(c->svc[i].id, id) == 0)
 			return (int)i;

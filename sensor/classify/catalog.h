@@ -36,11 +36,14 @@ int		 nameset_find(const struct nameset *s, const char *name,
  * proper suffixes of ${name} (not ${name} itself). */
 int		 nameset_find_parent(const struct nameset *s, const char *name,
 		    size_t *matched);
+/* nameset_get(s, name): the value of the entry equal to ${name} (no suffix
+ * matching), or -1.  O(length of name). */
+int		 nameset_get(const struct nameset *s, const char *name);
 
 struct cat_service {
 	char		*id, *name, *vendor, *country, *category;
 	char		*override_of;
-	char		*file;		/* for diagnostics */
+	const char	*file;		/* for diagnostics; points into catalog.paths */
 	int		 line;
 	uint32_t	 cats;		/* bitmask of enum cat_category */
 	uint8_t		 residency;	/* enum residency */
@@ -62,6 +65,7 @@ struct cat_service {
 struct catalog {
 	struct cat_service *svc;
 	size_t		 nsvc;
+	struct nameset	*ids;		/* value: svc index (catalog_find_id) */
 	struct nameset	*names;		/* value: svc index * 2 + kind */
 	struct nameset	*shared;	/* value: first index into shared_ent */
 	struct cat_shared *shared_ent;
@@ -69,7 +73,11 @@ struct catalog {
 	struct cat_range *ranges;
 	size_t		 nranges;
 	uint32_t	 nfiles;
+	char		**paths;	/* the nfiles files read, as "dir/name" */
+	struct cat_chunk *strs;		/* service strings (catalog_load.c) */
 };
+
+struct cat_chunk;
 
 struct cat_shared {
 	int		svc;
@@ -82,9 +90,8 @@ struct cat_range {
 	int		svc;
 };
 
-/* Category names in bitmask order. */
-extern const char *const cat_category_names[];
-int		 cat_category_bit(const char *name);	/* -1 if unknown */
+/* Bit of a category name (vocab_category's index), -1 if unknown. */
+int		 cat_category_bit(const char *name);
 
 /*
  * catalog_load(dir, diag, hash, out, nerr):

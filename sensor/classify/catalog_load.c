@@ -1,5 +1,6 @@
 /* catalog_load.c - loads rules/catalog (every .yaml) via ydoc into struct catalog,
  * checks it (schema, ids, names claimed twice, CIDRs) and frees it. */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sodium.h>
@@ -7,18 +8,29 @@
 #include <string.h>
 
 #include "classify/catalog.h"
+#include "common/vocab.h"
 #include "common/ydoc.h"
 
 #define CAT_MAX_FILES	64
 #define CAT_FILE_MAX	(4 << 20)
 
-/* A name met while loading, checked once all files are in. */
+/* A name met while loading, checked once all files are in.  The name is
+ * copied into the loader's arena and the position kept, so each file's
+ * YAML document is freed as soon as it is read (memory stays at one file's
+ * tree, not every file's). */
 struct pending {
-	const char	*name;		/* into the ydoc */
-	const yaml_node_t *node;
+	size_t		 off;		/* name, NUL-terminated, in L->arena */
+	yaml_mark_t	 mark;		/* the name's position, for messages */
 	int		 doc;
 	int		 svc;
 	int		 kind;
+};
+
+/* An ip_ranges item and where it was written. */
+struct rpos {
+	struct cat_range r;
+	yaml_mark_t	 mark;
+	int		 doc;
 };
 
 struct loader {
@@ -27,6 +39,10 @@ struct loader {
 	struct catalog	*c;
 	struct pending	*pend;
 	size_t		 npend, cappend;
+	struct rpos	*rpos;		/* ip_ranges, checked at the end */
+	size_t		 nrpos, caprpos;
+	char		*arena;		/* pending names */
+	size_t		 alen, acap;
 	FILE		*diag;
 };
 
@@ -63,10 +79,38 @@ name_ok(const char *s)
 	return lab > 0;
 }
 
+/* Service strings live in chunks freed together (catalog_free): one
+ * malloc per 64 KiB instead of eight per service. */
+#define CAT_CHUNK	65536
+
+struct cat_chunk {
+	struct cat_chunk *next;
+	size_t		 used, cap;
+	char		 data[];
+};
+
 static char *
-dupstr(const char *s)
+dupstr(struct catalog *c, const char *s)
 {
-	return s ? strdup(s) : NULL;
+	struct cat_chunk *k = c->strs;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if (k == NULL || k->cap - k->used < n) {
+		size_t cap = n > CAT_CHUNK ? n : CAT_CHUNK;
+
+		if ((k = malloc(sizeof(*k) + cap)) == NULL)
+			return NULL;
+		k->next = c->strs;
+		k->used = 0;
+		k->cap = cap;
+		c->strs = k;
+	}
+	memcpy(k->data + k->used, s, n);
+	k->used += n;
+	return k->data + k->used - n;
 }
 
 /* Required scalar; reports when missing or not a scalar. */
@@ -114,7 +158,8 @@ seq_len(const yaml_node_t *n)
 }
 
 static char **
-copy_list(struct ydoc *d, yaml_node_t *seq, size_t *n, int strip_ws)
+copy_list(struct catalog *c, struct ydoc *d, yaml_node_t *seq, size_t *n,
+    int strip_ws)
 {
 	yaml_node_item_t *it;
 	char **v;
@@ -129,7 +174,7 @@ copy_list(struct ydoc *d, yaml_node_t *seq, size_t *n, int strip_ws)
 		const char *s = ydoc_str(d, ydoc_node(d, *it));
 		char *o, *w;
 
-		if ((o = dupstr(s)) == NULL)
+		if ((o = dupstr(c, s)) == NULL)
 			break;
 		if (strip_ws) {
 			for (w = o; *s; s++)
@@ -147,6 +192,8 @@ static int
 add_pending(struct loader *L, const char *name, const yaml_node_t *node,
     int svc, int kind)
 {
+	size_t len;
+
 	if (L->npend == L->cappend) {
 		size_t nc = L->cappend ? L->cappend * 2 : 1024;
 		struct pending *p = realloc(L->pend, nc * sizeof(*p));
@@ -156,10 +203,33 @@ add_pending(struct loader *L, const char *name, const yaml_node_t *node,
 		L->pend = p;
 		L->cappend = nc;
 	}
-	L->pend[L->npend++] = (struct pending){ name, node, L->ndocs - 1, svc, kind };
+	len = strlen(name) + 1;
+	if (L->alen + len > L->acap) {
+		size_t nc = L->acap ? L->acap * 2 : 65536;
+		char *a;
+
+		while (nc < L->alen + len)
+			nc *= 2;
+		if ((a = realloc(L->arena, nc)) == NULL)
+			return -ENOMEM;
+		L->arena = a;
+		L->acap = nc;
+	}
+	memcpy(L->arena + L->alen, name, len);
+	L->pend[L->npend++] = (struct pending){ L->alen, node->start_mark,
+	    L->ndocs - 1, svc, kind };
+	L->alen += len;
 	return 0;
 }
 
+/* A node standing for a remembered position (the document may be freed). */
+static const yaml_node_t *
+pend_at(const struct pending *p, yaml_node_t *at)
+{
+	memset(at, 0, sizeof(*at));
+	at->start_mark = p->mark;
+	return at;
+}
 static int
 load_names(struct loader *L, struct ydoc *d, yaml_node_t *map, int si,
     const char *key, int kind)
@@ -207,7 +277,6 @@ load_ranges(struct loader *L, struct ydoc *d, yaml_node_t *map, int si)
 	static const char *const rkeys[] = { "cidr", "source", NULL };
 	yaml_node_t *seq = ydoc_get(d, map, "ip_ranges");
 	yaml_node_item_t *it;
-	struct catalog *c = L->c;
 
 	if (seq == NULL || ydoc_expect(d, seq, YAML_SEQUENCE_NODE, "'ip_ranges'") < 0)
 		return 0;
@@ -215,7 +284,6 @@ load_ranges(struct loader *L, struct ydoc *d, yaml_node_t *map, int si)
 		yaml_node_t *r = ydoc_node(d, *it), *cn;
 		struct cat_range cr;
 		const char *s;
-		size_t j;
 
 		if (ydoc_expect(d, r, YAML_MAPPING_NODE, "an ip_ranges item") < 0)
 			continue;
@@ -230,29 +298,92 @@ load_ranges(struct loader *L, struct ydoc *d, yaml_node_t *map, int si)
 			continue;
 		}
 		cr.svc = si;
-		for (j = 0; j < c->nranges; j++) {
-			const struct cat_range *o = &c->ranges[j];
-			uint8_t p = o->plen < cr.plen ? o->plen : cr.plen;
+		/* overlaps are checked once all files are in (check_ranges) */
+		if (L->nrpos == L->caprpos) {
+			size_t nc = L->caprpos ? L->caprpos * 2 : 64;
+			struct rpos *np = realloc(L->rpos, nc * sizeof(*np));
 
-			if (o->svc != si && cidr_contains(o->net, p, cr.net))
-				ydoc_err(d, cn, "CIDR '%s' overlaps a range of "
-				    "service '%s'", s, c->svc[o->svc].id);
-		}
-		if (c->nranges % 16 == 0) {
-			struct cat_range *nr = realloc(c->ranges,
-			    (c->nranges + 16) * sizeof(*nr));
-
-			if (nr == NULL)
+			if (np == NULL)
 				return -ENOMEM;
-			c->ranges = nr;
+			L->rpos = np;
+			L->caprpos = nc;
 		}
-		c->ranges[c->nranges++] = cr;
+		L->rpos[L->nrpos++] = (struct rpos){ cr, cn->start_mark,
+		    L->ndocs - 1 };
 	}
 	return 0;
 }
 
+/* "a.b.c.d/n" or "x::/n" back from the 16-byte form. */
 static void
-load_meta(struct ydoc *d, yaml_node_t *map, struct cat_service *s)
+range_str(const struct cat_range *r, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+	int v4 = r->plen >= 96 && memcmp(r->net,
+	    "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0;
+
+	if (inet_ntop(v4 ? AF_INET : AF_INET6, v4 ? r->net + 12 : r->net, a,
+	    sizeof(a)) == NULL)
+		a[0] = '\0';
+	snprintf(buf, len, "%s/%d", a, v4 ? r->plen - 96 : r->plen);
+}
+
+static int
+rposcmp(const void *a, const void *b)
+{
+	const struct rpos *x = a, *y = b;
+	int r = memcmp(x->r.net, y->r.net, 16);
+
+	if (r != 0)
+		return r;
+	return (int)x->r.plen - (int)y->r.plen;
+}
+
+/*
+ * Ranges may not overlap between services.  Sorted by (network, prefix
+ * length), a range's enclosing ranges precede it and form a stack, so one
+ * pass finds every range lying inside another service's: O(n log n)
+ * instead of comparing every pair.
+ */
+static int
+check_ranges(struct loader *L)
+{
+	struct catalog *c = L->c;
+	size_t i, sp = 0, *stack;
+	char txt[INET6_ADDRSTRLEN + 8];
+	yaml_node_t at;
+
+	if (L->nrpos == 0)
+		return 0;
+	qsort(L->rpos, L->nrpos, sizeof(*L->rpos), rposcmp);
+	if ((stack = calloc(L->nrpos, sizeof(*stack))) == NULL ||
+	    (c->ranges = calloc(L->nrpos, sizeof(*c->ranges))) == NULL) {
+		free(stack);
+		return -ENOMEM;
+	}
+	for (i = 0; i < L->nrpos; i++) {
+		const struct rpos *p = &L->rpos[i], *o;
+
+		while (sp > 0 && !cidr_contains(L->rpos[stack[sp - 1]].r.net,
+		    L->rpos[stack[sp - 1]].r.plen, p->r.net))
+			sp--;
+		if (sp > 0 && (o = &L->rpos[stack[sp - 1]])->r.svc != p->r.svc) {
+			range_str(&p->r, txt, sizeof(txt));
+			memset(&at, 0, sizeof(at));
+			at.start_mark = p->mark;
+			ydoc_err(&L->docs[p->doc], &at, "CIDR '%s' overlaps a "
+			    "range of service '%s'", txt, c->svc[o->r.svc].id);
+		}
+		stack[sp++] = i;
+		c->ranges[c->nranges++] = p->r;
+	}
+	free(stack);
+	return 0;
+}
+
+static void
+load_meta(struct catalog *c, struct ydoc *d, yaml_node_t *map,
+    struct cat_service *s)
 {
 	static const char *const res[] = { "unknown", "yes", "no", "optional", NULL };
 	yaml_node_t *n, *seq;
@@ -264,7 +395,7 @@ load_meta(struct ydoc *d, yaml_node_t *map, struct cat_service *s)
 	    (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z'))
 		ydoc_err(d, ydoc_get(d, map, "vendor_country"),
 		    "vendor_country '%s' is not an ISO 3166 alpha-2 code", v);
-	s->country = dupstr(v);
+	s->country = dupstr(c, v);
 	if ((v = req_str(d, map, "eu_data_residency")) != NULL) {
 		for (i = 0; res[i] != NULL && strcmp(res[i], v) != 0; i++)
 			;
@@ -289,7 +420,7 @@ load_meta(struct ydoc *d, yaml_node_t *map, struct cat_service *s)
 			}
 			s->cats |= 1u << b;
 			if (s->category == NULL)
-				s->category = dupstr(v);
+				s->category = dupstr(c, v);
 		}
 	}
 	s->self_hosted = (s->cats >> cat_category_bit("self-hosted")) & 1;
@@ -314,7 +445,7 @@ load_service(struct loader *L, struct ydoc *d, yaml_node_t *map)
 	struct cat_service *s;
 	const char *id, *v;
 	size_t j;
-	int si = (int)c->nsvc;
+	int si = (int)c->nsvc, dup, rc;
 
 	if (ydoc_expect(d, map, YAML_MAPPING_NODE, "a service") < 0)
 		return 0;
@@ -327,29 +458,32 @@ load_service(struct loader *L, struct ydoc *d, yaml_node_t *map)
 			break;
 	if (id[j] != '\0' || j == 0)
 		ydoc_err(d, ydoc_get(d, map, "id"), "id '%s' must be [a-z0-9-]", id);
-	if ((j = (size_t)catalog_find_id(c, id)) != (size_t)-1) {
+	/* hashed: a linear scan per service made large catalogs quadratic */
+	if ((rc = nameset_add(c->ids, id, si, &dup)) == -EEXIST) {
 		ydoc_err(d, ydoc_get(d, map, "id"), "duplicate id '%s' (first at %s:%d)",
-		    id, c->svc[j].file, c->svc[j].line);
+		    id, c->svc[dup].file, c->svc[dup].line);
 		return 0;
 	}
+	if (rc < 0)
+		return rc;
 	s = &c->svc[c->nsvc++];
-	s->id = dupstr(id);
-	s->file = dupstr(d->path);
+	s->id = dupstr(c, id);
+	s->file = d->path;	/* owned by c->paths */
 	s->line = (int)map->start_mark.line + 1;
-	s->name = dupstr((v = req_str(d, map, "name")) ? v : id);
-	s->vendor = dupstr((v = req_str(d, map, "vendor")) ? v : "");
-	s->override_of = dupstr(ydoc_str(d, ydoc_get(d, map, "override_of")));
-	load_meta(d, map, s);
+	s->name = dupstr(c, (v = req_str(d, map, "name")) ? v : id);
+	s->vendor = dupstr(c, (v = req_str(d, map, "vendor")) ? v : "");
+	s->override_of = dupstr(c, ydoc_str(d, ydoc_get(d, map, "override_of")));
+	load_meta(c, d, map, s);
 	if (s->category == NULL)
-		s->category = dupstr("chat");
+		s->category = dupstr(c, "chat");
 	if (ydoc_get(d, map, "domains") == NULL)
 		ydoc_err(d, map, "missing required key 'domains' (use [] when none)");
-	s->paths = copy_list(d, str_list(d, map, "paths"), &s->npaths, 0);
+	s->paths = copy_list(c, d, str_list(d, map, "paths"), &s->npaths, 0);
 	for (j = 0; j < s->npaths; j++)
 		if (s->paths[j][0] != '/')
 			ydoc_err(d, ydoc_get(d, map, "paths"),
 			    "path '%s' must start with '/'", s->paths[j]);
-	s->markers = copy_list(d, str_list(d, map, "body_markers"), &s->nmarkers, 1);
+	s->markers = copy_list(c, d, str_list(d, map, "body_markers"), &s->nmarkers, 1);
 	load_ports(d, map, s);
 	if (s->nports > 0 && s->npaths == 0)
 		ydoc_err(d, ydoc_get(d, map, "ports"),
@@ -420,18 +554,25 @@ load_file(struct loader *L, const char *path, void *hash)
 	YDOC_SEQ_FOREACH(d, seq, it)
 		if ((rc = load_service(L, d, ydoc_node(d, *it))) < 0)
 			return rc;
+	/* everything needed later was copied: free the tree now */
+	ydoc_release(d);
 	return 0;
 }
 
 static int
 add_shared(struct catalog *c, const char *name, int svc)
 {
-	struct cat_shared *e;
+	struct cat_shared *e = c->shared_ent;
 	int first, rc, idx = (int)c->nshared;
 
-	if ((e = realloc(c->shared_ent, (c->nshared + 1) * sizeof(*e))) == NULL)
-		return -ENOMEM;
-	c->shared_ent = e;
+	/* capacity doubles at each power of two (amortised O(1) appends) */
+	if ((c->nshared & (c->nshared - 1)) == 0) {
+		size_t cap = c->nshared ? c->nshared * 2 : 16;
+
+		if ((e = realloc(c->shared_ent, cap * sizeof(*e))) == NULL)
+			return -ENOMEM;
+		c->shared_ent = e;
+	}
 	e[idx] = (struct cat_shared){ svc, -1 };
 	c->nshared++;
 	rc = nameset_add(c->shared, name, idx, &first);
@@ -449,40 +590,51 @@ static int
 check_names(struct loader *L)
 {
 	struct catalog *c = L->c;
+	yaml_node_t at;
 	size_t i, off;
 	int v, rc;
 
+	/* sized once for every name: no rehashing while adding */
+	nameset_free(c->names);
+	if ((c->names = nameset_new(L->npend)) == NULL)
+		return -ENOMEM;
 	for (i = 0; i < L->npend; i++) {
 		struct pending *p = &L->pend[i];
-		struct ydoc *d = &L->docs[p->doc];
+		const char *name = L->arena + p->off;
 
 		if (p->kind < 0) {
-			if (add_shared(c, p->name, p->svc) < 0)
+			if (add_shared(c, name, p->svc) < 0)
 				return -ENOMEM;
 			continue;
 		}
-		rc = nameset_add(c->names, p->name, p->svc * 2 + p->kind, &v);
+		rc = nameset_add(c->names, name, p->svc * 2 + p->kind, &v);
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc == -EEXIST && v / 2 != p->svc)
-			ydoc_err(d, p->node, "host '%s' also claimed by service "
-			    "'%s' (%s:%d)", p->name, c->svc[v / 2].id,
-			    c->svc[v / 2].file, c->svc[v / 2].line);
+			ydoc_err(&L->docs[p->doc], pend_at(p, &at), "host '%s' "
+			    "also claimed by service '%s' (%s:%d)", name,
+			    c->svc[v / 2].id, c->svc[v / 2].file,
+			    c->svc[v / 2].line);
 	}
 	for (i = 0; i < L->npend; i++) {
 		struct pending *p = &L->pend[i];
+		const char *name = L->arena + p->off;
 		const struct cat_service *s = &c->svc[p->svc], *o;
 
 		if (p->kind < 0 ||
-		    (v = nameset_find_parent(c->names, p->name, &off)) < 0 ||
+		    (v = nameset_find_parent(c->names, name, &off)) < 0 ||
 		    v / 2 == p->svc)
 			continue;
 		o = &c->svc[v / 2];
 		if (s->override_of != NULL && strcmp(s->override_of, o->id) == 0)
 			continue;
-		ydoc_err(&L->docs[p->doc], p->node, "host '%s' lies under '%s' "
-		    "of service '%s'; set override_of: %s if this is intended",
-		    p->name, p->name + off, o->id, o->id);
+		/* A vendor's site is the fallback for its whole domain: the
+		 * product hosts under it are more specific by design. */
+		if (o->cats & (1u << CAT_VENDOR_SITE))
+			continue;
+		ydoc_err(&L->docs[p->doc], pend_at(p, &at), "host '%s' lies "
+		    "under '%s' of service '%s'; set override_of: %s if this "
+		    "is intended", name, name + off, o->id, o->id);
 	}
 	return 0;
 }
@@ -562,6 +714,8 @@ catalog_load(const char *dir, FILE *diag, void *hash, struct catalog **out,
 		goto err0;
 	L->diag = diag;
 	if ((L->c = calloc(1, sizeof(*L->c))) == NULL ||
+	    (L->c->ids = nameset_new(1024)) == NULL ||
+	    (L->c->paths = calloc((size_t)nf + 1, sizeof(char *))) == NULL ||
 	    (L->c->names = nameset_new(2048)) == NULL ||
 	    (L->c->shared = nameset_new(64)) == NULL) {
 		rc = -ENOMEM;
@@ -571,17 +725,20 @@ catalog_load(const char *dir, FILE *diag, void *hash, struct catalog **out,
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
 		/* ydoc keeps the path pointer: hand it the owned name. */
 		free(files[i]);
-		if ((files[i] = strdup(path)) == NULL) {
+		files[i] = NULL;
+		if ((L->c->paths[i] = strdup(path)) == NULL) {
 			rc = -ENOMEM;
 			break;
 		}
-		rc = load_file(L, files[i], hash);
+		rc = load_file(L, L->c->paths[i], hash);
 	}
 	if (nf == 0) {
 		fprintf(diag, "%s: error: no *.yaml files in the catalog\n", dir);
 		errs++;
 	}
 	L->c->nfiles = (uint32_t)nf;
+	if (rc == 0)
+		rc = check_ranges(L);
 	if (rc == 0)
 		rc = check_names(L);
 	if (rc == 0)
@@ -600,6 +757,8 @@ catalog_load(const char *dir, FILE *diag, void *hash, struct catalog **out,
 err1:
 	catalog_free(L->c);
 	free(L->pend);
+	free(L->arena);
+	free(L->rpos);
 	free(L);
 	for (i = 0; i < nf; i++)
 		free(files[i]);
@@ -610,38 +769,29 @@ err0:
 	return -ENOMEM;
 }
 
-static void
-free_list(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 catalog_free(struct catalog *c)
 {
+	struct cat_chunk *k;
 	size_t i;
 
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->nsvc; i++) {
-		struct cat_service *s = &c->svc[i];
-
-		free(s->id);
-		free(s->name);
-		free(s->vendor);
-		free(s->country);
-		free(s->category);
-		free(s->override_of);
-		free(s->file);
-		free_list(s->paths, s->npaths);
-		free_list(s->markers, s->nmarkers);
-		free(s->ports);
+		/* the strings are in c->strs */
+		free(c->svc[i].paths);
+		free(c->svc[i].markers);
+		free(c->svc[i].ports);
+	}
+	while ((k = c->strs) != NULL) {
+		c->strs = k->next;
+		free(k);
 	}
 	free(c->svc);
+	for (i = 0; c->paths != NULL && i < c->nfiles; i++)
+		free(c->paths[i]);
+	free(c->paths);
+	nameset_free(c->ids);
 	nameset_free(c->names);
 	nameset_free(c->shared);
 	free(c->shared_ent);

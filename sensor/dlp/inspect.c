@@ -124,10 +124,12 @@ severity(const char *const *by_verdict, const char *non_ai,
 static const char *const dlp_sev_def[VERDICT__COUNT] = {
 	[VERDICT_UNREVIEWED] = "high", [VERDICT_SANCTIONED] = "medium",
 	[VERDICT_TOLERATED] = "high", [VERDICT_PROHIBITED] = "critical",
+	[VERDICT_INTEREST] = "high",
 };
 static const char *const up_sev_def[VERDICT__COUNT] = {
 	[VERDICT_UNREVIEWED] = "medium", [VERDICT_SANCTIONED] = "low",
 	[VERDICT_TOLERATED] = "medium", [VERDICT_PROHIBITED] = "high",
+	[VERDICT_INTEREST] = "medium",
 };
 
 static const char *
@@ -470,7 +472,7 @@ account(struct inspector *in, struct flow *f, struct flow_inspect *r,
     const struct pkt *p, int dir)
 {
 	const struct tls_dir *td = &f->parse.tls[0];
-	uint64_t n = p->payload_len, today = 0, base = 0;
+	uint64_t n = p->payload_len, today = 0, base = 0, thr;
 	char sig[400];
 
 	if (dir == 1) {
@@ -484,14 +486,21 @@ account(struct inspector *in, struct flow *f, struct flow_inspect *r,
 		r->up.tls_seen = td->app_bytes;
 	}
 	upload_client(&r->up, n, in->now);
+	/* the tier of the flow's client type and verdict (upload tiers) */
+	thr = f->ai != NULL ? inspect_upload_threshold(in->pol,
+	    f->ai->client_type, f->ai->verdict) : in->pol->upload_bytes;
 	if (n > 0 && !(f->alerted & INSPECT_ALERTED_UPLOAD) &&
-	    r->up.burst > in->pol->upload_bytes) {
+	    thr != UPLOAD_OFF && r->up.burst > thr) {
 		f->alerted |= INSPECT_ALERTED_UPLOAD;
 		snprintf(sig, sizeof(sig), "Upload: %llu bytes in one request "
-		    "to %s (threshold %llu)", (unsigned long long)r->up.burst,
-		    dest_name(f), (unsigned long long)in->pol->upload_bytes);
-		upload_alert(in, f, "upload-threshold", r->up.burst,
-		    in->pol->upload_bytes, sig);
+		    "to %s (threshold %llu, %s %s)",
+		    (unsigned long long)r->up.burst, dest_name(f),
+		    (unsigned long long)thr,
+		    f->ai != NULL ? vocab_name(&vocab_client_type,
+		    f->ai->client_type) : "non-AI",
+		    f->ai != NULL ? vocab_name(&vocab_verdict,
+		    f->ai->verdict) : "");
+		upload_alert(in, f, "upload-threshold", r->up.burst, thr, sig);
 	}
 	if (n > 0 && in->bl != NULL && in->pol->baseline_factor > 0 &&
 	    baseline_add(in->bl, baseline_key(in->bl, flow_cli_ip(f)->a), n,

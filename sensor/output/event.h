@@ -37,6 +37,7 @@ struct ai_info {
 	uint8_t		tenant_ambiguous;
 	uint8_t		exception_expired;	/* an exception matched but expired */
 	uint8_t		logged;		/* the ai event was emitted */
+	uint8_t		client_type;	/* enum client_type (upload tiers) */
 };
 
 /* An alert: access to a service the policy forbids, a large upload, or a

@@ -55,7 +55,7 @@ verdict_node(struct pl *L, yaml_node_t *n, uint8_t *out)
 
 	if (v < 0) {
 		ydoc_err(&L->d, n, "verdict must be sanctioned, tolerated, "
-		    "prohibited or unreviewed");
+		    "prohibited, unreviewed or interest");
 		return -EINVAL;
 	}
 	*out = (uint8_t)v;
@@ -461,12 +461,57 @@ load_exceptions(struct pl *L, yaml_node_t *seq)
 	return 0;
 }
 
+/*
+ * thresholds.upload_tiers: {web|api|agent: {verdict: bytes | off}}.  A
+ * tier not given falls back to upload_bytes; `off` never alerts on size.
+ */
+static void
+load_upload_tiers(struct pl *L, yaml_node_t *map)
+{
+	struct inspect_policy *ip = &L->p->ip;
+	struct ydoc *d = &L->d;
+	yaml_node_pair_t *pr, *vp;
+	long long v;
+
+	if (ydoc_expect(d, map, YAML_MAPPING_NODE, "'upload_tiers'") < 0)
+		return;
+	YDOC_MAP_FOREACH(d, map, pr) {
+		yaml_node_t *k = ydoc_node(d, pr->key), *m = ydoc_node(d, pr->value);
+		int ct = vocab_lookup(&vocab_client_type, ydoc_str(d, k));
+
+		if (ct < 0) {
+			ydoc_err(d, k, "unknown client type '%s' in 'upload_tiers' "
+			    "(web, api or agent)", ydoc_str(d, k) ? ydoc_str(d, k) : "");
+			continue;
+		}
+		if (ydoc_expect(d, m, YAML_MAPPING_NODE, "an 'upload_tiers' entry") < 0)
+			continue;
+		YDOC_MAP_FOREACH(d, m, vp) {
+			yaml_node_t *vk = ydoc_node(d, vp->key);
+			yaml_node_t *vv = ydoc_node(d, vp->value);
+			const char *s = ydoc_str(d, vv);
+			int vd = verdict_parse(ydoc_str(d, vk));
+
+			if (vd < 0) {
+				ydoc_err(d, vk, "unknown verdict '%s' in "
+				    "'upload_tiers'", ydoc_str(d, vk) ?
+				    ydoc_str(d, vk) : "");
+				continue;
+			}
+			if (s != NULL && strcmp(s, "off") == 0)
+				ip->upload_tier[ct][vd] = UPLOAD_OFF;
+			else if (ydoc_int(d, vv, 1, 1LL << 40, &v) == 0)
+				ip->upload_tier[ct][vd] = (uint64_t)v;
+		}
+	}
+}
+
 static void
 load_thresholds(struct pl *L, yaml_node_t *map)
 {
-	static const char *const keys[] = { "upload_bytes", "baseline_factor",
-	    "baseline_min_bytes", "scan_budget", "scan_non_ai", "min_confidence",
-	    NULL };
+	static const char *const keys[] = { "upload_bytes", "upload_tiers",
+	    "baseline_factor", "baseline_min_bytes", "scan_budget",
+	    "scan_non_ai", "min_confidence", NULL };
 	struct inspect_policy *ip = &L->p->ip;
 	struct ydoc *d = &L->d;
 	yaml_node_t *n;
@@ -478,6 +523,8 @@ load_thresholds(struct pl *L, yaml_node_t *map)
 	ydoc_check_keys(d, map, keys, "'thresholds'");
 	if ((n = ydoc_get(d, map, "upload_bytes")) && ydoc_int(d, n, 1, 1LL << 40, &v) == 0)
 		ip->upload_bytes = (uint64_t)v;
+	if ((n = ydoc_get(d, map, "upload_tiers")) != NULL)
+		load_upload_tiers(L, n);
 	if ((n = ydoc_get(d, map, "baseline_factor")) && ydoc_int(d, n, 1, 1000, &v) == 0)
 		ip->baseline_factor = (uint32_t)v;
 	if ((n = ydoc_get(d, map, "baseline_min_bytes")) && ydoc_int(d, n, 0, 1LL << 40, &v) == 0)
@@ -561,6 +608,8 @@ set_defaults(struct policy *p, size_t nsvc)
 
 	memset(p->svc_default, POL_NONE, nsvc);
 	memset(p->cat_default, POL_NONE, sizeof(p->cat_default));
+	/* a vendor's own site is interest, not use, unless the file says so */
+	p->cat_default[CAT_VENDOR_SITE] = VERDICT_INTEREST;
 	p->default_verdict = VERDICT_UNREVIEWED;
 	p->ip.upload_bytes = 65536;
 	p->ip.baseline_factor = 10;

@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover
 
 CATEGORIES = (
     "chat", "api", "coding", "image", "video", "audio", "writing", "translation",
-    "meeting", "search", "agent", "embedded", "self-hosted",
+    "meeting", "search", "agent", "embedded", "self-hosted", "vendor_site",
 )
 RESIDENCY = ("yes", "no", "optional", "unknown")
 BOOLS = ("true", "false")
@@ -318,6 +318,7 @@ def check_conflicts(services, ids):
                 else:
                     claims.setdefault(v, (sid, svc["_file"], n))
     used_override = {}
+    svc_cats = {svc["id"][0]: svc.get("_cats", ()) for svc in services if "id" in svc}
     for svc in services:
         if "id" not in svc:
             continue
@@ -341,6 +342,8 @@ def check_conflicts(services, ids):
                     if ov[0] == owner:
                         used_override[sid] = True
                         continue
+                    if "vendor_site" in svc_cats.get(owner, ()):
+                        continue    # a vendor's site is the fallback for its domain
                     o = claims[parent]
                     problem(svc["_file"], n, "host '%s' lies under '%s' of service '%s' (%s:%d); "
                             "set override_of: %s if this is intended"
