@@ -12,6 +12,7 @@
 
 #include "dpi/dpi.h"
 #include "common/log.h"
+#include "common/pool.h"
 #include "common/str.h"
 
 struct dpi {
@@ -33,6 +34,7 @@ dpi_conf_defaults(struct dpi_conf *c)
 	c->ndpi_max_pkts = 8;
 	c->scratch_slots = 4096;
 	c->scratch_size = 16384;
+	c->prefault = 0;
 }
 
 struct dpi_core *
@@ -63,13 +65,17 @@ dpi_new(struct dpi **dp, const struct dpi_conf *conf, struct output *out)
 	d->conf = *conf;
 	d->core.out = out;
 	d->core.scratch_size = conf->scratch_size;
-	if ((d->core.scratch_mem = calloc(conf->scratch_slots, conf->scratch_size)) == NULL ||
+	/* Slots are handed out by high-water mark and recycled through the
+	 * free stacks.  The pools are pre-faulted unless told not to (no
+	 * first-touch faults on the packet path); otherwise untouched pool
+	 * pages cost nothing. */
+	if ((d->core.scratch_mem = pool_map((size_t)conf->scratch_slots *
+	    conf->scratch_size, conf->prefault)) == NULL ||
 	    (d->core.scratch_free = calloc(conf->scratch_slots, sizeof(uint32_t))) == NULL ||
-	    (d->nflow_mem = calloc(conf->ndpi_slots, SIZEOF_FLOW_STRUCT)) == NULL ||
+	    (d->nflow_mem = pool_map((size_t)conf->ndpi_slots * SIZEOF_FLOW_STRUCT,
+	    conf->prefault)) == NULL ||
 	    (d->nflow_free = calloc(conf->ndpi_slots, sizeof(uint32_t))) == NULL)
 		goto err;
-	/* Slots are handed out by high-water mark and recycled through the
-	 * free stacks, so untouched pool pages cost nothing. */
 	d->core.scratch_slots = conf->scratch_slots;
 	if ((d->ndpi = ndpi_init_detection_module(ndpi_no_prefs)) == NULL) {
 		log_warnx("nDPI initialisation failed");
@@ -93,9 +99,10 @@ dpi_free(struct dpi *d)
 	if (d->ndpi != NULL)
 		ndpi_exit_detection_module(d->ndpi);
 	free(d->nflow_free);
-	free(d->nflow_mem);
+	pool_unmap(d->nflow_mem, (size_t)d->conf.ndpi_slots * SIZEOF_FLOW_STRUCT);
 	free(d->core.scratch_free);
-	free(d->core.scratch_mem);
+	pool_unmap(d->core.scratch_mem, (size_t)d->conf.scratch_slots *
+	    d->conf.scratch_size);
 	free(d);
 }
 

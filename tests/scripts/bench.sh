@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 SHARED=${SHARED:-../shared/pcap/ndpi}
 OUT=bench
 RUNS=${RUNS:-5}
-COPIES=${COPIES:-7}
+COPIES=${COPIES:-35}
 mkdir -p "$OUT"
 [ -d "$SHARED" ] || { echo "bench: $SHARED absent; nothing to measure" >&2; exit 0; }
 command -v mergecap >/dev/null || { echo "bench: mergecap missing (make deps)" >&2; exit 2; }
@@ -42,6 +42,7 @@ if [ ! -s "$MIXED" ]; then
 	mergecap -F pcap -w "$MIXED" "$OUT"/copy*.pcap
 	rm -f "$OUT"/copy*.pcap
 fi
+[ -n "${BUILD_ONLY:-}" ] && exit 0
 python3 - "$MIXED" "$RUNS" <<'PY'
 import os, re, shutil, statistics, subprocess, sys, time
 mixed, runs = sys.argv[1], int(sys.argv[2])
