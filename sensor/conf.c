@@ -43,6 +43,7 @@ static const struct keyword keywords[] = {
 	{ "dpi", "scratch_buffers", K_U32, 16, 1000000, OFF(dpi.scratch_slots), "reassembly buffers" },
 	{ "dpi", "scratch_size", K_U32, 4096, 1048576, OFF(dpi.scratch_size), "bytes per reassembly buffer" },
 	{ "dpi", "prefault", K_BOOL, 0, 1, OFF(dpi.prefault), "touch the nDPI and scratch pools at start-up" },
+	{ "dpi", "ndpi_all_protocols", K_BOOL, 0, 1, OFF(dpi.ndpi_all), "every nDPI dissector (else only the names app_proto and visibility need)" },
 	{ "output", "eve", K_STR, 0, 0, OFF(out.eve_path), "EVE JSON path, '-' for stdout (-e)" },
 	{ "output", "database", K_STR, 0, 0, OFF(out.db_path), "SQLite path (-d)" },
 	{ "output", "pseudonym_key", K_STR, 0, 0, OFF(out.key_path), "HMAC key file, created 0600" },
