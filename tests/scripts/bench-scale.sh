@@ -21,10 +21,11 @@ rows=""
 startup() {
 	"$G" "$OUT/one.pcap" 1 3
 	printf 'flows:\n  max: %s\n  prefault: %s\n' "$1" "$2" > "$OUT/one.yaml"
-	/usr/bin/time -f '%e' -o "$OUT/one.time" $PIN "$S" -r "$OUT/one.pcap" \
+	/usr/bin/time -f '%U %S' -o "$OUT/one.time" $PIN "$S" -r "$OUT/one.pcap" \
 	    -c "$OUT/one.yaml" -e "$OUT/one.json" >/dev/null 2>&1 || true
 	rm -f "$OUT/one.json"
-	cat "$OUT/one.time"
+	read -r us ss < "$OUT/one.time"
+	echo "$us + $ss" | bc -l
 }
 # one NAME FLOWS CAP PREFAULT: run once, append a table row.
 one() {
@@ -32,9 +33,11 @@ one() {
 	printf 'flows:\n  max: %s\n  prefault: %s\noutput:\n  eve_flows: none\n  eve_lookups: none\n' \
 	    "$3" "$4" > "$OUT/$1.yaml"
 	rm -f "$OUT/$1.json"
-	/usr/bin/time -f '%e %M' -o "$OUT/$1.time" $PIN "$S" -r "$OUT/f$2.pcap" \
+	/usr/bin/time -f '%e %M %U %S' -o "$OUT/$1.time" $PIN "$S" -r "$OUT/f$2.pcap" \
 	    -c "$OUT/$1.yaml" -e "$OUT/$1.json" >/dev/null 2>&1 || true
-	read -r secs kb < "$OUT/$1.time"
+	# CPU seconds (user + sys): steadier than wall time on a shared machine.
+	read -r wall kb us ss < "$OUT/$1.time"
+	secs=$(echo "$us + $ss" | bc -l)
 	fl=$(python3 -c 'import json,sys
 st=None
 for l in open(sys.argv[1]):
@@ -65,7 +68,7 @@ alive at once and none times out; 3 packets per flow. One run each, pinned to
 one core, EVE flow and lookup events off (the final stats event is read for
 the counters). $(date -u +%Y-%m-%d), shared 2-core VM.
 
-| run | flows | flows.max | prefault | wall s | start-up s | packets/s after start-up | max RSS MB | created | evicted | active_max |
+| run | flows | flows.max | prefault | CPU s | start-up CPU s | packets/CPU-s after start-up | max RSS MB | created | evicted | active_max |
 |---|---|---|---|---|---|---|---|---|---|---|
 $rows
 Per concurrent flow the sensor holds one 872-byte record (plus 16 B of hash

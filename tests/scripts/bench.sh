@@ -61,6 +61,8 @@ pin = ["taskset", "-c", cpu] if shutil.which("taskset") else []
 conf = "bench/sensor.yaml"
 with open(conf, "w") as f:
     f.write("flows:\n  max: 262144\ndpi:\n  ndpi_flows: 131072\n")
+with open("bench/sensor-allproto.yaml", "w") as f:
+    f.write("flows:\n  max: 262144\ndpi:\n  ndpi_flows: 131072\n  ndpi_all_protocols: true\n")
 with open("bench/sensor-prefault.yaml", "w") as f:
     f.write("flows:\n  max: 262144\n  prefault: true\ndpi:\n  ndpi_flows: 131072\n  prefault: true\n")
 
@@ -124,6 +126,8 @@ if base_s:
     rows.append(("d0", "shadowtap-sensor before, EVE to /dev/null, no SQLite, no rules", sensor(base_s, False), None))
 rows.append(("c", "shadowtap-sensor, EVE + SQLite" + (" + rules" if rules else ""), sensor(me, True), clean))
 rows.append(("d", "shadowtap-sensor, EVE to /dev/null, no SQLite, no rules", sensor(me, False), None))
+rows.append(("f", "shadowtap-sensor, as d, every nDPI dissector (dpi.ndpi_all_protocols: true)",
+             sensor(me, False, "bench/sensor-allproto.yaml"), None))
 rows.append(("e", "shadowtap-sensor, as d, pools pre-faulted",
              sensor(me, False, "bench/sensor-prefault.yaml"), None))
 res = []
