@@ -39,9 +39,11 @@ only at positions whose byte pair is in it, instead of an unanchored
 search that scanned the rest of the window per call.  Same findings: the
 BENCH_ENGINE_ONLY=1 digest of all 112,707 findings (f7d1c9a477d868b3 at
 100 MB) did not change; callgrind over 10+10 MB: 927.6 M -> 847.4 M
-instructions (-8.6%); CPU-time MB/s on dense text 110 -> 127 (+16%, same
-run, the machine loaded by other builds, so both below the 154 of an idle
-machine).  **Dense text is still short of 300 MB/s**: what remains is the
+instructions (-8.6%); CPU-time MB/s on dense text, old and new engine
+alternated on one core in the same session: 103-111 -> 118-129 (+10-16%),
+both below the 154 of an idle machine because the machine was loaded by
+other builds (load average 7-17; the table above comes from such a run and
+is about half the idle figures on both corpora, for both engines).  **Dense text is still short of 300 MB/s**: what remains is the
 per-detector regex windows around each digit run or literal (try_window,
 ~48% of instructions), the dictionary pass (dict_near, ~24%) and the
 fingerprints (BLAKE2b, ~7%).
