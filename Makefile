@@ -78,7 +78,7 @@ TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
-	@echo "targets: all deps run check unit asan fuzz fuzz-smoke bench bench-dlp bench-dashboard deb check-install clean   (V=1 verbose)"
+	@echo "targets: all deps deps-bench run check unit asan fuzz fuzz-smoke bench bench-scale bench-dlp bench-dashboard deb check-install clean   (V=1 verbose)"
 
 # deps: install what is missing, idempotent.  Needs root (or sudo).
 deps:
