@@ -20,6 +20,10 @@ DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 python3-yaml python3-jsonsc
              poppler-utils fonts-dejavu-core libjs-chart.js chromium nodejs \
              dpkg-dev fakeroot lintian man-db debootstrap time nghttp2-server
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
+# make bench* only (not make check): peers measured in the same run.
+# Suricata 7 comes from bookworm-backports when that source is configured
+# (deps-bench adds it), else bookworm's 6.0.
+DEB_BENCH := suricata strace valgrind util-linux libndpi-bin tcpreplay wireshark-common
 
 CC        ?= cc
 OPT       ?= -O2
@@ -70,11 +74,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps run check unit bench bench-dlp bench-dashboard bench-report bench-catalog browser-deps asan fuzz fuzz-smoke fuzz-build fuzz-bins clean help deb check-install progs
+.PHONY: all deps deps-bench run check unit bench bench-scale bench-dlp bench-dashboard bench-report bench-catalog browser-deps asan fuzz fuzz-smoke fuzz-build fuzz-bins clean help deb check-install progs
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
-	@echo "targets: all deps run check unit asan fuzz fuzz-smoke bench bench-dlp bench-dashboard bench-report bench-catalog deb check-install clean   (V=1 verbose)"
+	@echo "targets: all deps deps-bench run check unit asan fuzz fuzz-smoke bench bench-scale bench-dlp bench-dashboard bench-report bench-catalog deb check-install clean   (V=1 verbose)"
 
 # deps: install what is missing, idempotent.  Needs root (or sudo).
 deps:
@@ -173,14 +177,34 @@ fuzz-smoke:
 fuzz:
 	$(Q)FUZZ_TIME=$(FUZZ_TIME) sh tests/scripts/suite-fuzz.sh
 
+# deps-bench: the benchmarks' peers and tools (DEB_BENCH), idempotent.
+deps-bench: deps
+	$(Q)missing=$$(for p in $(DEB_BENCH); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps-bench: installing:" $$missing; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; \
+		else echo "deps-bench: missing packages and not root: run 'sudo make deps-bench'" >&2; exit 2; fi; \
+		grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/ || \
+			echo 'deb http://deb.debian.org/debian bookworm-backports main' | \
+			$$SUDO tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null; \
+		$$SUDO apt-get update -qq; \
+		t=; apt-cache policy suricata 2>/dev/null | grep -q bpo && t="-t bookworm-backports"; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$t $$missing >/dev/null \
+		|| { echo "deps-bench: apt-get install failed" >&2; exit 2; }; \
+	fi
+
 run: deps all
 	$(Q)sh tests/scripts/run-sample.sh
 
 check: deps all
 	$(Q)sh tests/run.sh
 
-bench: deps all
+bench: deps-bench all
 	$(Q)sh tests/scripts/bench.sh
+
+bench-scale: all
+	$(Q)sh tests/scripts/bench-scale.sh
 
 bench-dlp: deps all
 	$(Q)sh tests/scripts/bench-dlp.sh

@@ -411,6 +411,47 @@ add_pending(struct scan *sc, int det, size_t vs, size_t ve,
 }
 
 /*
+ * kw_find(sc, d, from, slim, len, ov):
+ * The first keyword match of ${d} that starts in [from, slim), in the
+ * subject's first ${len} bytes, and not inside a word (no letter or digit
+ * before it).  1 with its offsets in ${ov}, else 0.
+ *
+ * The literal prefilter: every keyword is a literal of two bytes or more,
+ * so a match can only start where the byte pair is in kw_pf; the anchored
+ * alternation runs at those positions only, in order.  The leftmost match
+ * is the one the unanchored search would find (PCRE2 tries start positions
+ * left to right with the same alternation at each), so the findings are
+ * the same; the search no longer scans the rest of the window per call.
+ */
+static int
+kw_find(struct scan *sc, const struct dlp_det *d, size_t from, size_t slim,
+    size_t len, size_t *ov)
+{
+	const uint8_t *s = sc->s, *pf = d->kw_pf;
+	size_t p, lim = len < slim + 1 ? len : slim + 1;
+
+	if (pf == NULL || d->kw_a == NULL) {
+		while (from < slim && dlp_re_exec(d->kw, sc->e->rx, s, len, from,
+		    0, ov, 1) > 0 && ov[0] < slim) {
+			if (ov[0] == 0 || !is_alnum_b(s[ov[0] - 1]))
+				return 1;
+			from = ov[0] + 1;
+		}
+		return 0;
+	}
+	for (p = from; p + 1 < lim; p++) {
+		unsigned k = s[p] | (unsigned)s[p + 1] << 8;
+
+		if (!(pf[k >> 3] & (1u << (k & 7))) ||
+		    (p > 0 && is_alnum_b(s[p - 1])))
+			continue;
+		if (dlp_re_exec(d->kw_a, sc->e->rx, s, len, p, 0, ov, 1) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * A keyword of detector ${det} within its proximity of [ms, me)?  Each
  * detector's keyword search only moves forward through the subject, so a
  * keyword-dense text costs one pass per detector, not one per candidate.
@@ -429,21 +470,12 @@ kw_near(struct scan *sc, int det, size_t ms, size_t me)
 	/* Most keywords sit right before the value ("BSN: ..."): look there
 	 * first, without moving the forward cursor. */
 	from = ms > lo + KW_NEAR ? ms - KW_NEAR : lo;
-	while (from < ms && dlp_re_exec(d->kw, sc->e->rx, sc->s, ms, from, 0,
-	    ov, 1) > 0) {
-		if (ov[0] == 0 || !is_alnum_b(sc->s[ov[0] - 1]))
-			return 1;
-		from = ov[0] + 1;
-	}
+	if (kw_find(sc, d, from, ms, ms, ov))
+		return 1;
 	from = ds->kw_to > lo ? ds->kw_to : lo;
 	sl = hi + 48 < sc->len ? hi + 48 : sc->len;
-	while (from < hi && dlp_re_exec(d->kw, sc->e->rx, sc->s, sl, from, 0,
-	    ov, 1) > 0 && ov[0] < hi) {
+	while (from < hi && kw_find(sc, d, from, hi, sl, ov)) {
 		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-		if (ov[0] > 0 && is_alnum_b(sc->s[ov[0] - 1])) {
-			from = ov[0] + 1;	/* inside a word */
-			continue;
-		}
 		ds->kw_last = ov[0] + 1;
 		if (ov[0] >= lo) {
 			ds->kw_to = from;

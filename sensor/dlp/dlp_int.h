@@ -52,6 +52,11 @@ struct dlp_det {
 	char		*pat;		/* dictionaries: kept for the union */
 	struct dlp_re	*re;
 	struct dlp_re	*kw;		/* keyword alternation or NULL */
+	struct dlp_re	*kw_a;		/* the same, anchored (with kw_pf) */
+	uint8_t		*kw_pf;		/* 65536-bit set of the keywords' first
+					 * byte pairs (ASCII case-folded), or
+					 * NULL: kw_a runs only at positions
+					 * whose pair is in it */
 	int		 validator;	/* index in dlp_validators[] */
 	int		 value_group;	/* capture group holding the value */
 	double		 entropy;	/* minimum, 0 = none */

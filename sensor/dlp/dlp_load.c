@@ -241,7 +241,25 @@ re_compile(struct loader *L, const yaml_node_t *n, const char *id,
 	return 0;
 }
 
-/* keywords -> one case-insensitive whole-word alternation. */
+/* Set the kw_pf bits of a keyword's first two bytes in every ASCII case
+ * (the alternation is (?i) in byte mode: PCRE2 folds ASCII only). */
+static void
+kw_pf_add(uint8_t *pf, unsigned char a, unsigned char b)
+{
+	unsigned char va[2] = { (unsigned char)tolower(a), (unsigned char)toupper(a) };
+	unsigned char vb[2] = { (unsigned char)tolower(b), (unsigned char)toupper(b) };
+	unsigned i, j, k;
+
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++) {
+			k = va[i] | (unsigned)vb[j] << 8;
+			pf[k >> 3] |= (uint8_t)(1u << (k & 7));
+		}
+}
+
+/* keywords -> one case-insensitive whole-word alternation, and the
+ * literal prefilter of its first byte pairs (none if a keyword is a
+ * single byte). */
 static int
 load_keywords(struct loader *L, struct dlp_det *d, const yaml_node_t *kw)
 {
@@ -251,6 +269,11 @@ load_keywords(struct loader *L, struct dlp_det *d, const yaml_node_t *kw)
 
 	if (ydoc_expect(&L->y, kw, YAML_SEQUENCE_NODE, "keywords") != 0)
 		return -1;
+	free(d->kw_pf);
+	if ((d->kw_pf = calloc(1, 65536 / 8)) == NULL) {
+		ydoc_err(&L->y, kw, "detector '%s': out of memory", d->id);
+		return -1;
+	}
 	/* No leading look-behind: it would hide the first-byte set from
 	 * PCRE2's start-up optimisation; dlp.c checks the left boundary. */
 	n += (size_t)snprintf(pat, sizeof(pat), "(?i)(?:");
@@ -265,6 +288,12 @@ load_keywords(struct loader *L, struct dlp_det *d, const yaml_node_t *kw)
 		}
 		if (it != kw->data.sequence.items.start && n < sizeof(pat))
 			pat[n++] = '|';
+		if (d->kw_pf != NULL && s[1] != '\0')
+			kw_pf_add(d->kw_pf, (unsigned char)s[0], (unsigned char)s[1]);
+		else {
+			free(d->kw_pf);
+			d->kw_pf = NULL;
+		}
 		for (c = s; *c != '\0' && n + 2 < sizeof(pat); c++) {
 			if (strchr("\\^$.|?*+()[]{}", *c) != NULL)
 				pat[n++] = '\\';
@@ -281,7 +310,11 @@ load_keywords(struct loader *L, struct dlp_det *d, const yaml_node_t *kw)
 	}
 	pat[n++] = ')';
 	pat[n] = '\0';
-	return re_compile(L, kw, d->id, pat, 0, &d->kw);
+	if (re_compile(L, kw, d->id, pat, 0, &d->kw) != 0)
+		return -1;
+	if (d->kw_pf == NULL)
+		return 0;
+	return re_compile(L, kw, d->id, pat, DLP_RE_ANCHORED, &d->kw_a);
 }
 
 static int
@@ -793,6 +826,8 @@ dlp_engine_free(struct dlp_engine *e)
 		free(e->det[i].pat);
 		dlp_re_free(e->det[i].re);
 		dlp_re_free(e->det[i].kw);
+		dlp_re_free(e->det[i].kw_a);
+		free(e->det[i].kw_pf);
 	}
 	for (i = 0; i < e->nlit; i++)
 		free((char *)e->lit[i].s);

@@ -12,6 +12,7 @@
 
 #include "dpi/dpi.h"
 #include "common/log.h"
+#include "common/pool.h"
 #include "common/str.h"
 
 struct dpi {
@@ -33,7 +34,31 @@ dpi_conf_defaults(struct dpi_conf *c)
 	c->ndpi_max_pkts = 8;
 	c->scratch_slots = 4096;
 	c->scratch_size = 16384;
+	c->prefault = 0;
+	c->ndpi_all = 0;
 }
+
+/*
+ * The dissectors kept when dpi.ndpi_all_protocols is false: the names
+ * app_proto and the visibility findings need (our own parsers, VPNs and
+ * tunnels (Teredo, GRE), proxies, Tor, DoH/DoT/DNSCrypt, remote access,
+ * P2P).  nDPI tries every
+ * enabled dissector on each packet of a flow it has not named, so fewer
+ * dissectors is less work on the flows that stay unnamed.
+ */
+static const uint16_t ndpi_needed[] = {
+	NDPI_PROTOCOL_HTTP, NDPI_PROTOCOL_DNS, NDPI_PROTOCOL_TLS,
+	NDPI_PROTOCOL_QUIC, NDPI_PROTOCOL_DTLS, NDPI_PROTOCOL_DOH_DOT,
+	NDPI_PROTOCOL_HTTP_CONNECT, NDPI_PROTOCOL_HTTP_PROXY,
+	NDPI_PROTOCOL_SOCKS, NDPI_PROTOCOL_WEBSOCKET, NDPI_PROTOCOL_TOR,
+	NDPI_PROTOCOL_OPENVPN, NDPI_PROTOCOL_WIREGUARD, NDPI_PROTOCOL_IP_GRE,
+	NDPI_PROTOCOL_PPTP, NDPI_PROTOCOL_CISCOVPN, NDPI_PROTOCOL_FORTICLIENT,
+	NDPI_PROTOCOL_HOTSPOT_SHIELD, NDPI_PROTOCOL_TINC, NDPI_PROTOCOL_SSH,
+	NDPI_PROTOCOL_RDP, NDPI_PROTOCOL_VNC, NDPI_PROTOCOL_TEAMVIEWER,
+	NDPI_PROTOCOL_ANYDESK, NDPI_PROTOCOL_BITTORRENT, NDPI_PROTOCOL_GNUTELLA,
+	NDPI_PROTOCOL_EDONKEY, NDPI_PROTOCOL_STUN, NDPI_PROTOCOL_DNSCRYPT,
+	NDPI_PROTOCOL_TEREDO,
+};
 
 struct dpi_core *
 dpi_core(struct dpi *d)
@@ -63,19 +88,31 @@ dpi_new(struct dpi **dp, const struct dpi_conf *conf, struct output *out)
 	d->conf = *conf;
 	d->core.out = out;
 	d->core.scratch_size = conf->scratch_size;
-	if ((d->core.scratch_mem = calloc(conf->scratch_slots, conf->scratch_size)) == NULL ||
+	/* Slots are handed out by high-water mark and recycled through the
+	 * free stacks.  The pools are pre-faulted unless told not to (no
+	 * first-touch faults on the packet path); otherwise untouched pool
+	 * pages cost nothing. */
+	if ((d->core.scratch_mem = pool_map((size_t)conf->scratch_slots *
+	    conf->scratch_size, conf->prefault)) == NULL ||
 	    (d->core.scratch_free = calloc(conf->scratch_slots, sizeof(uint32_t))) == NULL ||
-	    (d->nflow_mem = calloc(conf->ndpi_slots, SIZEOF_FLOW_STRUCT)) == NULL ||
+	    (d->nflow_mem = pool_map((size_t)conf->ndpi_slots * SIZEOF_FLOW_STRUCT,
+	    conf->prefault)) == NULL ||
 	    (d->nflow_free = calloc(conf->ndpi_slots, sizeof(uint32_t))) == NULL)
 		goto err;
-	/* Slots are handed out by high-water mark and recycled through the
-	 * free stacks, so untouched pool pages cost nothing. */
 	d->core.scratch_slots = conf->scratch_slots;
 	if ((d->ndpi = ndpi_init_detection_module(ndpi_no_prefs)) == NULL) {
 		log_warnx("nDPI initialisation failed");
 		goto err;
 	}
-	NDPI_BITMASK_SET_ALL(all);
+	if (conf->ndpi_all)
+		NDPI_BITMASK_SET_ALL(all);
+	else {
+		size_t i;
+
+		NDPI_BITMASK_RESET(all);
+		for (i = 0; i < sizeof(ndpi_needed) / sizeof(ndpi_needed[0]); i++)
+			NDPI_BITMASK_ADD(all, ndpi_needed[i]);
+	}
 	ndpi_set_protocol_detection_bitmask2(d->ndpi, &all);
 	ndpi_finalize_initialization(d->ndpi);
 	*dp = d;
@@ -93,9 +130,10 @@ dpi_free(struct dpi *d)
 	if (d->ndpi != NULL)
 		ndpi_exit_detection_module(d->ndpi);
 	free(d->nflow_free);
-	free(d->nflow_mem);
+	pool_unmap(d->nflow_mem, (size_t)d->conf.ndpi_slots * SIZEOF_FLOW_STRUCT);
 	free(d->core.scratch_free);
-	free(d->core.scratch_mem);
+	pool_unmap(d->core.scratch_mem, (size_t)d->conf.scratch_slots *
+	    d->conf.scratch_size);
 	free(d);
 }
 

@@ -20,6 +20,8 @@ struct dpi_conf {
 	uint32_t	ndpi_max_pkts;	/* packets per flow given to nDPI */
 	uint32_t	scratch_slots;	/* reassembly buffers */
 	uint32_t	scratch_size;	/* bytes per buffer */
+	int		prefault;	/* touch the pools at start-up */
+	int		ndpi_all;	/* every nDPI dissector, else the needed set */
 };
 
 struct dpi;

@@ -25,35 +25,54 @@ enum {
 /* http_stream.flags */
 #define HF_UPGRADE	HTTP_FLAG_UPGRADE	/* last request was CONNECT or had Upgrade */
 
-static const char *const methods[] = {
-	"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT",
-	"TRACE", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK",
-	"UNLOCK", "SEARCH", "REPORT", "MKCALENDAR", "MKACTIVITY", "CHECKOUT",
-	"MERGE", "ACL", "BIND", "UNBIND", "REBIND", "LINK", "UNLINK", "PURGE",
-	"NOTIFY", "SUBSCRIBE", "UNSUBSCRIBE", "M-SEARCH", "QUERY",
+/* Known methods with their lengths: compared length first, then bytes. */
+#define M(s)	{ s, sizeof(s) - 1 }
+static const struct method {
+	const char	*s;
+	uint8_t		 len;
+} methods[] = {
+	M("GET"), M("POST"), M("PUT"), M("DELETE"), M("HEAD"), M("OPTIONS"),
+	M("PATCH"), M("CONNECT"), M("TRACE"), M("PROPFIND"), M("PROPPATCH"),
+	M("MKCOL"), M("COPY"), M("MOVE"), M("LOCK"), M("UNLOCK"), M("SEARCH"),
+	M("REPORT"), M("MKCALENDAR"), M("MKACTIVITY"), M("CHECKOUT"), M("MERGE"),
+	M("ACL"), M("BIND"), M("UNBIND"), M("REBIND"), M("LINK"), M("UNLINK"),
+	M("PURGE"), M("NOTIFY"), M("SUBSCRIBE"), M("UNSUBSCRIBE"), M("M-SEARCH"),
+	M("QUERY"),
 };
+#undef M
+#define METHOD_MAX	11	/* longest name above */
 
 /*
  * method_class(p, n):
  * 1 when ${p} starts with a known method and a space, 0 when the ${n} bytes
  * are still a proper prefix of one, -1 when they cannot start a request.
+ * Names are upper-case letters and '-': the token is measured first, so a
+ * request costs one scan and one compare of equal-length names.
  */
 static int
 method_class(const uint8_t *p, size_t n)
 {
-	int more = 0;
-	size_t i;
+	size_t i, l, lim = n < METHOD_MAX + 1 ? n : METHOD_MAX + 1;
 
-	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		size_t l = strlen(methods[i]);
-
-		if (n > l) {
-			if (memcmp(p, methods[i], l) == 0 && p[l] == ' ')
+	for (l = 0; l < lim && ((p[l] >= 'A' && p[l] <= 'Z') || p[l] == '-'); l++)
+		;
+	if (l > METHOD_MAX)
+		return -1;
+	if (l < n) {
+		/* A whole token: it must be a method followed by a space. */
+		if (p[l] != ' ' || l == 0)
+			return -1;
+		for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+			if (methods[i].len == l && methods[i].s[0] == p[0] &&
+			    memcmp(p, methods[i].s, l) == 0)
 				return 1;
-		} else if (memcmp(p, methods[i], n) == 0)
-			more = 1;
+		return -1;
 	}
-	return more ? 0 : -1;
+	/* All ${n} bytes are name characters: a prefix of a longer read? */
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (methods[i].len >= n && memcmp(p, methods[i].s, n) == 0)
+			return 0;
+	return -1;
 }
 
 /* http_looks_like_request(p, n): 1 if ${p} starts "<known METHOD> ". */

@@ -63,12 +63,33 @@ is_grease(uint16_t v)
 
 /* ---- digest text writer ---------------------------------------------- */
 
+/*
+ * Per-thread digests and contexts, fetched once (as quic.c does): an
+ * implicit EVP_md5()/EVP_sha256() fetch and a context allocation per hash
+ * cost more than hashing the few hundred bytes of a JA3/JA4 text.  One
+ * context per algorithm, so a JA4 hash may run while JA3's is open.
+ */
+enum { HW_MD5, HW_SHA256, HW__N };
+static _Thread_local struct {
+	EVP_MD		*md[HW__N];
+	EVP_MD_CTX	*ctx[HW__N];
+} hwc;
+
 static void
-hw_init(struct hw *h, const EVP_MD *md)
+hw_init(struct hw *h, int alg)
 {
+	static const char *const name[HW__N] = { "MD5", "SHA256" };
+
 	h->len = 0;
-	h->ctx = EVP_MD_CTX_new();
-	h->ok = h->ctx != NULL && EVP_DigestInit_ex(h->ctx, md, NULL) == 1;
+	h->ok = 0;
+	h->ctx = NULL;
+	if (hwc.md[alg] == NULL &&
+	    (hwc.md[alg] = EVP_MD_fetch(NULL, name[alg], NULL)) == NULL)
+		return;
+	if (hwc.ctx[alg] == NULL && (hwc.ctx[alg] = EVP_MD_CTX_new()) == NULL)
+		return;
+	h->ctx = hwc.ctx[alg];
+	h->ok = EVP_DigestInit_ex2(h->ctx, hwc.md[alg], NULL) == 1;
 }
 
 static void
@@ -119,7 +140,8 @@ hw_hex4(struct hw *h, uint16_t v)
 /*
  * hw_final(h, hex, nbytes):
  * Finish the digest and write the hex of its first ${nbytes} bytes to ${hex}
- * (2*nbytes+1 bytes).  Frees the context.  Returns 0, or -1 (${hex} = "").
+ * (2*nbytes+1 bytes).  The context stays cached for the next hash.
+ * Returns 0, or -1 (${hex} = "").
  */
 static int
 hw_final(struct hw *h, char *hex, size_t nbytes)
@@ -130,7 +152,6 @@ hw_final(struct hw *h, char *hex, size_t nbytes)
 	hw_flush(h);
 	if (h->ok && EVP_DigestFinal_ex(h->ctx, md, &mdlen) != 1)
 		h->ok = 0;
-	EVP_MD_CTX_free(h->ctx);
 	h->ctx = NULL;
 	if (!h->ok || mdlen < nbytes) {
 		hex[0] = '\0';
@@ -286,7 +307,7 @@ ja3(const struct ch_view *v, uint16_t legacy, struct tls_hello *out)
 	size_t i;
 	int first = 1;
 
-	hw_init(&h, EVP_md5());
+	hw_init(&h, HW_MD5);
 	hw_dec(&h, legacy);
 	hw_put(&h, ",", 1);
 	ja3_list16(&h, v->ciphers, v->ciphers_len);
@@ -386,7 +407,7 @@ ja4_hash(const uint16_t *a, size_t n, const uint8_t *sig, size_t sig_len,
 		str_lcpy(dst, "000000000000", 13);
 		return;
 	}
-	hw_init(&h, EVP_sha256());
+	hw_init(&h, HW_SHA256);
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			hw_put(&h, ",", 1);

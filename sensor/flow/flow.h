@@ -82,8 +82,14 @@ struct flow_key {
 struct ai_info;		/* classify/: pooled, only for flows that hit the catalog */
 struct flow_inspect;	/* dlp/inspect: pooled, only for inspected flows */
 
+/*
+ * One record per flow.  Hot fields first: the lookup reads key, hash and
+ * hnext (56 contiguous bytes), then the per-packet accounting right after;
+ * parser state and metadata follow.
+ */
 struct flow {
 	struct flow_key	 key;
+	uint32_t	 hash;		/* key_hash(key), checked before the key */
 	struct flow	*hnext;		/* hash chain */
 	struct flow	*prev, *next;	/* LRU list of its timeout class */
 	uint64_t	 id;		/* flow_id in EVE */
@@ -91,7 +97,6 @@ struct flow {
 	uint64_t	 queued_at;	/* ts_last when put at its list's head */
 	uint64_t	 pkts[2];	/* [0] to server, [1] to client */
 	uint64_t	 bytes[2];
-	uint32_t	 hash;
 	uint8_t		 cli_is_a;	/* client is key.a */
 	uint8_t		 state;		/* enum flow_state */
 	uint8_t		 tclass;	/* timeout class / LRU list index */
@@ -131,6 +136,7 @@ enum { TC_TCP_NEW = 0, TC_TCP_EST, TC_TCP_CLOSED, TC_UDP, TC_OTHER, TC__COUNT };
 
 struct flow_conf {
 	uint32_t	max_flows;		/* hard cap */
+	int		prefault;		/* touch every record at start-up */
 	uint32_t	timeout_s[TC__COUNT];	/* idle timeouts, seconds */
 };
 
