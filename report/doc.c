@@ -175,6 +175,7 @@ doc_build(const struct report *r, struct doc *d)
 	for (i = 0; i < 4; i++)
 		kpi(b, T(r, vk[vorder[i]]), c->flows[vorder[i]],
 		    p->flows[vorder[i]]);
+	kpi(b, T(r, "flows_interest"), c->interest, p->interest);
 	kpi(b, T(r, "lookups"), c->lookups, p->lookups);
 	kpi(b, T(r, "uploads"), c->uploads, p->uploads);
 	kpi(b, T(r, "dlp"), c->dlp, p->dlp);

@@ -88,6 +88,7 @@ kpi_add(struct sw_kpi *a, const struct sw_kpi *b)
 	a->clients += b->clients;
 	for (i = 0; i < 4; i++)
 		a->flows[i] += b->flows[i];
+	a->interest += b->interest;
 	a->lookups += b->lookups;
 	a->bytes_up += b->bytes_up;
 	a->uploads += b->uploads;
@@ -323,6 +324,7 @@ model_rank(const struct report *r, int by_bytes, int only_unrev, int *idx,
 
 	for (i = 0; i < r->nsvc; i++)
 		if ((!only_unrev || strcmp(r->svc[i].verdict, "unreviewed") == 0)
+		    && strcmp(r->svc[i].verdict, "interest") != 0
 		    && r->svc[i].flows > 0)
 			all[n++] = i;
 	rank_r = r;

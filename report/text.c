@@ -22,6 +22,7 @@ static const struct { const char *k, *nl, *en; } str[] = {
 	{ "flows_tolerated", "Verbindingen gedoogde diensten", "Flows to tolerated services" },
 	{ "flows_sanctioned", "Verbindingen toegestane diensten", "Flows to sanctioned services" },
 	{ "flows_unreviewed", "Verbindingen niet-beoordeelde diensten", "Flows to unreviewed services" },
+	{ "flows_interest", "Bezoeken aan sites van AI-leveranciers (belangstelling, geen gebruik)", "Visits to AI vendors' sites (interest, not use)" },
 	{ "lookups", "DNS-opvragingen AI-namen", "DNS lookups of AI names" },
 	{ "uploads", "Uploads boven de drempel", "Uploads above the threshold" },
 	{ "dlp", "DLP-bevindingen", "DLP findings" },

@@ -84,7 +84,7 @@ function table(cols, rows, rowClass) {
 
 function verdictCell(v) { return lab('verdict', v); }
 
-const colors = { prohibited: '#c62828', unreviewed: '#f9a825', tolerated: '#8d6e63', sanctioned: '#2e7d32' };
+const colors = { prohibited: '#c62828', unreviewed: '#f9a825', tolerated: '#8d6e63', sanctioned: '#2e7d32', interest: '#1565c0' };
 
 async function overview(v) {
   const d = await json('/api/v1/overview?' + rangeQ());

@@ -64,6 +64,8 @@ store_week_kpi(struct store *s, uint64_t from, uint64_t to, struct sw_kpi *k)
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		if ((i = vocab_lookup(&vocab_verdict, col(q, 0))) >= 0 && i < 4)
 			k->flows[i] += u64(q, 1);
+		else if (i == VERDICT_INTEREST)
+			k->interest += u64(q, 1);
 		k->lookups += u64(q, 2);
 		k->bytes_up += u64(q, 3);
 		k->uploads += u64(q, 4);

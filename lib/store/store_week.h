@@ -17,7 +17,9 @@ struct store;
 
 struct sw_kpi {
 	uint64_t	clients;		/* distinct pseudonyms with flows */
-	uint64_t	flows[4];		/* by vocab verdict index */
+	uint64_t	flows[4];		/* by vocab verdict index (use) */
+	uint64_t	interest;		/* flows to vendor sites (verdict
+						 * interest): interest, not use */
 	uint64_t	lookups, bytes_up, uploads, dlp, alerts;
 	uint64_t	vis, vis_kind[8];	/* by vocab visibility index */
 	uint64_t	packets, drops;		/* capture.kernel_* summed */
