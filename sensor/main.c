@@ -436,6 +436,10 @@ main(int argc, char **argv)
 	if (eve) e.conf.out.eve_path = eve;
 	if (db) e.conf.out.db_path = db;
 	if (key) e.conf.out.key_path = key;
+	/* log.level from the file; -v wins (debug). */
+	if (e.conf.log_level > 0 && verbose == 0)
+		log_set_level(e.conf.log_level);
+	e.conf.out.in_iface = e.conf.cap.iface;	/* EVE in_iface: live only */
 	/* With rules, SQLite keeps AI flows and lookups unless configured. */
 	if (e.conf.out.db_flows < 0)
 		e.conf.out.db_flows = e.conf.rules_dir ? SEL_AI : db_flows_def;

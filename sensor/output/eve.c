@@ -16,6 +16,7 @@
 #include "dlp/inspect.h"
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/minimise.h"
 #include "output/output.h"
 #include "common/log.h"
 
@@ -34,6 +35,24 @@ struct eve {
 	size_t	 thresh;	/* flush when this much is buffered (0: each line) */
 	uint64_t buf_lines;	/* lines in buf */
 };
+
+/* Set once at start (eve_settings): the sensor's name and capture
+ * interface on every record, and the minimisation of http/dns in
+ * pseudonym mode (the same functions as the store's). */
+static struct {
+	char	host[256];
+	char	iface[64];
+	int	url_keep, ua_full;
+} es;
+
+void
+eve_settings(const char *host, const char *iface, int url_keep, int ua_full)
+{
+	snprintf(es.host, sizeof(es.host), "%s", host != NULL ? host : "");
+	snprintf(es.iface, sizeof(es.iface), "%s", iface != NULL ? iface : "");
+	es.url_keep = url_keep;
+	es.ua_full = ua_full;
+}
 
 #define EVE_REC_MAX	(128 * 1024 + 1)	/* output.c EVE_LINE_MAX + newline */
 #define EVE_LOG_MAX	20	/* failure/recovery pairs logged per run */
@@ -351,13 +370,19 @@ static void
 fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 {
 	const char *rc = dns_rcode_str(d->rcode);
+	char nb[DNS_NAME_MAX + 1], db[DNS_DATA_MAX + 1];
+	/* Pseudonym mode: device names in mDNS/LLMNR withheld; port 0
+	 * with a name outside .local leaves everything as sent. */
+	unsigned port = cm->hide_addr != NULL ? cm->dest_port : 0;
+	int hide = cm->hide_addr != NULL;
 	uint16_t i;
 
 	jb_obj_open(j, "dns");
 	jb_u64(j, "version", 2);
 	jb_str(j, "type", d->qr ? "answer" : "query");
 	jb_u64(j, "id", d->id);
-	jb_str(j, "rrname", d->qname);
+	jb_str(j, "rrname", hide ? min_devname(d->qname, port, nb,
+	    sizeof(nb)) : d->qname);
 	fmt_type(j, "rrtype", d->qtype);
 	if (d->qr) {
 		jb_str(j, "rcode", rc ? rc : "UNKNOWN");
@@ -369,7 +394,8 @@ fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 			const struct dns_answer *a = &d->answers[i];
 
 			jb_obj_open(j, NULL);
-			jb_str(j, "rrname", a->name);
+			jb_str(j, "rrname", hide ? min_devname(a->name, port,
+			    nb, sizeof(nb)) : a->name);
 			fmt_type(j, "rrtype", a->rrtype);
 			jb_u64(j, "ttl", a->ttl);
 			/* Pseudonym mode: a client announcing its own address
@@ -379,7 +405,10 @@ fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 			    strcmp(a->data, cm->hide_addr) == 0)
 				jb_str(j, "rdata", cm->src_ip);
 			else if (cm->hide_addr != NULL && is_link_local(a->data))
-				jb_str(j, "rdata", "withheld");
+				jb_str(j, "rdata", MIN_WITHHELD);
+			else if (hide && a->addr_len == 0)
+				jb_str(j, "rdata", min_devname(a->data, port,
+				    db, sizeof(db)));
 			else
 				jb_str(j, "rdata", a->data);
 			if (a->has_ech)
@@ -395,16 +424,23 @@ fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 	jb_obj_close(j);
 }
 
+/* Pseudonym mode: privacy.url_query and privacy.user_agent apply as in
+ * the store; address mode writes the request as sent. */
 static void
-fmt_http(struct jb *j, const struct http_req *h)
+fmt_http(struct jb *j, const struct http_req *h, const struct ev_common *cm)
 {
+	char ub[HTTP_URI_MAX + 1], ab[MIN_UA_MAX];
+	int hide = cm->hide_addr != NULL;
+
 	jb_obj_open(j, "http");
 	jb_str(j, "hostname", h->host);
-	jb_str(j, "url", h->uri);
+	jb_str(j, "url", min_url(h->uri, !hide || es.url_keep, ub,
+	    sizeof(ub)));
 	jb_str(j, "http_method", h->method);
 	jb_str(j, "protocol", h->protocol);
 	if (h->user_agent[0])
-		jb_str(j, "http_user_agent", h->user_agent);
+		jb_str(j, "http_user_agent", min_ua(h->user_agent,
+		    !hide || es.ua_full, ab, sizeof(ab)));
 	if (h->content_type[0])
 		jb_str(j, "http_content_type", h->content_type);
 	if (h->content_length >= 0)
@@ -415,9 +451,10 @@ fmt_http(struct jb *j, const struct http_req *h)
 }
 
 static void
-fmt_flow(struct jb *j, const struct flow *f, enum flow_end why)
+fmt_flow(struct jb *j, const struct flow *f, enum flow_end why,
+    const struct ev_common *cm)
 {
-	char ts[40];
+	char ts[40], hb[sizeof(f->meta.host)];
 
 	jb_obj_open(j, "flow");
 	jb_u64(j, "pkts_toserver", f->pkts[0]);
@@ -438,7 +475,8 @@ fmt_flow(struct jb *j, const struct flow *f, enum flow_end why)
 		 * later layers (catalog) match on it.  Not "metadata": that
 		 * is Suricata's flowbits/flowvars object. */
 		jb_obj_open(j, "shadowtap");
-		jb_str(j, "host", f->meta.host);
+		jb_str(j, "host", cm->hide_addr == NULL ? f->meta.host :
+		    min_devname(f->meta.host, cm->dest_port, hb, sizeof(hb)));
 		jb_str(j, "host_source", f->meta.host_src == HOST_NONE ? "" :
 		    vocab_name(&vocab_host_src, f->meta.host_src));
 		jb_obj_close(j);
@@ -739,6 +777,10 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 	if (f != NULL)
 		jb_u64(&j, "flow_id", f->id);
 	jb_str(&j, "event_type", vocab_name(&vocab_ev_type, ev->type));
+	if (es.host[0])
+		jb_str(&j, "host", es.host);
+	if (es.iface[0])
+		jb_str(&j, "in_iface", es.iface);
 	if (f != NULL) {
 		if (ip)
 			jb_str(&j, "src_ip", cm->src_ip);
@@ -759,7 +801,7 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 	}
 	switch (ev->type) {
 	case EV_FLOW:
-		fmt_flow(&j, f, ev->u.why);
+		fmt_flow(&j, f, ev->u.why, cm);
 		if (f->ai != NULL)
 			fmt_ai(&j, f->ai);
 		break;
@@ -771,7 +813,7 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 		fmt_dns(&j, ev->u.dns, cm);
 		break;
 	case EV_HTTP:
-		fmt_http(&j, ev->u.http);
+		fmt_http(&j, ev->u.http, cm);
 		break;
 	case EV_STATS:
 		fmt_stats(&j, ev->u.stats);
