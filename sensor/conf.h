@@ -22,11 +22,7 @@ struct sensor_conf {
 	uint32_t		 stats_interval_s;
 	uint32_t		 defrag_slots;	/* datagrams reassembled at once */
 	int			 log_level;	/* log.level; 0: unset (info, -v debug) */
-	/* privacy.audit_db / privacy.four_eyes: read by shadowtap-reid and
-	 * the dashboard (lib/store/reid.h reid_conf_load); validated here so
-	 * one file configures them all. */
-	const char		*audit_db;
-	int			 four_eyes;
+
 	/* strings owned by the conf (from the YAML file) */
 	char			*owned[16];
 	int			 nowned;

@@ -92,8 +92,9 @@ struct st_http {
 	const char	*client, *zone, *dest_ip;
 	int		 dest_port;
 	const char	*hostname, *url, *method, *user_agent, *content_type;
-	int64_t		 content_length;	/* < 0: none */
-	int		 status;		/* 0: none */
+	int64_t		 content_length;	/* request's; < 0: none */
+	int		 status;		/* response status; 0: none */
+	int64_t		 length;		/* response Content-Length; < 0: none */
 };
 
 struct st_ai {

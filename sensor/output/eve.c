@@ -443,6 +443,10 @@ fmt_http(struct jb *j, const struct http_req *h, const struct ev_common *cm)
 		    !hide || es.ua_full, ab, sizeof(ab)));
 	if (h->content_type[0])
 		jb_str(j, "http_content_type", h->content_type);
+	if (h->status > 0)
+		jb_u64(j, "status", h->status);
+	if (h->length >= 0)
+		jb_i64(j, "length", h->length);
 	if (h->content_length >= 0)
 		jb_i64(j, "request_content_length", h->content_length);
 	if (h->chunked)

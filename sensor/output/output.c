@@ -52,6 +52,7 @@ struct output {
 	int		 epoch;		/* current pseudonym epoch */
 	int		 epoch_set;
 	uint64_t	 epoch_check;	/* µs: next time the epoch may change */
+	uint64_t	 epoch_now;	/* newest time of a client's event */
 	uint64_t	 last_commit;	/* µs, wall or packet time */
 	uint64_t	 pkt_now;	/* newest event time: the retention clock */
 	uint64_t	 ret_deleted[RET__COUNT + 2];
@@ -149,6 +150,15 @@ pseudo_addr(const char *pseudo, char *out, size_t len)
 		memset(a + 8, 0, 8);
 	if (inet_ntop(AF_INET6, a, out, (socklen_t)len) == NULL)
 		snprintf(out, len, "fd00:5354:4150::");
+}
+
+static const char *
+rotation_str(uint32_t days, char *buf, size_t len)
+{
+	if (days == 0)
+		return "never";
+	snprintf(buf, len, "%ud", days);
+	return buf;
 }
 
 /* identity key path: relative (or unset: identity.key) = beside the db */
@@ -314,6 +324,12 @@ output_open(struct output **op, const struct output_conf *c)
 		if (rc < 0)
 			goto err2;
 		o->sealing = 1;
+		store_meta_set(o->store, "privacy.four_eyes",
+		    c->four_eyes ? "1" : "0");
+		store_meta_set(o->store, "privacy.audit_db", c->audit_db ?
+		    c->audit_db : "audit.db");
+		store_meta_set(o->store, "privacy.key_rotation",
+		    rotation_str(c->key_rotation_days, host, sizeof(host)));
 	}
 	sink_store_privacy(c->url_query_keep, c->user_agent_full);
 	if (c->sensor_name != NULL)
@@ -416,7 +432,11 @@ output_emit(struct output *o, const struct event *ev)
 		cm.dest_port = flow_srv_port(f);
 		cm.proto = proto_name(f->key.proto);
 		cm.app_proto = app_name(f);
-		epoch_update(o, o->pkt_now);
+		/* Epochs follow traffic time only (a policy event carries
+		 * the wall clock, which a replay must not see). */
+		if (ev->ts_us > o->epoch_now)
+			o->epoch_now = ev->ts_us;
+		epoch_update(o, o->epoch_now);
 		memcpy(cm.pseudo, pseudo_cached(o, flow_cli_ip(f), ev->ts_us),
 		    PSEUDO_STR_LEN);
 	}

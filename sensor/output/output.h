@@ -40,6 +40,11 @@ struct output_conf {
 	uint32_t	 key_rotation_days;	/* privacy.key_rotation; 0: never */
 	const char	*sensor_name;	/* sensor.name: EVE host (NULL: hostname) */
 	const char	*in_iface;	/* live capture interface: EVE in_iface */
+	/* privacy.audit_db / privacy.four_eyes: used by re-identification
+	 * (lib/store/reid.h); the sensor records them in the database's
+	 * meta table so every reader enforces the same four-eyes rule. */
+	const char	*audit_db;
+	int		 four_eyes;
 };
 
 /* Per-event fields shared by the sinks. */

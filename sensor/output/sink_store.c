@@ -185,6 +185,8 @@ put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.user_agent = min_ua(h->user_agent, ua_full, abuf, sizeof(abuf));
 	r.content_type = h->content_type;
 	r.content_length = h->content_length;
+	r.status = h->status;
+	r.length = h->length;
 	store_put_http(s, &r);
 }
 
