@@ -103,7 +103,7 @@ epoch_update(struct output *o, uint64_t now)
 	e = pseudo_epoch_of(now, days);
 	if (!o->epoch_set || e != o->epoch) {
 		if (o->epoch_set)
-			log_info("pseudonym key rotated: epoch %d", e);
+			log_notice("pseudonym key rotated: epoch %d", e);
 		pseudo_derive(&o->master, e, &o->ps);
 		memset(o->pcache, 0, sizeof(o->pcache));
 		o->epoch = e;
@@ -339,7 +339,7 @@ output_open(struct output **op, const struct output_conf *c)
 	host[sizeof(host) - 1] = '\0';
 	eve_settings(host, c->in_iface, c->url_query_keep, c->user_agent_full);
 	if (c->eve_path != NULL && c->eve_clients_addr)
-		log_info("privacy.eve_clients: address: EVE carries client "
+		log_notice("privacy.eve_clients: address: EVE carries client "
 		    "addresses (a deliberate choice; default is pseudonym)");
 	*op = o;
 	return 0;
