@@ -57,6 +57,12 @@ else
 	ok "ndpi captures # skip ../shared/pcap/ndpi absent"
 fi
 
+# Device names (mDNS .local): none left in pseudonym-mode EVE or the store;
+# address mode shows there were some to find.
+dn=$(python3 tests/scripts/privacy-devnames.py count "$T"/*/*/eve.json "$T"/*/*/st.db)
+da=$(python3 tests/scripts/privacy-devnames.py count "$T"/*/*/addr.json)
+chk "$dn" 0 "sweep: no mDNS device name in pseudonym EVE or the store ($da distinct in address mode)"
+
 # The sweep must have found client addresses to look for at all.
 na=$(cat "$T"/local/*/addr.json | grep -c '"src_ip":"192\.0\.2\.' || :)
 [ "$na" -gt 0 ] && ok "address mode writes real client addresses ($na lines)" ||
