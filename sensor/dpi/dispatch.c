@@ -140,7 +140,8 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
  * scratch buffer (unused by HTTP otherwise) and emitted, with the
  * request's time, when the response's first segment arrives, or without
  * a status when the next request comes first, the parser stops, or the
- * flow ends.  No free buffer: emitted at once, without a status.
+ * flow ends.  Emitted at once, without a status, on a one-way tap (no
+ * server packet seen) or when less than a quarter of the pool is free.
  */
 struct http_wait {
 	struct http_req	req;
@@ -183,7 +184,12 @@ http_wait(struct dpi_core *c, struct flow *f, const struct http_req *req)
 	struct http_wait *w;
 
 	http_flush(c, f);
+	/* Not when no server packet was ever seen (a one-way tap: no
+	 * response will come), and only while a quarter of the pool stays
+	 * free for the header parsers. */
 	if (c->scratch_size < sizeof(*w) || f->parse.scratch[1] != NULL ||
+	    f->pkts[1] == 0 || c->scratch_nfree + (c->scratch_slots -
+	    c->scratch_used) <= c->scratch_slots / 4 ||
 	    (w = (struct http_wait *)(void *)dpi_scratch_get(c)) == NULL) {
 		emit(c, f, EV_HTTP, req);
 		return;
