@@ -263,6 +263,10 @@ reload_conf(struct engine *e)
 	    n.cap.buffer_mb != e->conf.cap.buffer_mb)
 		log_warnx("%s: capture, flow and pool sizes take effect at the next "
 		    "start", e->cfg_path);
+	if (n.out.key_rotation_days != e->conf.out.key_rotation_days ||
+	    n.log_level != e->conf.log_level)
+		log_warnx("%s: privacy.key_rotation and log.level take effect at "
+		    "the next start", e->cfg_path);
 	log_info("%s: configuration reloaded", e->cfg_path);
 	conf_free(&n);
 }
