@@ -9,9 +9,10 @@
 #include <string.h>
 
 #include "conf.h"
+#include "common/log.h"
 #include "common/ydoc.h"
 
-enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI, K_URLQ, K_UA, K_DAYS };
+enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI, K_URLQ, K_UA, K_DAYS, K_LOG };
 
 struct keyword {
 	const char	*section;
@@ -56,6 +57,11 @@ static const struct keyword keywords[] = {
 	{ "privacy", "identity_key", K_STR, 0, 0, OFF(out.identity_key_path), "secretbox key sealing identities, created 0600; relative = beside the database" },
 	{ "privacy", "url_query", K_URLQ, 0, 1, OFF(out.url_query_keep), "URL query strings in the http table: drop | keep" },
 	{ "privacy", "user_agent", K_UA, 0, 1, OFF(out.user_agent_full), "user agent in the http table: family | full" },
+	{ "privacy", "key_rotation", K_DAYS, 1, 3650, OFF(out.key_rotation_days), "pseudonym key epoch: Nd (e.g. 30d, 7d) or never" },
+	{ "privacy", "audit_db", K_STR, 0, 0, OFF(out.audit_db), "re-identification audit DB; relative = beside the database" },
+	{ "privacy", "four_eyes", K_BOOL, 0, 1, OFF(out.four_eyes), "re-identification needs a second officer" },
+	{ "sensor", "name", K_STR, 0, 0, OFF(out.sensor_name), "host in every EVE record (default: the hostname)" },
+	{ "log", "level", K_LOG, 0, 0, OFF(log_level), "error | warning | notice | info | debug (-v: debug)" },
 	{ "retention", "ai_events", K_DAYS, 1, 36500, OFF(out.retention_days[RET_AI]), "days (Nd) or never" },
 	{ "retention", "dns", K_DAYS, 1, 36500, OFF(out.retention_days[RET_DNS]), "days (Nd) or never" },
 	{ "retention", "http", K_DAYS, 1, 36500, OFF(out.retention_days[RET_HTTP]), "days (Nd) or never" },
@@ -163,13 +169,22 @@ set_value(struct sensor_conf *c, struct ydoc *d, const struct keyword *k,
 		dd = s != NULL ? strtoul(s, &end, 10) : 0;
 		if (s == NULL || end == s || strcmp(end, "d") != 0 ||
 		    dd < (unsigned long)k->min || dd > (unsigned long)k->max) {
-			ydoc_err(d, v, "%s.%s must be Nd (1d..36500d) or never",
-			    k->section, k->name);
+			ydoc_err(d, v, "%s.%s must be Nd (%lldd..%lldd) or never",
+			    k->section, k->name, k->min, k->max);
 			return -EINVAL;
 		}
 		*(uint32_t *)dst = (uint32_t)dd;
 		return 0;
 	}
+	case K_LOG:
+		s = ydoc_str(d, v);
+		if ((b = log_level_parse(s)) < 0) {
+			ydoc_err(d, v, "%s.%s must be error, warning, notice, "
+			    "info or debug", k->section, k->name);
+			return -EINVAL;
+		}
+		*(int *)dst = b;
+		return 0;
 	case K_STR:
 		if ((s = ydoc_str(d, v)) == NULL) {
 			ydoc_err(d, v, "%s.%s must be a string", k->section, k->name);
@@ -213,7 +228,7 @@ int
 conf_load(struct sensor_conf *c, const char *path, FILE *errout)
 {
 	static const char *const sections[] = { "capture", "flows", "dpi",
-	    "output", "privacy", "retention", "rules", NULL };
+	    "output", "privacy", "retention", "rules", "sensor", "log", NULL };
 	struct ydoc d;
 	yaml_node_t *root;
 	yaml_node_pair_t *p;
@@ -242,7 +257,8 @@ conf_load(struct sensor_conf *c, const char *path, FILE *errout)
 				c->rules_dir = c->owned[c->nowned++];
 		} else if (strcmp(k, "capture") == 0 || strcmp(k, "flows") == 0 ||
 		    strcmp(k, "dpi") == 0 || strcmp(k, "output") == 0 ||
-		    strcmp(k, "privacy") == 0 || strcmp(k, "retention") == 0)
+		    strcmp(k, "privacy") == 0 || strcmp(k, "retention") == 0 ||
+		    strcmp(k, "sensor") == 0 || strcmp(k, "log") == 0)
 			load_section(c, &d, k, v);
 	}
 out:

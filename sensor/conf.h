@@ -21,6 +21,8 @@ struct sensor_conf {
 	char			*rules_dir;
 	uint32_t		 stats_interval_s;
 	uint32_t		 defrag_slots;	/* datagrams reassembled at once */
+	int			 log_level;	/* log.level; 0: unset (info, -v debug) */
+
 	/* strings owned by the conf (from the YAML file) */
 	char			*owned[16];
 	int			 nowned;

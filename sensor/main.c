@@ -263,6 +263,10 @@ reload_conf(struct engine *e)
 	    n.cap.buffer_mb != e->conf.cap.buffer_mb)
 		log_warnx("%s: capture, flow and pool sizes take effect at the next "
 		    "start", e->cfg_path);
+	if (n.out.key_rotation_days != e->conf.out.key_rotation_days ||
+	    n.log_level != e->conf.log_level)
+		log_warnx("%s: privacy.key_rotation and log.level take effect at "
+		    "the next start", e->cfg_path);
 	log_info("%s: configuration reloaded", e->cfg_path);
 	conf_free(&n);
 }
@@ -436,6 +440,10 @@ main(int argc, char **argv)
 	if (eve) e.conf.out.eve_path = eve;
 	if (db) e.conf.out.db_path = db;
 	if (key) e.conf.out.key_path = key;
+	/* log.level from the file; -v wins (debug). */
+	if (e.conf.log_level > 0 && verbose == 0)
+		log_set_level(e.conf.log_level);
+	e.conf.out.in_iface = e.conf.cap.iface;	/* EVE in_iface: live only */
 	/* With rules, SQLite keeps AI flows and lookups unless configured. */
 	if (e.conf.out.db_flows < 0)
 		e.conf.out.db_flows = e.conf.rules_dir ? SEL_AI : db_flows_def;

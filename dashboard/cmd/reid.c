@@ -14,10 +14,13 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-"usage: shadowtap-reid --db DB --audit AUDIT --identity-key KEY\n"
-"           --pseudonym c-... --requester NAME --role ROLE --reason TEXT\n"
-"           [--four-eyes] [--approve-by NAME]\n"
-"       shadowtap-reid --audit AUDIT --verify\n"
+"usage: shadowtap-reid [-c|--config YAML] [--db DB] [--audit AUDIT]\n"
+"           [--identity-key KEY] --pseudonym c-... --requester NAME\n"
+"           --role ROLE --reason TEXT [--four-eyes] [--approve-by NAME]\n"
+"       shadowtap-reid [--config YAML] [--audit AUDIT] --verify\n"
+"--config: the sensor's YAML (output.database, privacy.identity_key,\n"
+"privacy.audit_db, privacy.four_eyes); flags win over it, four-eyes is on\n"
+"when the flag, the file or the database's recorded setting says so.\n"
 "exit: 0 address printed, 3 refused/pending, 4 unknown, 1 error,\n"
 "      5 audit chain broken\n");
 	exit(2);
@@ -27,6 +30,7 @@ int
 main(int argc, char **argv)
 {
 	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "audit", required_argument, NULL, 'a' },
 		{ "identity-key", required_argument, NULL, 'k' },
@@ -41,14 +45,16 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct reid_conf c;
-	const char *pseudo = NULL, *req = NULL, *role = NULL, *reason = NULL;
+	struct reid_paths paths;
+	const char *cfg = NULL, *pseudo = NULL, *req = NULL, *role = NULL, *reason = NULL;
 	const char *appr = NULL;
 	char addr[64], msg[256];
 	int ch, verify = 0, rc;
 
 	memset(&c, 0, sizeof(c));
-	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:", lo, NULL)) != -1) {
 		switch (ch) {
+		case 'c': cfg = optarg; break;
 		case 'd': c.db_path = optarg; break;
 		case 'a': c.audit_path = optarg; break;
 		case 'k': c.identity_key_path = optarg; break;
@@ -62,7 +68,11 @@ main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc || c.audit_path == NULL)
+	if (optind != argc)
+		usage();
+	if (reid_conf_load(&c, &paths, cfg, stderr) < 0)
+		return 1;
+	if (c.audit_path == NULL)
 		usage();
 	if (verify) {
 		rc = reid_audit_verify(c.audit_path, msg, sizeof(msg));

@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -76,4 +77,72 @@ pseudo_of(const struct pseudo *ps, const uint8_t addr[16],
 	out[0] = 'c';
 	out[1] = '-';
 	str_hex(out + 2, mac, 8);
+}
+
+/* The UTC offset in force at ${t} (process time zone), seconds. */
+static long
+utc_offset(time_t t)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return 0;
+	return tm.tm_gmtoff;
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+int
+pseudo_epoch_of(uint64_t ts_us, uint32_t days)
+{
+	time_t t = (time_t)(ts_us / 1000000);
+	int64_t day;
+
+	if (days == 0)
+		return 0;
+	day = floor_div((int64_t)t + utc_offset(t), 86400);
+	return (int)(floor_div(day - PSEUDO_EPOCH_ALIGN, days) * days +
+	    PSEUDO_EPOCH_ALIGN);
+}
+
+uint64_t
+pseudo_epoch_start(int epoch)
+{
+	int64_t t;
+
+	if (epoch <= 0)
+		return 0;
+	/* Local midnight: the offset at the UTC guess, then once more at
+	 * the corrected time (a DST change near midnight). */
+	t = (int64_t)epoch * 86400;
+	t -= utc_offset((time_t)t);
+	t = (int64_t)epoch * 86400 - utc_offset((time_t)t);
+	return t > 0 ? (uint64_t)t * 1000000 : 0;
+}
+
+void
+pseudo_derive(const struct pseudo *master, int epoch, struct pseudo *out)
+{
+	static const char label[] = "shadowtap-pseudonym-epoch";
+	uint8_t msg[sizeof(label) - 1 + 8];
+	uint64_t e = (uint64_t)(int64_t)epoch;
+	int i;
+
+	if (epoch == 0) {
+		if (out != master)
+			memcpy(out->key, master->key, sizeof(out->key));
+		return;
+	}
+	memcpy(msg, label, sizeof(label) - 1);
+	for (i = 0; i < 8; i++)
+		msg[sizeof(label) - 1 + i] = (uint8_t)(e >> (8 * i));
+	crypto_generichash(out->key, sizeof(out->key), msg, sizeof(msg),
+	    master->key, sizeof(master->key));
+	sodium_memzero(msg, sizeof(msg));
 }

@@ -161,6 +161,32 @@ has_pending(sqlite3 *db, const char *pseudo, const char *requester)
 	return found;
 }
 
+/* The sensor's privacy.four_eyes as recorded in the database's meta
+ * table: 1 on, 0 off or unknown (no such row, older database). */
+static int
+db_four_eyes(const char *db_path)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*st = NULL;
+	const unsigned char *v;
+	int		 on = 0;
+
+	if (db_path == NULL || sqlite3_open_v2(db_path, &db,
+	    SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = "
+	    "'privacy.four_eyes'", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (v = sqlite3_column_text(st, 0)) != NULL)
+		on = strcmp((const char *)v, "1") == 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return on;
+}
+
 /* Open the sealed identity of ${pseudo}: 0, -ENOENT, -EIO, -EBADMSG. */
 static int
 resolve(const struct reid_conf *c, const char *pseudo, char *addr,
@@ -214,10 +240,13 @@ reid_request(const struct reid_conf *c, const char *pseudo,
 {
 	sqlite3		*db;
 	struct arow	 r;
-	int		 rc, arc;
+	int		 rc, arc, four;
 
 	if (addrlen > 0)
 		addr[0] = '\0';
+	/* Four-eyes when the caller asks for it or the sensor's configuration
+	 * (recorded in the database) says so: no caller can switch it off. */
+	four = c->four_eyes || db_four_eyes(c->db_path);
 	if (audit_open(c->audit_path, &db) != 0) {
 		snprintf(msg, msglen, "audit database %s cannot be opened: "
 		    "nothing is resolved without an audit trail",
@@ -240,14 +269,14 @@ reid_request(const struct reid_conf *c, const char *pseudo,
 		    "(privacy_officer only)", r.role);
 	} else if (strspn(r.reason, " \t\r\n") == strlen(r.reason)) {
 		snprintf(msg, msglen, "refused: a written reason is required");
-	} else if (c->four_eyes && *r.approver == '\0') {
+	} else if (four && *r.approver == '\0') {
 		r.result = "pending";
 		snprintf(msg, msglen, "pending: four-eyes is on; a second "
 		    "privacy_officer must approve (--approve-by)");
-	} else if (c->four_eyes && strcmp(r.approver, r.requester) == 0) {
+	} else if (four && strcmp(r.approver, r.requester) == 0) {
 		snprintf(msg, msglen, "refused: the approver must be a "
 		    "different officer than the requester");
-	} else if (c->four_eyes && !has_pending(db, r.pseudo, r.requester)) {
+	} else if (four && !has_pending(db, r.pseudo, r.requester)) {
 		snprintf(msg, msglen, "refused: no pending request by %s for "
 		    "%s to approve", r.requester, r.pseudo);
 	} else {

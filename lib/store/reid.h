@@ -12,6 +12,7 @@
 #define ST_REID_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct reid_conf {
 	const char	*db_path;		/* sensor database (read-only) */
@@ -21,10 +22,28 @@ struct reid_conf {
 };
 
 /*
+ * reid_conf_load(c, paths, yaml, errout):
+ * Complete ${c} from the sensor configuration file ${yaml}: the database
+ * (output.database), identity key (privacy.identity_key), audit database
+ * (privacy.audit_db; both relative = beside the database, defaults
+ * identity.key and audit.db) and privacy.four_eyes.  Precedence: what ${c}
+ * already holds (command-line flags) wins; four_eyes is on when either
+ * says so.  ${yaml} NULL: only the defaults beside ${c}->db_path.  Paths
+ * are built in ${paths}.  Returns 0, or -EINVAL (a message on ${errout}).
+ */
+struct reid_paths {
+	char	db[1024], audit[1024], key[1024];
+};
+int	reid_conf_load(struct reid_conf *c, struct reid_paths *paths,
+	    const char *yaml, FILE *errout);
+
+/*
  * reid_request(c, pseudo, requester, role, reason, approver, addr, addrlen,
  *     msg, msglen):
  * Returns 0 with the address in ${addr}; -EACCES when refused (no reason,
- * wrong role, four-eyes without a distinct approving officer), -ENOENT for
+ * wrong role, four-eyes without a distinct approving officer; four-eyes is
+ * on when ${c} says so or when the database's meta row privacy.four_eyes,
+ * written by the sensor from its configuration, is 1), -ENOENT for
  * an unknown pseudonym, -EIO on a database or key error.  ${msg} always
  * says why, for the user.  Every call is audited before it returns.
  */

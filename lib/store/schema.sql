@@ -93,8 +93,9 @@ CREATE TABLE IF NOT EXISTS http (
   method         TEXT,
   user_agent     TEXT,               -- family ("Chrome 131") by default
   content_type   TEXT,
-  content_length INTEGER,
-  status         INTEGER
+  content_length INTEGER,             -- the request's
+  status         INTEGER,            -- the response's status code
+  resp_length    INTEGER             -- the response's Content-Length (added in v2 by ALTER)
 );
 CREATE INDEX IF NOT EXISTS http_ts ON http(ts);
 CREATE TABLE IF NOT EXISTS stats (

@@ -92,8 +92,9 @@ struct st_http {
 	const char	*client, *zone, *dest_ip;
 	int		 dest_port;
 	const char	*hostname, *url, *method, *user_agent, *content_type;
-	int64_t		 content_length;	/* < 0: none */
-	int		 status;		/* 0: none */
+	int64_t		 content_length;	/* request's; < 0: none */
+	int		 status;		/* response status; 0: none */
+	int64_t		 length;		/* response Content-Length; < 0: none */
 };
 
 struct st_ai {
@@ -164,7 +165,15 @@ int	store_put_stat(struct store *s, uint64_t ts, const char *name,
 int	store_catalog_begin(struct store *s, uint64_t ts);
 int	store_put_catalog(struct store *s, const struct st_catalog *r);
 int	store_put_exception(struct store *s, const struct st_exception *r);
-/* Identities: the sealed address of a pseudonym (first/last seen kept). */
+/*
+ * Identities: the sealed address of a pseudonym (first/last seen kept).
+ * Epochs (key rotation, docs/PRIVACY.md): ${epoch} is the local day number
+ * the epoch started on (0: no rotation); a client has another pseudonym in
+ * every epoch, so readers count clients per epoch: count(DISTINCT
+ * client_pseudo) over a period that contains a rotation is an upper bound
+ * (a device active on both sides counts twice), and "returning" clients
+ * cannot be told across it.  store_week_kpi reports the rotations in a week.
+ */
 int	store_put_identity(struct store *s, const char *pseudo, int epoch,
 	    const uint8_t *sealed, size_t len, uint64_t ts);
 int	store_put_epoch(struct store *s, int epoch, uint64_t started,

@@ -58,6 +58,7 @@ static const char migrate_v1_sql[] =
 	"ALTER TABLE http DROP COLUMN src_ip;"
 	"ALTER TABLE http ADD COLUMN zone TEXT;"
 	"ALTER TABLE http ADD COLUMN status INTEGER;"
+	"ALTER TABLE http ADD COLUMN resp_length INTEGER;"
 	"UPDATE http SET url = substr(url, 1, instr(url, '?') - 1)"
 	" WHERE instr(url, '?') > 0;"
 	"ALTER TABLE ai_events DROP COLUMN src_ip;"
@@ -117,6 +118,28 @@ ensure_day(struct store *s)
 	return 0;
 }
 
+/*
+ * Additive columns within v2 (nullable, so readers that do not know them
+ * are unaffected and the version stays): added when missing.
+ */
+static int
+add_columns(struct store *s)
+{
+	sqlite3_stmt *q;
+	int have = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM pragma_table_info"
+	    "('http') WHERE name = 'resp_length'", -1, &q, NULL) != SQLITE_OK)
+		return -EIO;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		have = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (have)
+		return 0;
+	log_info("%s: adding column http.resp_length", s->path);
+	return store_exec(s, "ALTER TABLE http ADD COLUMN resp_length INTEGER");
+}
+
 static int
 migrate(struct store *s)
 {
@@ -134,7 +157,7 @@ migrate(struct store *s)
 		return -EPROTO;
 	}
 	if (v == STORE_SCHEMA_VERSION)
-		return ensure_day(s);
+		return add_columns(s) < 0 ? -EIO : ensure_day(s);
 	if (store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -EIO;
 	if (v == 1) {

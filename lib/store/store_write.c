@@ -25,8 +25,8 @@ static const char *const sql[SQ__COUNT] = {
 	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[SQ_HTTP] = "INSERT INTO http (flow_id, ts, client_pseudo, zone,"
 	    " dest_ip, dest_port, hostname, url, method, user_agent,"
-	    " content_type, content_length, status)"
-	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    " content_type, content_length, status, resp_length)"
+	    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[SQ_STAT] = "INSERT OR REPLACE INTO stats (ts, name, value) VALUES (?,?,?)",
 	[SQ_AI] = "INSERT INTO ai_events (flow_id, ts, kind, client_pseudo,"
 	    " zone, dest_ip, dest_port, proto, app_proto, service, name, vendor,"
@@ -360,6 +360,8 @@ store_put_http(struct store *s, const struct st_http *r)
 		sqlite3_bind_int64(q, 12, r->content_length);
 	if (r->status > 0)
 		sqlite3_bind_int(q, 13, r->status);
+	if (r->length >= 0)
+		sqlite3_bind_int64(q, 14, r->length);
 	return run(s, SQ_HTTP);
 }
 

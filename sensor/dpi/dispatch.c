@@ -32,9 +32,12 @@ emit(struct dpi_core *c, struct flow *f, enum ev_type t, const void *data)
 	output_emit(c->out, &ev);
 }
 
+static void	http_flush(struct dpi_core *, struct flow *);
+
 static void
 release_scratch(struct dpi_core *c, struct flow *f)
 {
+	http_flush(c, f);
 	dpi_scratch_put(c, f->parse.scratch[0]);
 	dpi_scratch_put(c, f->parse.scratch[1]);
 	f->parse.scratch[0] = f->parse.scratch[1] = NULL;
@@ -131,6 +134,88 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 
 /* ---- HTTP ---- */
 
+/*
+ * An http event waits for its response (status, length), as Suricata
+ * logs a transaction: the request is kept in the flow's server-direction
+ * scratch buffer (unused by HTTP otherwise) and emitted, with the
+ * request's time, when the response's first segment arrives, or without
+ * a status when the next request comes first, the parser stops, or the
+ * flow ends.  Emitted at once, without a status, on a one-way tap (no
+ * server packet seen) or when less than a quarter of the pool is free.
+ */
+struct http_wait {
+	struct http_req	req;
+	uint64_t	ts;
+};
+
+static void
+http_emit_at(struct dpi_core *c, struct flow *f, const struct http_req *req,
+    uint64_t ts)
+{
+	uint64_t now = c->cur_ts;
+	int dir = c->cur_dir;
+
+	c->cur_ts = ts;
+	c->cur_dir = 0;
+	emit(c, f, EV_HTTP, req);
+	c->cur_ts = now;
+	c->cur_dir = dir;
+}
+
+static void
+http_flush(struct dpi_core *c, struct flow *f)
+{
+	struct http_wait *w;
+
+	if (!f->parse.http.resp_wait)
+		return;
+	f->parse.http.resp_wait = 0;
+	w = (struct http_wait *)(void *)f->parse.scratch[1];
+	f->parse.scratch[1] = NULL;
+	if (w == NULL)
+		return;
+	http_emit_at(c, f, &w->req, w->ts);
+	dpi_scratch_put(c, (uint8_t *)w);
+}
+
+static void
+http_wait(struct dpi_core *c, struct flow *f, const struct http_req *req)
+{
+	struct http_wait *w;
+
+	http_flush(c, f);
+	/* Not when no server packet was ever seen (a one-way tap: no
+	 * response will come), and only while a quarter of the pool stays
+	 * free for the header parsers. */
+	if (c->scratch_size < sizeof(*w) || f->parse.scratch[1] != NULL ||
+	    f->pkts[1] == 0 || c->scratch_nfree + (c->scratch_slots -
+	    c->scratch_used) <= c->scratch_slots / 4 ||
+	    (w = (struct http_wait *)(void *)dpi_scratch_get(c)) == NULL) {
+		emit(c, f, EV_HTTP, req);
+		return;
+	}
+	memcpy(&w->req, req, sizeof(w->req));
+	w->ts = c->cur_ts;
+	f->parse.scratch[1] = (uint8_t *)w;
+	f->parse.http.resp_wait = 1;
+}
+
+/* Server bytes of an HTTP flow: only a segment that starts a response is
+ * looked at, while a request waits; interim 1xx responses keep it waiting. */
+static void
+http_response(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
+{
+	struct http_wait *w = (struct http_wait *)(void *)f->parse.scratch[1];
+	struct http_resp r;
+
+	if (!f->parse.http.resp_wait || w == NULL ||
+	    http_parse_response(p, n, &r) != 0 || r.status < 200)
+		return;
+	w->req.status = r.status;
+	w->req.length = r.length;
+	http_flush(c, f);
+}
+
 static void
 http_on_request(void *arg, const struct http_req *req)
 {
@@ -146,7 +231,7 @@ http_on_request(void *arg, const struct http_req *req)
 	analyze_http(c->an, f, req, c->cur_ts);
 	if (f->meta.http_reqs < HTTP_EVENTS_MAX) {
 		f->meta.http_reqs++;
-		emit(c, f, EV_HTTP, req);
+		http_wait(c, f, req);
 	}
 }
 
@@ -204,8 +289,10 @@ http_datagram(struct dpi_core *c, const uint8_t *p, size_t n)
 	if (i + 3 >= n || !http_looks_like_request(p, n))
 		return;
 	memset(&req, 0, sizeof(req));
-	if (http_parse_request(p, i + 4, &req) == 0)
+	if (http_parse_request(p, i + 4, &req) == 0) {
 		http_on_request(c, &req);
+		http_flush(c, c->cur_flow);	/* datagrams: no response kept */
+	}
 }
 
 /* ---- DNS ---- */
@@ -439,8 +526,11 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 		return f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER;
 	if (!f->meta.recognised)
 		recognise(c, f, p, dir);
-	else
+	else {
 		late_start(f, p, dir, data, (size_t)n);
+		if (f->meta.app != APP_HTTP)
+			http_flush(c, f);	/* a tunnel began */
+	}
 	if (f->meta.app_gave_up)
 		return f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER;
 	switch (f->meta.app) {
@@ -452,6 +542,8 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 			http_datagram(c, data, (size_t)n);
 		else if (dir == 0)
 			http_bytes(c, f, data, (size_t)n);
+		else
+			http_response(c, f, data, (size_t)n);
 		break;
 	case APP_DNS:
 		dns_bytes(c, f, dir, data, (size_t)n, p->proto == IPPROTO_TCP);

@@ -326,6 +326,7 @@ http_parse_request(const uint8_t *p, size_t len, struct http_req *out)
 
 	memset(out, 0, sizeof(*out));
 	out->content_length = -1;
+	out->length = -1;
 	while (off < len) {
 		const uint8_t *nl = memchr(p + off, '\n', len - off);
 		size_t n;
@@ -635,4 +636,70 @@ http_feed(struct http_stream *s, const uint8_t *p, size_t n,
 	else if (rc != HTTP_FEED_OK)
 		s->state = ST_ERROR;
 	return rc;
+}
+
+#define RESP_SCAN_MAX	8192	/* response header bytes looked at */
+
+int
+http_parse_response(const uint8_t *p, size_t n, struct http_resp *out)
+{
+	size_t off, end, i;
+	int te = 0;
+
+	out->status = 0;
+	out->length = -1;
+	if (n > RESP_SCAN_MAX)
+		n = RESP_SCAN_MAX;
+	/* "HTTP/1.x NNN" then SP, CR or LF */
+	if (n < 12 || memcmp(p, "HTTP/1.", 7) != 0 || p[7] < '0' ||
+	    p[7] > '9' || p[8] != ' ' || p[9] < '1' || p[9] > '9' ||
+	    p[10] < '0' || p[10] > '9' || p[11] < '0' || p[11] > '9' ||
+	    (n > 12 && p[12] != ' ' && p[12] != '\r' && p[12] != '\n'))
+		return -EINVAL;
+	out->status = (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 +
+	    (p[11] - '0'));
+	/* Header lines, only while the block ends inside ${p}. */
+	for (off = 0; off < n && p[off] != '\n'; off++)
+		;
+	for (off++; off < n; off = end + 1) {
+		const uint8_t *nl = memchr(p + off, '\n', n - off);
+		size_t len, v;
+
+		if (nl == NULL) {
+			out->length = -1;	/* block not complete here */
+			return 0;
+		}
+		end = (size_t)(nl - p);
+		len = end - off;
+		if (len > 0 && p[off + len - 1] == '\r')
+			len--;
+		if (len == 0)
+			break;		/* end of the header block */
+		if (len > 18 && strncasecmp((const char *)p + off,
+		    "transfer-encoding:", 18) == 0)
+			te = 1;
+		if (len <= 15 || strncasecmp((const char *)p + off,
+		    "content-length:", 15) != 0)
+			continue;
+		for (v = off + 15; v < off + len && (p[v] == ' ' ||
+		    p[v] == '\t'); v++)
+			;
+		out->length = 0;
+		for (i = v; i < off + len && p[i] >= '0' && p[i] <= '9'; i++) {
+			if (out->length > (INT64_MAX - 9) / 10) {
+				out->length = -1;
+				break;
+			}
+			out->length = out->length * 10 + (p[i] - '0');
+		}
+		if (i == v || out->length < 0)
+			out->length = -1;
+		for (; i < off + len && (p[i] == ' ' || p[i] == '\t'); i++)
+			;
+		if (i != off + len)
+			out->length = -1;	/* junk after the digits */
+	}
+	if (off >= n || te)
+		out->length = -1;
+	return 0;
 }

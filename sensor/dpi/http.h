@@ -31,6 +31,16 @@ struct http_req {
 	uint8_t		chunked;	/* Transfer-Encoding ends in chunked (wins over Content-Length) */
 	uint8_t		upgrade;	/* Upgrade header present */
 	uint16_t	host_port;			/* port from Host, 0 if none */
+	/* From the response (dispatch.c: the event waits for it): status
+	 * 0 and length -1 when none was seen. */
+	uint16_t	status;				/* final status code */
+	int64_t		length;				/* response Content-Length, -1 if absent */
+};
+
+/* A response's first line and Content-Length (http_parse_response). */
+struct http_resp {
+	uint16_t	status;		/* 100..999 */
+	int64_t		length;		/* Content-Length, -1 if absent/unknown */
 };
 
 /* Callbacks: on_request once the header block is complete; on_body for each
@@ -57,6 +67,7 @@ struct http_stream {
 	uint32_t	line_len;	/* chunk-size line / trailer bytes seen */
 	uint64_t	body_left;	/* Content-Length or current chunk bytes left */
 	uint32_t	requests;	/* complete request headers seen */
+	uint8_t		resp_wait;	/* a request waits for its response (dispatch.c) */
 };
 
 enum {
@@ -89,6 +100,15 @@ int	http_looks_like_request(const uint8_t *p, size_t n);
  */
 int	http_feed(struct http_stream *s, const uint8_t *p, size_t n,
 	    uint8_t *scratch, size_t cap, const struct http_cb *cb);
+
+/*
+ * http_parse_response(p, n, out):
+ * ${p}[0..${n}) starts a response: "HTTP/1.x NNN ...".  Fills the status
+ * and, when the header block ends within ${n} bytes (at most 8 KiB are
+ * looked at), the Content-Length (-1 otherwise, or with Transfer-Encoding).
+ * Returns 0, or -EINVAL when it does not start a response.
+ */
+int	http_parse_response(const uint8_t *p, size_t n, struct http_resp *out);
 
 /* http_parse_request(p, len, out): parse one complete header block
  * (request line + headers + empty line) in ${p}.  Returns 0 or -EINVAL. */

@@ -1,274 +1,34 @@
 /*
- * eve.c - Suricata-style EVE JSON lines: formatting of every event type and
- * the line writer: whole records only (a buffer of complete lines, flushed
- * every tick), a crash's torn last line repaired at open, losses counted,
- * the file reopened on SIGHUP for logrotate.
+ * eve.c - Suricata-style EVE JSON records: the formatting of every event
+ * type (one line per event); eve_file.c writes the lines.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "classify/analyzer.h"
 #include "dlp/inspect.h"
-#include "common/fileio.h"
 #include "common/json.h"
+#include "common/minimise.h"
 #include "output/output.h"
-#include "common/log.h"
 
-struct eve {
-	char	*path;
-	int	 fd;
-	int	 is_stdout;
-	int	 created;	/* the file did not exist before eve_open */
-	int	 flags;		/* FIO_FOLLOW, FIO_LOCK */
-	int	 failing;	/* the last write failed (logged once) */
-	unsigned logged;	/* failure/recovery messages (rate limit) */
-	uint64_t lost_at_fail;	/* lost count when the failure began */
-	struct eve_counts n;
-	char	*buf;		/* whole lines only */
-	size_t	 cap, len;
-	size_t	 thresh;	/* flush when this much is buffered (0: each line) */
-	uint64_t buf_lines;	/* lines in buf */
-};
-
-#define EVE_REC_MAX	(128 * 1024 + 1)	/* output.c EVE_LINE_MAX + newline */
-#define EVE_LOG_MAX	20	/* failure/recovery pairs logged per run */
-
-/* Open (or reopen) the file: refuse links unless allowed, 0640 when
- * created, instance lock, and a trailing partial line left by a crash
- * terminated before anything is appended. */
-static int
-eve_open_fd(struct eve *e, int *created)
-{
-	int fd, rc;
-
-	if ((fd = fio_open_append(e->path, FIO_MODE_DATA, e->flags,
-	    created)) < 0) {
-		if (fd == -ELOOP)
-			log_warnx("%s: EVE output is a symbolic link; refused "
-			    "(output.follow_symlinks: true allows it)", e->path);
-		else if (fd == -EBUSY)
-			log_warnx("%s: EVE output is in use by another "
-			    "shadowtap-sensor; refusing to share it", e->path);
-		else
-			log_warnx("%s: cannot open EVE output: %s", e->path,
-			    strerror(-fd));
-		return fd;
-	}
-	if ((rc = fio_repair_tail(fd)) < 0) {
-		log_warnx("%s: cannot check the EVE file's last line: %s",
-		    e->path, strerror(-rc));
-		close(fd);
-		return rc;
-	}
-	if (rc == 1) {
-		e->n.repaired++;
-		log_warnx("%s: the last line was incomplete (the sensor was "
-		    "killed while writing?); terminated it, 1 torn record",
-		    e->path);
-	}
-	return fd;
-}
-
-int
-eve_open(struct eve **ep, const char *path, size_t bufsize, int flags)
-{
-	struct eve *e;
-	int rc;
-
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		return -ENOMEM;
-	e->flags = flags;
-	if (strcmp(path, "-") == 0) {
-		e->fd = STDOUT_FILENO;
-		e->is_stdout = 1;
-	} else if ((e->path = strdup(path)) == NULL) {
-		rc = -ENOMEM;
-		goto err;
-	} else if ((e->fd = eve_open_fd(e, &e->created)) < 0) {
-		rc = e->fd;
-		goto err;
-	}
-	/* Room for the longest record whatever the flush threshold. */
-	e->thresh = bufsize;
-	e->cap = bufsize > EVE_REC_MAX ? bufsize : EVE_REC_MAX;
-	if ((e->buf = malloc(e->cap)) == NULL) {
-		rc = -ENOMEM;
-		goto err1;
-	}
-	*ep = e;
-	return 0;
-err1:
-	if (!e->is_stdout) {
-		close(e->fd);
-		if (e->created)
-			unlink(e->path);
-	}
-err:
-	free(e->path);
-	free(e);
-	return rc;
-}
-
-/* A write failed (rc < 0) or succeeded: log the first failure and the
- * recovery, a bounded number of times per run. */
-static void
-eve_note(struct eve *e, int rc)
-{
-	const char *name = e->is_stdout ? "stdout" : e->path;
-
-	if (rc < 0 && !e->failing) {
-		e->failing = 1;
-		e->n.failures++;
-		e->lost_at_fail = e->n.lost;
-		if (e->logged++ < EVE_LOG_MAX)
-			log_warnx("%s: EVE write failed: %s; events are being "
-			    "lost (counted as eve_lost)", name, strerror(-rc));
-	} else if (rc == 0 && e->failing) {
-		e->failing = 0;
-		if (e->logged < EVE_LOG_MAX)
-			log_warnx("%s: EVE writes resumed; %llu lines lost "
-			    "meanwhile", name, (unsigned long long)(e->n.lost -
-			    e->lost_at_fail));
-	}
-}
-
-/*
- * Write whole lines.  A short write (disk full) can leave the start of a
- * line: the file is cut back to the last complete line so no reader ever
- * sees a torn record; the lines not written are counted lost.
- */
-static int
-eve_put(struct eve *e, const char *p, size_t n, uint64_t lines)
-{
-	off_t before = -1;
-	size_t done = 0, keep;
-	int rc;
-
-	if (!e->is_stdout)
-		before = lseek(e->fd, 0, SEEK_END);
-	if ((rc = fio_write_all(e->fd, p, n, &done)) == 0) {
-		e->n.written += lines;
-		eve_note(e, 0);
-		return 0;
-	}
-	/* Lines fully written before the failure still count. */
-	for (keep = done; keep > 0 && p[keep - 1] != '\n'; keep--)
-		;
-	if (keep < done && before >= 0 &&
-	    ftruncate(e->fd, before + (off_t)keep) < 0)
-		log_warnx("%s: cannot cut a torn EVE line", e->path);
-	{
-		uint64_t ok = 0;
-		size_t i;
-
-		for (i = 0; i < keep; i++)
-			ok += p[i] == '\n';
-		e->n.written += ok;
-		e->n.lost += lines - ok;
-	}
-	eve_note(e, rc);
-	return rc;
-}
-
-static int
-eve_drain(struct eve *e)
-{
-	int rc = 0;
-
-	if (e->len > 0)
-		rc = eve_put(e, e->buf, e->len, e->buf_lines);
-	e->len = 0;
-	e->buf_lines = 0;
-	return rc;
-}
-
-int
-eve_reopen(struct eve *e)
-{
-	int fd, created;
-
-	struct stat a, b;
-
-	if (e == NULL || e->is_stdout)
-		return 0;
-	eve_drain(e);
-	/* Not rotated: the file we hold (and lock) is still the one named. */
-	if (lstat(e->path, &a) == 0 && fstat(e->fd, &b) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-		return 0;
-	if ((fd = eve_open_fd(e, &created)) < 0) {
-		log_warnx("%s: cannot reopen EVE output; keeping the old file",
-		    e->path);
-		return fd;
-	}
-	close(e->fd);
-	e->fd = fd;
-	return 0;
-}
-
-int
-eve_flush(struct eve *e)
-{
-	return e != NULL ? eve_drain(e) : 0;
-}
+/* Set once at start (eve_settings): the sensor's name and capture
+ * interface on every record, and the minimisation of http/dns in
+ * pseudonym mode (the same functions as the store's). */
+static struct {
+	char	host[256];
+	char	iface[64];
+	int	url_keep, ua_full;
+} es;
 
 void
-eve_discard(struct eve *e)
+eve_settings(const char *host, const char *iface, int url_keep, int ua_full)
 {
-	if (e == NULL)
-		return;
-	if (!e->is_stdout) {
-		close(e->fd);
-		if (e->created)
-			unlink(e->path);
-	}
-	free(e->buf);
-	free(e->path);
-	free(e);
-}
-
-void
-eve_close(struct eve *e)
-{
-	if (e == NULL)
-		return;
-	eve_drain(e);
-	if (!e->is_stdout && close(e->fd) != 0)
-		log_warn("%s: error closing EVE output", e->path);
-	free(e->buf);
-	free(e->path);
-	free(e);
-}
-
-const struct eve_counts *
-eve_counts(const struct eve *e)
-{
-	return &e->n;
-}
-
-int
-eve_write(struct eve *e, const char *line, size_t n)
-{
-	int rc = 0;
-
-	if (n + 1 > e->cap - e->len)
-		rc = eve_drain(e);
-	if (n + 1 > e->cap) {
-		e->n.lost++;
-		return -EMSGSIZE;
-	}
-	memcpy(e->buf + e->len, line, n);
-	e->buf[e->len + n] = '\n';
-	e->len += n + 1;
-	e->buf_lines++;
-	if (e->len >= e->thresh)
-		rc = eve_drain(e);
-	return rc;
+	snprintf(es.host, sizeof(es.host), "%s", host != NULL ? host : "");
+	snprintf(es.iface, sizeof(es.iface), "%s", iface != NULL ? iface : "");
+	es.url_keep = url_keep;
+	es.ua_full = ua_full;
 }
 
 /* Suricata writes "TLS 1.3" / "TLS 1.2" / "SSLv3" and QUIC versions
@@ -351,13 +111,19 @@ static void
 fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 {
 	const char *rc = dns_rcode_str(d->rcode);
+	char nb[DNS_NAME_MAX + 1], db[DNS_DATA_MAX + 1];
+	/* Pseudonym mode: device names in mDNS/LLMNR withheld; port 0
+	 * with a name outside .local leaves everything as sent. */
+	unsigned port = cm->hide_addr != NULL ? cm->dest_port : 0;
+	int hide = cm->hide_addr != NULL;
 	uint16_t i;
 
 	jb_obj_open(j, "dns");
 	jb_u64(j, "version", 2);
 	jb_str(j, "type", d->qr ? "answer" : "query");
 	jb_u64(j, "id", d->id);
-	jb_str(j, "rrname", d->qname);
+	jb_str(j, "rrname", hide ? min_devname(d->qname, port, nb,
+	    sizeof(nb)) : d->qname);
 	fmt_type(j, "rrtype", d->qtype);
 	if (d->qr) {
 		jb_str(j, "rcode", rc ? rc : "UNKNOWN");
@@ -369,7 +135,8 @@ fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 			const struct dns_answer *a = &d->answers[i];
 
 			jb_obj_open(j, NULL);
-			jb_str(j, "rrname", a->name);
+			jb_str(j, "rrname", hide ? min_devname(a->name, port,
+			    nb, sizeof(nb)) : a->name);
 			fmt_type(j, "rrtype", a->rrtype);
 			jb_u64(j, "ttl", a->ttl);
 			/* Pseudonym mode: a client announcing its own address
@@ -379,7 +146,10 @@ fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 			    strcmp(a->data, cm->hide_addr) == 0)
 				jb_str(j, "rdata", cm->src_ip);
 			else if (cm->hide_addr != NULL && is_link_local(a->data))
-				jb_str(j, "rdata", "withheld");
+				jb_str(j, "rdata", MIN_WITHHELD);
+			else if (hide && a->addr_len == 0)
+				jb_str(j, "rdata", min_devname(a->data, port,
+				    db, sizeof(db)));
 			else
 				jb_str(j, "rdata", a->data);
 			if (a->has_ech)
@@ -395,18 +165,29 @@ fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 	jb_obj_close(j);
 }
 
+/* Pseudonym mode: privacy.url_query and privacy.user_agent apply as in
+ * the store; address mode writes the request as sent. */
 static void
-fmt_http(struct jb *j, const struct http_req *h)
+fmt_http(struct jb *j, const struct http_req *h, const struct ev_common *cm)
 {
+	char ub[HTTP_URI_MAX + 1], ab[MIN_UA_MAX];
+	int hide = cm->hide_addr != NULL;
+
 	jb_obj_open(j, "http");
 	jb_str(j, "hostname", h->host);
-	jb_str(j, "url", h->uri);
+	jb_str(j, "url", min_url(h->uri, !hide || es.url_keep, ub,
+	    sizeof(ub)));
 	jb_str(j, "http_method", h->method);
 	jb_str(j, "protocol", h->protocol);
 	if (h->user_agent[0])
-		jb_str(j, "http_user_agent", h->user_agent);
+		jb_str(j, "http_user_agent", min_ua(h->user_agent,
+		    !hide || es.ua_full, ab, sizeof(ab)));
 	if (h->content_type[0])
 		jb_str(j, "http_content_type", h->content_type);
+	if (h->status > 0)
+		jb_u64(j, "status", h->status);
+	if (h->length >= 0)
+		jb_i64(j, "length", h->length);
 	if (h->content_length >= 0)
 		jb_i64(j, "request_content_length", h->content_length);
 	if (h->chunked)
@@ -415,9 +196,10 @@ fmt_http(struct jb *j, const struct http_req *h)
 }
 
 static void
-fmt_flow(struct jb *j, const struct flow *f, enum flow_end why)
+fmt_flow(struct jb *j, const struct flow *f, enum flow_end why,
+    const struct ev_common *cm)
 {
-	char ts[40];
+	char ts[40], hb[sizeof(f->meta.host)];
 
 	jb_obj_open(j, "flow");
 	jb_u64(j, "pkts_toserver", f->pkts[0]);
@@ -438,7 +220,8 @@ fmt_flow(struct jb *j, const struct flow *f, enum flow_end why)
 		 * later layers (catalog) match on it.  Not "metadata": that
 		 * is Suricata's flowbits/flowvars object. */
 		jb_obj_open(j, "shadowtap");
-		jb_str(j, "host", f->meta.host);
+		jb_str(j, "host", cm->hide_addr == NULL ? f->meta.host :
+		    min_devname(f->meta.host, cm->dest_port, hb, sizeof(hb)));
 		jb_str(j, "host_source", f->meta.host_src == HOST_NONE ? "" :
 		    vocab_name(&vocab_host_src, f->meta.host_src));
 		jb_obj_close(j);
@@ -739,6 +522,10 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 	if (f != NULL)
 		jb_u64(&j, "flow_id", f->id);
 	jb_str(&j, "event_type", vocab_name(&vocab_ev_type, ev->type));
+	if (es.host[0])
+		jb_str(&j, "host", es.host);
+	if (es.iface[0])
+		jb_str(&j, "in_iface", es.iface);
 	if (f != NULL) {
 		if (ip)
 			jb_str(&j, "src_ip", cm->src_ip);
@@ -759,7 +546,7 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 	}
 	switch (ev->type) {
 	case EV_FLOW:
-		fmt_flow(&j, f, ev->u.why);
+		fmt_flow(&j, f, ev->u.why, cm);
 		if (f->ai != NULL)
 			fmt_ai(&j, f->ai);
 		break;
@@ -771,7 +558,7 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 		fmt_dns(&j, ev->u.dns, cm);
 		break;
 	case EV_HTTP:
-		fmt_http(&j, ev->u.http);
+		fmt_http(&j, ev->u.http, cm);
 		break;
 	case EV_STATS:
 		fmt_stats(&j, ev->u.stats);

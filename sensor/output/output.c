@@ -44,10 +44,15 @@ struct output {
 	struct store	*store;
 	int		 db_fd;		/* holds the instance lock on the database */
 	int		 db_broken;	/* malformed: no more rows written */
-	struct pseudo	 ps;
+	struct pseudo	 master;	/* the key file's key */
+	struct pseudo	 ps;		/* this epoch's key (pseudo_derive) */
 	struct seal_key	 sk;
 	int		 sealing;	/* identity key loaded, store open */
-	int		 epoch_put;
+	int		 epoch_put;	/* the epoch's row is written */
+	int		 epoch;		/* current pseudonym epoch */
+	int		 epoch_set;
+	uint64_t	 epoch_check;	/* µs: next time the epoch may change */
+	uint64_t	 epoch_now;	/* newest time of a client's event */
 	uint64_t	 last_commit;	/* µs, wall or packet time */
 	uint64_t	 pkt_now;	/* newest event time: the retention clock */
 	uint64_t	 ret_deleted[RET__COUNT + 2];
@@ -70,12 +75,45 @@ seal_identity(struct output *o, struct pseudo_slot *sl, uint64_t ts)
 		crypto_generichash(h, sizeof(h), o->ps.key, sizeof(o->ps.key),
 		    NULL, 0);
 		sodium_bin2hex(kid, sizeof(kid), h, sizeof(h));
-		if (store_put_epoch(o->store, 0, ts, kid) == 0)
+		if (store_put_epoch(o->store, o->epoch, o->epoch == 0 ? ts :
+		    pseudo_epoch_start(o->epoch), kid) == 0)
 			o->epoch_put = 1;
 	}
 	if (seal_box(&o->sk, sl->addr, box) == 0 &&
-	    store_put_identity(o->store, sl->str, 0, box, sizeof(box), ts) == 0)
+	    store_put_identity(o->store, sl->str, o->epoch, box, sizeof(box),
+	    ts) == 0)
 		sl->sealed_ts = ts;
+}
+
+/*
+ * Key rotation (privacy.key_rotation): by the newest event time (so a
+ * replay controls the clock and time never runs backwards), a new epoch
+ * derives its key and empties the pseudonym cache; its epochs row is
+ * written with the first identity of the epoch.
+ */
+static void
+epoch_update(struct output *o, uint64_t now)
+{
+	uint32_t days = o->conf.key_rotation_days;
+	uint64_t next;
+	int e;
+
+	if (o->epoch_set && now < o->epoch_check)
+		return;
+	e = pseudo_epoch_of(now, days);
+	if (!o->epoch_set || e != o->epoch) {
+		if (o->epoch_set)
+			log_notice("pseudonym key rotated: epoch %d", e);
+		pseudo_derive(&o->master, e, &o->ps);
+		memset(o->pcache, 0, sizeof(o->pcache));
+		o->epoch = e;
+		o->epoch_put = 0;
+		o->epoch_set = 1;
+	}
+	/* Next check at the next epoch's start; a DST hour off is caught
+	 * by checking again a minute later. */
+	next = days == 0 ? UINT64_MAX : pseudo_epoch_start(e + (int)days);
+	o->epoch_check = next > now ? next : now + 60ULL * 1000000;
 }
 
 static const char *
@@ -112,6 +150,15 @@ pseudo_addr(const char *pseudo, char *out, size_t len)
 		memset(a + 8, 0, 8);
 	if (inet_ntop(AF_INET6, a, out, (socklen_t)len) == NULL)
 		snprintf(out, len, "fd00:5354:4150::");
+}
+
+static const char *
+rotation_str(uint32_t days, char *buf, size_t len)
+{
+	if (days == 0)
+		return "never";
+	snprintf(buf, len, "%ud", days);
+	return buf;
 }
 
 /* identity key path: relative (or unset: identity.key) = beside the db */
@@ -208,6 +255,7 @@ output_conf_defaults(struct output_conf *c)
 	c->retention_days[RET_AGG] = 395;
 	c->retention_days[RET_IDENT] = 60;
 	c->retention_days[RET_STATS] = 395;
+	c->key_rotation_days = 30;
 }
 
 /* The database file itself: refused if a link (unless allowed), created
@@ -234,6 +282,7 @@ int
 output_open(struct output **op, const struct output_conf *c)
 {
 	struct output *o;
+	char host[256];
 	int rc, created = 0, fl = c->follow_symlinks ? FIO_FOLLOW : 0;
 
 	if (sodium_init() < 0 || (o = calloc(1, sizeof(*o))) == NULL)
@@ -251,10 +300,10 @@ output_open(struct output **op, const struct output_conf *c)
 			goto err2;
 	}
 	if (c->key_path != NULL)
-		rc = pseudo_load(&o->ps, c->key_path);
+		rc = pseudo_load(&o->master, c->key_path);
 	else {
 		/* No key file (stdout only): pseudonyms stable for this run. */
-		randombytes_buf(o->ps.key, sizeof(o->ps.key));
+		randombytes_buf(o->master.key, sizeof(o->master.key));
 		rc = 0;
 	}
 	if (rc < 0)
@@ -275,10 +324,22 @@ output_open(struct output **op, const struct output_conf *c)
 		if (rc < 0)
 			goto err2;
 		o->sealing = 1;
+		store_meta_set(o->store, "privacy.four_eyes",
+		    c->four_eyes ? "1" : "0");
+		store_meta_set(o->store, "privacy.audit_db", c->audit_db ?
+		    c->audit_db : "audit.db");
+		store_meta_set(o->store, "privacy.key_rotation",
+		    rotation_str(c->key_rotation_days, host, sizeof(host)));
 	}
 	sink_store_privacy(c->url_query_keep, c->user_agent_full);
+	if (c->sensor_name != NULL)
+		snprintf(host, sizeof(host), "%s", c->sensor_name);
+	else if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	eve_settings(host, c->in_iface, c->url_query_keep, c->user_agent_full);
 	if (c->eve_path != NULL && c->eve_clients_addr)
-		log_info("privacy.eve_clients: address: EVE carries client "
+		log_notice("privacy.eve_clients: address: EVE carries client "
 		    "addresses (a deliberate choice; default is pseudonym)");
 	*op = o;
 	return 0;
@@ -371,6 +432,11 @@ output_emit(struct output *o, const struct event *ev)
 		cm.dest_port = flow_srv_port(f);
 		cm.proto = proto_name(f->key.proto);
 		cm.app_proto = app_name(f);
+		/* Epochs follow traffic time only (a policy event carries
+		 * the wall clock, which a replay must not see). */
+		if (ev->ts_us > o->epoch_now)
+			o->epoch_now = ev->ts_us;
+		epoch_update(o, o->epoch_now);
 		memcpy(cm.pseudo, pseudo_cached(o, flow_cli_ip(f), ev->ts_us),
 		    PSEUDO_STR_LEN);
 	}
@@ -509,6 +575,7 @@ output_close(struct output *o)
 	eve_close(o->eve);
 	sodium_memzero(&o->sk, sizeof(o->sk));
 	sodium_memzero(&o->ps, sizeof(o->ps));
+	sodium_memzero(&o->master, sizeof(o->master));
 	free(o);
 }
 

@@ -37,6 +37,14 @@ struct output_conf {
 	uint32_t	 retention_days[RET__COUNT]; /* 0: never */
 	int		 url_query_keep;	/* privacy.url_query: 1 keep, 0 drop */
 	int		 user_agent_full;	/* privacy.user_agent: 1 full, 0 family */
+	uint32_t	 key_rotation_days;	/* privacy.key_rotation; 0: never */
+	const char	*sensor_name;	/* sensor.name: EVE host (NULL: hostname) */
+	const char	*in_iface;	/* live capture interface: EVE in_iface */
+	/* privacy.audit_db / privacy.four_eyes: used by re-identification
+	 * (lib/store/reid.h); the sensor records them in the database's
+	 * meta table so every reader enforces the same four-eyes rule. */
+	const char	*audit_db;
+	int		 four_eyes;
 };
 
 /* Per-event fields shared by the sinks. */
@@ -102,6 +110,11 @@ int	eve_flush(struct eve *e);
 size_t	eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 	    char *buf, size_t cap);
 int	eve_write(struct eve *e, const char *line, size_t n);
+/* eve_settings(host, iface, url_keep, ua_full): "host" and "in_iface" on
+ * every record ("" or NULL: left out), and in pseudonym mode the
+ * privacy.url_query / privacy.user_agent minimisation of http records. */
+void	eve_settings(const char *host, const char *iface, int url_keep,
+	    int ua_full);
 
 /* SQLite sink (output/sink_store.c) over lib/store's writer. */
 struct store;

@@ -10,13 +10,18 @@
 #include "classify/analyzer.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/minimise.h"
 #include "output/output.h"
 #include "store/store.h"
 
+/* Device names in mDNS/LLMNR are withheld in every table: clients are
+ * pseudonymous there (min_devname, lib/common/minimise.h). */
 /* Answers as a compact JSON array [{"rrname","rrtype","ttl","rdata"}]. */
 static size_t
-answers_json(const struct dns_msg *d, char *buf, size_t cap, int64_t *ttl_min)
+answers_json(const struct dns_msg *d, unsigned port, char *buf, size_t cap,
+    int64_t *ttl_min)
 {
+	char nb[DNS_NAME_MAX + 1], db[DNS_DATA_MAX + 1];
 	struct jb j;
 	uint16_t i;
 
@@ -28,13 +33,14 @@ answers_json(const struct dns_msg *d, char *buf, size_t cap, int64_t *ttl_min)
 		const char *t = dns_type_str(a->rrtype);
 
 		jb_obj_open(&j, NULL);
-		jb_str(&j, "rrname", a->name);
+		jb_str(&j, "rrname", min_devname(a->name, port, nb, sizeof(nb)));
 		if (t != NULL)
 			jb_str(&j, "rrtype", t);
 		else
 			jb_u64(&j, "rrtype", a->rrtype);
 		jb_u64(&j, "ttl", a->ttl);
-		jb_str(&j, "rdata", a->data);
+		jb_str(&j, "rdata", a->addr_len ? a->data :
+		    min_devname(a->data, port, db, sizeof(db)));
 		jb_obj_close(&j);
 		if (*ttl_min < 0 || a->ttl < (uint64_t)*ttl_min)
 			*ttl_min = a->ttl;
@@ -49,7 +55,7 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 	const struct flow *f = ev->flow;
 	const struct flow_meta *m = &f->meta;
 	struct st_flow r;
-	char vb[16];
+	char vb[16], hb[sizeof(m->host)];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = f->id;
@@ -61,7 +67,7 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.proto = cm->proto;
 	r.app_proto = cm->app_proto;
 	r.vlan = f->key.vlan[0] ? f->key.vlan[0] : -1;
-	r.host = m->host;
+	r.host = min_devname(m->host, cm->dest_port, hb, sizeof(hb));
 	r.host_source = m->host_src == HOST_NONE ? NULL :
 	    vocab_name(&vocab_host_src, m->host_src);
 	if (m->tls_version)
@@ -90,7 +96,7 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 static void
 dns_question(struct st_dns *r, uint64_t flow_id, uint64_t ts,
     const struct ev_common *cm, uint16_t id, const char *qname, uint16_t qtype,
-    char *tbuf, size_t tlen)
+    char *tbuf, size_t tlen, char *nbuf, size_t nlen)
 {
 	const char *t = dns_type_str(qtype);
 
@@ -101,7 +107,7 @@ dns_question(struct st_dns *r, uint64_t flow_id, uint64_t ts,
 	r->dest_ip = cm->dest_ip;
 	r->proto = cm->proto;
 	r->dns_id = id;
-	r->rrname = qname;
+	r->rrname = min_devname(qname, cm->dest_port, nbuf, nlen);
 	if (t == NULL) {
 		snprintf(tbuf, tlen, "%u", qtype);
 		t = tbuf;
@@ -120,15 +126,15 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm)
 	const struct dns_msg *d = ev->u.dns;
 	static char ans[128 * 1024];	/* 32 fully escaped answers fit */
 	struct st_dns r;
-	char tb[8];
+	char tb[8], nb[DNS_NAME_MAX + 1];
 	int64_t ttl_min = -1;
 
 	if (!d->qr)
 		return;
-	if (answers_json(d, ans, sizeof(ans), &ttl_min) == 0)
+	if (answers_json(d, cm->dest_port, ans, sizeof(ans), &ttl_min) == 0)
 		ans[0] = '\0';
 	dns_question(&r, ev->flow->id, ev->ts_us, cm, d->id, d->qname,
-	    d->qtype, tb, sizeof(tb));
+	    d->qtype, tb, sizeof(tb), nb, sizeof(nb));
 	r.rcode = dns_rcode_str(d->rcode);
 	r.answers = ans;
 	r.ttl_min = ttl_min;
@@ -142,11 +148,11 @@ put_dns_unanswered(struct store *s, const struct event *ev,
 {
 	const struct flow *f = ev->flow;
 	struct st_dns r;
-	char tb[8];
+	char tb[8], nb[DNS_NAME_MAX + 1];
 
 	dns_question(&r, f->id, f->meta.dns_query_ts, cm, f->meta.dns_id,
 	    f->meta.host_src == HOST_DNS ? f->meta.host : "", f->meta.dns_qtype,
-	    tb, sizeof(tb));
+	    tb, sizeof(tb), nb, sizeof(nb));
 	store_put_dns(s, &r);
 }
 
@@ -160,73 +166,12 @@ sink_store_privacy(int keep_query, int full_ua)
 	ua_full = full_ua;
 }
 
-/* The URL without query or fragment: scheme, host and path stay. */
-static const char *
-url_min(const char *u, char *buf, size_t len)
-{
-	size_t n = strcspn(u, "?#");
-
-	if (url_keep || u[n] == '\0')
-		return u;
-	if (n >= len)
-		n = len - 1;
-	memcpy(buf, u, n);
-	buf[n] = '\0';
-	return buf;
-}
-
-/* "name/1.2.3" at ${p}: "Label 1" (major version only) into buf. */
-static int
-ua_tok(const char *ua, const char *name, const char *label, char *buf,
-    size_t len)
-{
-	const char *p = strstr(ua, name);
-	size_t n;
-
-	if (p == NULL)
-		return 0;
-	p += strlen(name);
-	n = strspn(p, "0123456789");
-	if (n > 6)
-		n = 6;
-	snprintf(buf, len, "%s%s%.*s", label, n ? " " : "", (int)n, p);
-	return 1;
-}
-
-/* User-agent family: "Chrome 131", "Firefox 133", "curl 8", else the
- * first product token without its version detail. */
-static const char *
-ua_family(const char *ua, char *buf, size_t len)
-{
-	size_t n;
-
-	if (ua_full || ua[0] == '\0')
-		return ua;
-	if (ua_tok(ua, "Edg/", "Edge", buf, len) ||
-	    ua_tok(ua, "OPR/", "Opera", buf, len) ||
-	    ua_tok(ua, "Firefox/", "Firefox", buf, len) ||
-	    ua_tok(ua, "Chrome/", "Chrome", buf, len) ||
-	    (strstr(ua, "Safari/") && ua_tok(ua, "Version/", "Safari", buf, len)))
-		return buf;
-	n = strcspn(ua, "/ ;(");
-	if (n > 32)
-		n = 32;
-	if (ua[n] == '/') {
-		size_t v = strspn(ua + n + 1, "0123456789");
-
-		snprintf(buf, len, "%.*s%s%.*s", (int)n, ua, v ? " " : "",
-		    (int)(v > 6 ? 6 : v), ua + n + 1);
-	} else
-		snprintf(buf, len, "%.*s", (int)n, ua);
-	return buf;
-}
-
 static void
 put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
 	const struct http_req *h = ev->u.http;
 	struct st_http r;
-	char ubuf[HTTP_URI_MAX + 1], abuf[64];
+	char ubuf[HTTP_URI_MAX + 1], abuf[MIN_UA_MAX];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = ev->flow->id;
@@ -235,11 +180,13 @@ put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.dest_ip = cm->dest_ip;
 	r.dest_port = cm->dest_port;
 	r.hostname = h->host;
-	r.url = url_min(h->uri, ubuf, sizeof(ubuf));
+	r.url = min_url(h->uri, url_keep, ubuf, sizeof(ubuf));
 	r.method = h->method;
-	r.user_agent = ua_family(h->user_agent, abuf, sizeof(abuf));
+	r.user_agent = min_ua(h->user_agent, ua_full, abuf, sizeof(abuf));
 	r.content_type = h->content_type;
 	r.content_length = h->content_length;
+	r.status = h->status;
+	r.length = h->length;
 	store_put_http(s, &r);
 }
 

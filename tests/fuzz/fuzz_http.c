@@ -37,8 +37,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i, n;
 	uint8_t step;
 
+	struct http_resp r;
+
 	if (size < 1)
 		return 0;
+	/* The same bytes as a response (server side, dispatch.c). */
+	if (http_parse_response(data, size, &r) == 0 && r.status < 100)
+		__builtin_trap();
 	step = (uint8_t)(data[0] | 1);
 	data++;
 	size--;

@@ -57,6 +57,12 @@ else
 	ok "ndpi captures # skip ../shared/pcap/ndpi absent"
 fi
 
+# Device names (mDNS .local): none left in pseudonym-mode EVE or the store;
+# address mode shows there were some to find.
+dn=$(python3 tests/scripts/privacy-devnames.py count "$T"/*/*/eve.json "$T"/*/*/st.db)
+da=$(python3 tests/scripts/privacy-devnames.py count "$T"/*/*/addr.json)
+chk "$dn" 0 "sweep: no mDNS device name in pseudonym EVE or the store ($da distinct in address mode)"
+
 # The sweep must have found client addresses to look for at all.
 na=$(cat "$T"/local/*/addr.json | grep -c '"src_ip":"192\.0\.2\.' || :)
 [ "$na" -gt 0 ] && ok "address mode writes real client addresses ($na lines)" ||
@@ -169,4 +175,103 @@ chk "$old" 0 "retention: rows past 30d deleted (before: $before after: $after)"
 chk "$(sqlite3 "$T/r.db" 'SELECT count(*) FROM agg_hour')" 2 "retention: aggregates: never keeps both hours"
 chk "$(sqlite3 "$T/r.db" "SELECT group_concat(name||'='||value, ' ') FROM (SELECT name, max(value) value FROM stats WHERE name LIKE 'retention.deleted.%' GROUP BY name ORDER BY name)")" \
     "retention.deleted.ai_events=1 retention.deleted.flows=1 retention.deleted.http=1" "retention deletions in stats"
+# --- EVE minimisation (pseudonym mode follows privacy.url_query/user_agent)
+"$S" -r "$T/q.pcap" -R rules --all-flows -e "$T/qe.json" >/dev/null 2>&1
+chk "$(grep '"event_type":"http"' "$T/qe.json" | python3 -c 'import json,sys; h=json.loads(sys.stdin.readline())["http"]; print(h["url"]+"|"+h["http_user_agent"])')" \
+    "/v1/chat/completions|Chrome 131" "EVE pseudonym mode: URL query dropped, user agent as family (as the store)"
+"$S" -r "$T/q.pcap" -R rules --all-flows -c "$T/keep.yaml" -e "$T/qk.json" >/dev/null 2>&1
+grep '"event_type":"http"' "$T/qk.json" | grep -q 'token=s3cr3t#frag.*Chrome/131.0.6778.85' &&
+    ok "EVE pseudonym mode with url_query: keep, user_agent: full: as sent" || nok "EVE keep/full"
+"$S" -r "$T/q.pcap" -R rules --all-flows -c "$T/addr.yaml" -e "$T/qa.json" >/dev/null 2>&1
+grep '"event_type":"http"' "$T/qa.json" | grep -q 'token=s3cr3t' &&
+    ok "EVE address mode: the request as sent" || nok "EVE address mode URL"
+chk "$(grep '"event_type":"http"' "$T/qe.json" | grep -o '"status":[0-9]*,"length":[0-9]*')" \
+    '"status":200,"length":0' "EVE http: response status and length"
+chk "$(sqlite3 "$T/q1.db" 'SELECT status||"|"||resp_length FROM http')" "200|0" \
+    "store http: response status and length"
+
+# --- mDNS / LLMNR device names ------------------------------------------
+python3 tests/scripts/privacy-mkmdns.py "$T/m.pcap"
+"$S" -r "$T/m.pcap" -R rules --all-flows -d "$T/m.db" -e "$T/m.json" >/dev/null 2>&1
+"$S" -r "$T/m.pcap" -R rules --all-flows -c "$T/addr.yaml" -e "$T/ma.json" >/dev/null 2>&1
+chk "$(grep -ci 'jane' "$T/m.json")" 0 "mDNS/LLMNR device names not in pseudonym-mode EVE"
+chk "$(sqlite3 "$T/m.db" .dump | grep -ci 'jane')" 0 "mDNS/LLMNR device names not in the store"
+grep -q '"rrname":"withheld.local"' "$T/m.json" && grep -q 'withheld._companion-link._tcp.local' "$T/m.json" &&
+    grep -q '"rrname":"withheld","rrtype"' "$T/m.json" &&
+    ok "device labels withheld, service labels kept (A, PTR, LLMNR)" || nok "withheld labels"
+grep -q '"rrname":"api.openai.com"' "$T/m.json" && ok "ordinary DNS names unchanged" ||
+    nok "ordinary DNS name changed"
+[ "$(grep -ci 'janes-iphone' "$T/ma.json")" -gt 0 ] && ok "address mode keeps the names (the sweep has something to find)" ||
+    nok "address mode lost the mDNS names"
+
+# --- key rotation with a controlled clock (packet time) ----------------
+# 1795430000 = 2026-11-23 (a Monday, UTC); +8 days is in the next 7-day epoch.
+python3 tests/scripts/privacy-mkhttp.py "$T/k1.pcap" 1795430000
+python3 tests/scripts/privacy-mkhttp.py "$T/k2.pcap" $((1795430000 + 8 * 86400))
+rot() {	# rot NAME ROTATION
+	mkdir -p "$T/$1"
+	printf 'privacy:\n  key_rotation: %s\n' "$2" >"$T/$1/c.yaml"
+	for k in k1 k2; do
+		TZ=UTC "$S" -r "$T/$k.pcap" -R rules --all-flows -c "$T/$1/c.yaml" \
+		    -d "$T/$1/st.db" -e "$T/$1/$k.json" >/dev/null 2>&1
+	done
+}
+rot r7 7d
+rot rn never
+chk "$(sqlite3 "$T/r7/st.db" 'SELECT count(DISTINCT client_pseudo) FROM http')" 2 \
+    "key_rotation 7d: the same client has two pseudonyms across the boundary"
+chk "$(sqlite3 "$T/r7/st.db" "SELECT group_concat(epoch, ',') FROM (SELECT epoch FROM identities ORDER BY epoch)")" \
+    "20780,20787" "identities: one per epoch (epochs start on Mondays: days 20780, 20787)"
+chk "$(sqlite3 "$T/r7/st.db" "SELECT group_concat(epoch||':'||(ended IS NOT NULL), ',') FROM (SELECT * FROM epochs ORDER BY epoch)")" \
+    "20780:1,20787:0" "epochs table: the old epoch ended, the new one open"
+p1=$(grep -o '"client_pseudo":"c-[0-9a-f]*"' "$T/r7/k1.json" | head -1 | cut -d'"' -f4)
+p2=$(grep -o '"client_pseudo":"c-[0-9a-f]*"' "$T/r7/k2.json" | head -1 | cut -d'"' -f4)
+[ -n "$p1" ] && [ "$p1" != "$p2" ] && ok "EVE pseudonyms differ across the rotation ($p1 / $p2)" ||
+    nok "EVE pseudonyms across rotation ($p1 / $p2)"
+chk "$(sqlite3 "$T/rn/st.db" 'SELECT count(DISTINCT client_pseudo) FROM http')" 1 \
+    "key_rotation never: one pseudonym"
+chk "$(sqlite3 "$T/rn/st.db" 'SELECT group_concat(epoch) FROM epochs')" 0 "never: epoch 0 only"
+rr() { "$R" --db "$T/r7/st.db" --audit "$T/r7/audit.db" --identity-key "$T/r7/identity.key" \
+    --requester alice --role privacy_officer --reason "rotation $1" --pseudonym "$1" 2>/dev/null; }
+chk "$(rr "$p1")|$(rr "$p2")" "192.0.2.77|192.0.2.77" "re-identification works for the old and the new pseudonym"
+chk "$(sqlite3 "$T/r7/audit.db" "SELECT group_concat(pseudo||':'||result, ',') FROM reid_audit")" \
+    "$p1:granted,$p2:granted" "both re-identifications audited"
+
+# --- privacy.audit_db / privacy.four_eyes from the configuration --------
+mkdir -p "$T/fe"
+printf 'output:\n  database: %s\nprivacy:\n  audit_db: officers.db\n  four_eyes: true\n' \
+    "$T/fe/st.db" >"$T/fe/c.yaml"
+"$S" -r "$T/k1.pcap" -R rules -c "$T/fe/c.yaml" >/dev/null 2>&1
+pf=$(sqlite3 "$T/fe/st.db" 'SELECT pseudo FROM identities LIMIT 1')
+out=$("$R" -c "$T/fe/c.yaml" --pseudonym "$pf" --requester alice --role privacy_officer \
+    --reason 'case 20' 2>/dev/null); rc=$?
+chk "$rc:$out" "3:" "four_eyes: true in the config: one officer alone gets nothing"
+[ -f "$T/fe/officers.db" ] && ok "privacy.audit_db from the config (relative = beside the database)" ||
+    nok "audit_db from config not used"
+out=$("$R" --db "$T/fe/st.db" --audit "$T/fe/officers.db" --identity-key "$T/fe/identity.key" \
+    --pseudonym "$pf" --requester alice --role privacy_officer --reason 'case 20' 2>/dev/null); rc=$?
+chk "$rc:$out" "3:" "four-eyes recorded in the database: no flag cannot switch it off"
+out=$("$R" -c "$T/fe/c.yaml" --pseudonym "$pf" --requester alice --role privacy_officer \
+    --reason 'case 20' --approve-by bob 2>/dev/null); rc=$?
+chk "$rc:$out" "0:192.0.2.77" "four-eyes from the config: second officer approves"
+chk "$(sqlite3 "$T/fe/st.db" "SELECT value FROM meta WHERE key='privacy.audit_db'")" officers.db \
+    "meta records privacy.audit_db"
+
+# --- sensor name, log levels, journald ----------------------------------
+printf 'sensor:\n  name: probe-7\nlog:\n  level: warning\n' >"$T/n.yaml"
+"$S" -r "$T/q.pcap" -R rules -c "$T/n.yaml" -e "$T/n.json" 2>"$T/n.err" >/dev/null
+chk "$(grep -vc '"host":"probe-7"' "$T/n.json")" 0 "sensor.name: host on every EVE record"
+chk "$(grep -c 'info:' "$T/n.err")" 0 "log.level: warning hides info lines"
+"$S" -r "$T/q.pcap" -R rules -e "$T/h.json" 2>"$T/h.err" >/dev/null
+chk "$(grep -vc "\"host\":\"$(hostname)\"" "$T/h.json")" 0 "default host: the hostname"
+grep -q '^[0-9-]*T[0-9:]*Z shadowtap-sensor: info: ' "$T/h.err" &&
+    ok "stderr lines: timestamp, program, level" || nok "stderr line format"
+: >"$T/j.err"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$T/j.err") "$S" -r "$T/q.pcap" -R rules -e "$T/j.json" \
+    2>>"$T/j.err" >/dev/null
+[ -s "$T/j.err" ] && chk "$(grep -vc '^<[3-7]>' "$T/j.err")" 0 "journal: every line has a <N> priority prefix" ||
+    nok "journal: nothing logged"
+printf 'log:\n  level: loud\n' >"$T/bl.yaml"
+"$S" -T -c "$T/bl.yaml" -R rules >/dev/null 2>"$T/bl.err"; rc=$?
+chk "$rc" 2 "log.level: bad value refused"
 exit 0

@@ -56,3 +56,6 @@ tail -1 "$T/eve.json" | grep -q '"event_type":"stats"' && echo "ok - final stats
 	echo "not ok - final stats event written at exit"
 tail -1 "$T/eve.json" | grep -q '"source":"lo"' && echo "ok - stats name the interface" ||
 	echo "not ok - stats name the interface"
+[ -s "$T/eve.json" ] && [ "$(grep -vc '"in_iface":"lo"' "$T/eve.json")" -eq 0 ] &&
+	echo "ok - in_iface on every record of a live capture" ||
+	echo "not ok - in_iface on every record of a live capture"

@@ -33,6 +33,9 @@ while o + 16 <= len(d):
     time.sleep(0.005)
 PY
 feeder_pid=$!
+# Start-up (python, rules, nDPI) can take seconds on a loaded machine: wait
+# for the rules to be loaded, then for the signal handlers after them.
+i=0; while ! grep -q 'loaded:' "$T/err" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 1
 sed -i 's/upload_bytes: 65536 /upload_bytes: 70000 /' "$T/rules/policy.yaml"
 kill -HUP $sensor_pid

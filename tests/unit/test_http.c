@@ -455,6 +455,56 @@ TEST(fuzz_random)
 	ASSERT(1);
 }
 
+/* Response status line and Content-Length (http_parse_response). */
+static int
+resp(const char *t, struct http_resp *r)
+{
+	return http_parse_response((const uint8_t *)t, strlen(t), r);
+}
+
+TEST(response_status_length)
+{
+	struct http_resp r;
+
+	ASSERT_EQ(resp("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+	    "Content-Length: 1234\r\n\r\nbody", &r), 0);
+	ASSERT_EQ(r.status, 200);
+	ASSERT_EQ(r.length, 1234);
+	ASSERT_EQ(resp("HTTP/1.0 404 Not Found\nContent-length:  7 \n\n", &r), 0);
+	ASSERT_EQ(r.status, 404);
+	ASSERT_EQ(r.length, 7);
+	/* header block not complete in this segment: status only */
+	ASSERT_EQ(resp("HTTP/1.1 301 Moved\r\nContent-Length: 5\r\n", &r), 0);
+	ASSERT_EQ(r.status, 301);
+	ASSERT_EQ(r.length, -1);
+	/* chunked: no length; junk after the digits: no length */
+	ASSERT_EQ(resp("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+	    "Content-Length: 9\r\n\r\n", &r), 0);
+	ASSERT_EQ(r.length, -1);
+	ASSERT_EQ(resp("HTTP/1.1 200 OK\r\nContent-Length: 9x\r\n\r\n", &r), 0);
+	ASSERT_EQ(r.length, -1);
+	ASSERT_EQ(resp("HTTP/1.1 200 OK\r\nContent-Length: "
+	    "99999999999999999999999\r\n\r\n", &r), 0);
+	ASSERT_EQ(r.length, -1);
+	ASSERT_EQ(resp("HTTP/1.1 100 Continue\r\n\r\n", &r), 0);
+	ASSERT_EQ(r.status, 100);
+	ASSERT_EQ(resp("HTTP/1.1 204\r\n\r\n", &r), 0);
+	ASSERT_EQ(r.status, 204);
+}
+
+TEST(response_not_a_response)
+{
+	struct http_resp r;
+
+	ASSERT_EQ(resp("GET / HTTP/1.1\r\n\r\n", &r), -EINVAL);
+	ASSERT_EQ(resp("HTTP/1.1 2000 OK\r\n\r\n", &r), -EINVAL);
+	ASSERT_EQ(resp("HTTP/1.1 099 x\r\n\r\n", &r), -EINVAL);
+	ASSERT_EQ(resp("HTTP/2 200 OK\r\n\r\n", &r), -EINVAL);
+	ASSERT_EQ(resp("HTTP/1.1 20", &r), -EINVAL);
+	ASSERT_EQ(resp("", &r), -EINVAL);
+	ASSERT_EQ(r.status, 0);
+}
+
 int
 main(void)
 {
@@ -473,5 +523,7 @@ main(void)
 	RUN(control_chars_in_ua);
 	RUN(connect_tunnel);
 	RUN(fuzz_random);
+	RUN(response_status_length);
+	RUN(response_not_a_response);
 	return TEST_END();
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/pseudo.h"
@@ -173,6 +174,68 @@ TEST(unusable_paths)
 	rmdir(path("adir"));
 }
 
+/* Epochs in UTC (TZ set in main): 2026-12-03 is day 20790, a Thursday;
+ * 7-day epochs start on Mondays, 2026-11-30 = day 20787. */
+#define DAY_US		(86400ULL * 1000000)
+#define T_THU		(20790ULL * DAY_US + 12ULL * 3600 * 1000000)
+
+TEST(epoch_weekly_starts_monday)
+{
+	int e = pseudo_epoch_of(T_THU, 7);
+
+	ASSERT_EQ(e, 20787);
+	ASSERT_EQ(pseudo_epoch_start(e), 20787ULL * DAY_US);
+	/* Sunday 23:59:59 is the same epoch, Monday 00:00 the next. */
+	ASSERT_EQ(pseudo_epoch_of(20794ULL * DAY_US - 1000000, 7), 20787);
+	ASSERT_EQ(pseudo_epoch_of(20794ULL * DAY_US, 7), 20794);
+	ASSERT_EQ(pseudo_epoch_of(20787ULL * DAY_US - 1, 7), 20780);
+}
+
+TEST(epoch_never_is_zero)
+{
+	ASSERT_EQ(pseudo_epoch_of(T_THU, 0), 0);
+	ASSERT_EQ(pseudo_epoch_of(T_THU + 400 * DAY_US, 0), 0);
+	ASSERT_EQ(pseudo_epoch_start(0), 0);
+}
+
+TEST(epoch_30_days)
+{
+	int e = pseudo_epoch_of(T_THU, 30);
+
+	/* (20790 - 4) / 30 = 692 -> 692 * 30 + 4 = 20764 */
+	ASSERT_EQ(e, 20764);
+	ASSERT_EQ(pseudo_epoch_of((uint64_t)(e + 30) * DAY_US - 1, 30), e);
+	ASSERT_EQ(pseudo_epoch_of((uint64_t)(e + 30) * DAY_US, 30), e + 30);
+}
+
+TEST(epoch_keys_differ)
+{
+	struct pseudo m, k0, k1, k2, k1b;
+	char s0[PSEUDO_STR_LEN], s1[PSEUDO_STR_LEN], s2[PSEUDO_STR_LEN];
+	char s1b[PSEUDO_STR_LEN];
+
+	memset(m.key, 0x42, sizeof(m.key));
+	pseudo_derive(&m, 0, &k0);
+	ASSERT(memcmp(k0.key, m.key, sizeof(m.key)) == 0);
+	pseudo_derive(&m, 20787, &k1);
+	pseudo_derive(&m, 20794, &k2);
+	pseudo_derive(&m, 20787, &k1b);
+	ASSERT(memcmp(k1.key, m.key, sizeof(m.key)) != 0);
+	ASSERT(memcmp(k1.key, k2.key, sizeof(m.key)) != 0);
+	ASSERT(memcmp(k1.key, k1b.key, sizeof(m.key)) == 0);
+	pseudo_of(&k0, addr4, s0);
+	pseudo_of(&k1, addr4, s1);
+	pseudo_of(&k2, addr4, s2);
+	pseudo_of(&k1b, addr4, s1b);
+	ASSERT(strcmp(s0, s1) != 0);
+	ASSERT(strcmp(s1, s2) != 0);
+	ASSERT_STR(s1, s1b);
+	/* Another master key: another epoch key for the same epoch. */
+	memset(m.key, 0x43, sizeof(m.key));
+	pseudo_derive(&m, 20787, &k2);
+	ASSERT(memcmp(k1.key, k2.key, sizeof(m.key)) != 0);
+}
+
 static void
 cleanup(void)
 {
@@ -201,6 +264,12 @@ main(void)
 	RUN(refuses_group_or_world_readable);
 	RUN(wrong_size_rejected);
 	RUN(unusable_paths);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	RUN(epoch_weekly_starts_monday);
+	RUN(epoch_never_is_zero);
+	RUN(epoch_30_days);
+	RUN(epoch_keys_differ);
 	cleanup();
 	return TEST_END();
 }

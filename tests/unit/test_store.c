@@ -427,6 +427,45 @@ TEST(reopen_keeps_data)
 	free(f);
 }
 
+/* A v2 database written before http.resp_length existed gets the column
+ * at the next RW open; rows with and without a response length. */
+TEST(v2_gets_resp_length)
+{
+	struct store *s = NULL;
+	struct st_http h;
+	const char *p = dbpath("v2old.db");
+	sqlite3 *db = NULL;
+
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
+	store_close(s);
+	s = NULL;
+	ASSERT(sqlite3_open(p, &db) == SQLITE_OK);
+	ASSERT(sqlite3_exec(db, "ALTER TABLE http DROP COLUMN resp_length",
+	    NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	ASSERT_STR(q1f(p, "SELECT count(*) FROM pragma_table_info('http')"
+	    " WHERE name = 'resp_length'"), "0");
+	ASSERT_EQ(store_open(&s, p, STORE_RW), 0);
+	memset(&h, 0, sizeof(h));
+	h.flow_id = 1;
+	h.ts = 1000;
+	h.client = "c-0000000000000001";
+	h.dest_ip = "203.0.113.80";
+	h.content_length = -1;
+	h.status = 200;
+	h.length = 512;
+	ASSERT_EQ(store_put_http(s, &h), 0);
+	h.flow_id = 2;
+	h.status = 0;
+	h.length = -1;
+	ASSERT_EQ(store_put_http(s, &h), 0);
+	store_close(s);
+	ASSERT_STR(q1f(p, "SELECT group_concat(flow_id || ':' ||"
+	    " ifnull(status, '-') || ':' || ifnull(resp_length, '-'), ',')"
+	    " FROM http"), "1:200:512,2:-:-");
+	ASSERT_STR(q1f(p, "PRAGMA user_version"), "2");
+}
+
 TEST(newer_schema_refused)
 {
 	struct store *s = NULL;
@@ -587,6 +626,7 @@ main(void)
 	RUN(dns_unanswered_query);
 	RUN(reader_does_not_block_writer);
 	RUN(reopen_keeps_data);
+	RUN(v2_gets_resp_length);
 	RUN(newer_schema_refused);
 	RUN(not_a_database);
 	RUN(through_output);
