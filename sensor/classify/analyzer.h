@@ -2,12 +2,13 @@
  * analyzer.h - turns flow metadata into findings: which AI service (the
  * catalog), what the policy says (verdict, rule, exception), and what the
  * sensor cannot see (visibility).  Owns the loaded rules (catalog, policy,
- * detectors) and swaps them atomically on reload.  Emits ai, alert
- * (kind "access"), visibility and policy events.
+ * detectors) and swaps them atomically on reload.  Reports ai, alert
+ * (kind "access"), visibility and policy facts through the ev_hook the
+ * engine gives analyzer_new().
  *
  * Contract for the engine: hooks are called in packet order, never
  * allocate, and may set f->ai (from a pool; released in analyze_flow_end).
- * analyze_dns() runs before the dns event is emitted, so f->ai is set when
+ * analyze_dns() runs before the dns record is reported, so f->ai is set when
  * the output decides whether to keep the lookup.
  */
 #ifndef ST_ANALYZER_H
@@ -22,7 +23,6 @@
 #include "output/event.h"
 
 struct analyzer;
-struct output;
 
 
 /* f->alerted bit for the access alert (inspect.h uses 0x02, 0x04). */
@@ -46,14 +46,16 @@ struct analyzer_stats {
 const struct analyzer_stats *analyzer_stats(const struct analyzer *a);
 
 /*
- * analyzer_new(a, rules_dir, out, errout):
+ * analyzer_new(a, rules_dir, h, errout):
  * Load ${rules_dir} (catalog/, policy.yaml, detectors.yaml); NULL means no
  * rules (nothing is classified).  Problems go to ${errout} as
  * "file:line:col: error: ...".  Returns 0, -EINVAL (rules have errors) or
- * -errno.
+ * -errno.  Facts go to ${h} (copied; NULL: nowhere).
  */
 int	analyzer_new(struct analyzer **a, const char *rules_dir,
-	    struct output *out, FILE *errout);
+	    const struct ev_hook *h, FILE *errout);
+/* analyzer_counters(a): register shadowtap.ai.* in the counter registry. */
+void	analyzer_counters(struct analyzer *a);
 void	analyzer_free(struct analyzer *a);
 /* analyzer_reload(a, ts): SIGHUP.  Parse into new structures, validate,
  * swap; on error keep the running rules.  Emits a policy event either way.

@@ -1,10 +1,12 @@
 /*
  * inspect.c - data leaving the network: upload bursts and daily baselines
  * for flows to AI services; TCP reassembly -> HTTP -> body decoding -> DLP
- * for cleartext client->server data; "upload" and "dlp" alert events.
+ * for cleartext client->server data; "upload" and "dlp" alerts, reported
+ * through the engine's hook.
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +19,8 @@
 #include "dpi/http.h"
 #include "flow/stream.h"
 #include "output/event.h"
-#include "output/output.h"
+#include "common/counters.h"
+#include "common/str.h"
 #include "common/log.h"
 
 #define INSP_RECORDS	65536u	/* flows tracked at once (AI or scanned) */
@@ -68,7 +71,7 @@ static const struct inspect_policy policy_defaults = {
 };
 
 struct inspector {
-	struct output		*out;
+	struct ev_hook		 h;		/* installed by the engine */
 	struct analyzer		*an;
 	struct dlp_engine	*own;		/* fallback engine */
 	struct stream_pool	*sp;
@@ -79,8 +82,6 @@ struct inspector {
 	struct insp_slot	*slots;
 	struct insp_slot	*slot_free;
 	uint8_t			*slot_mem;
-	void			(*cb)(void *, const struct event *);
-	void			*cb_arg;
 	/* per packet */
 	const struct inspect_policy *pol;
 	struct dlp_engine	*eng;
@@ -94,17 +95,7 @@ struct inspector {
 static void
 emit_alert(struct inspector *in, struct flow *f, const struct alert_info *a)
 {
-	struct event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = EV_ALERT;
-	ev.ts_us = in->now;
-	ev.flow = f;
-	ev.u.alert = a;
-	if (in->out != NULL)
-		output_emit(in->out, &ev);
-	if (in->cb != NULL)
-		in->cb(in->cb_arg, &ev);
+	ev_report(&in->h, EV_ALERT, f, 0, in->now, a);
 }
 
 static const char *
@@ -157,15 +148,15 @@ on_finding(void *arg, const struct dlp_finding *fd)
 	snprintf(sig, sizeof(sig), "DLP: %s (%s) sent to %s", fd->class_name,
 	    fd->detector, dest_name(s->f));
 	memset(&a, 0, sizeof(a));
-	a.kind = "dlp";
-	a.severity = severity(in->pol->dlp_severity,
-	    in->pol->dlp_severity_non_ai, s->f, dlp_sev_def, "medium");
-	a.rule = fd->detector;
-	a.signature = sig;
-	a.dlp_class = fd->class_name;
-	a.detector = fd->detector;
-	a.evidence = fd->evidence;
-	a.fingerprint = fp;
+	str_lcpy(a.kind, "dlp", sizeof(a.kind));
+	ALERT_SET(&a, AL_SEVERITY, severity, severity(in->pol->dlp_severity,
+	    in->pol->dlp_severity_non_ai, s->f, dlp_sev_def, "medium"));
+	ALERT_SET(&a, AL_RULE, rule, fd->detector);
+	ALERT_SET(&a, AL_SIGNATURE, signature, sig);
+	ALERT_SET(&a, AL_DLP, dlp_class, fd->class_name);
+	ALERT_SET(&a, AL_DETECTOR, detector, fd->detector);
+	ALERT_SET(&a, AL_EVIDENCE, evidence, fd->evidence);
+	ALERT_SET(&a, AL_FINGERPRINT, fingerprint, fp);
 	a.confidence = fd->confidence;
 	in->st.alerts_dlp++;
 	emit_alert(in, s->f, &a);
@@ -454,11 +445,11 @@ upload_alert(struct inspector *in, struct flow *f, const char *rule,
 	struct alert_info a;
 
 	memset(&a, 0, sizeof(a));
-	a.kind = "upload";
-	a.severity = severity(in->pol->upload_severity, NULL, f, up_sev_def,
-	    "low");
-	a.rule = rule;
-	a.signature = sig;
+	str_lcpy(a.kind, "upload", sizeof(a.kind));
+	ALERT_SET(&a, AL_SEVERITY, severity, severity(in->pol->upload_severity,
+	    NULL, f, up_sev_def, "low"));
+	ALERT_SET(&a, AL_RULE, rule, rule);
+	ALERT_SET(&a, AL_SIGNATURE, signature, sig);
 	a.bytes = bytes;
 	a.threshold = threshold;
 	in->st.alerts_upload++;
@@ -510,7 +501,8 @@ account(struct inspector *in, struct flow *f, struct flow_inspect *r,
 /* ---- API ---- */
 
 int
-inspector_new(struct inspector **ip, struct analyzer *an, struct output *out)
+inspector_new(struct inspector **ip, struct analyzer *an,
+    const struct ev_hook *h)
 {
 	struct inspector *in;
 	size_t per = INSP_HDR_CAP + INSP_ARENA;
@@ -519,7 +511,8 @@ inspector_new(struct inspector **ip, struct analyzer *an, struct output *out)
 
 	if ((in = calloc(1, sizeof(*in))) == NULL)
 		goto err0;
-	in->out = out;
+	if (h != NULL)
+		in->h = *h;
 	in->an = an;
 	if ((in->recs = calloc(INSP_RECORDS, sizeof(*in->recs))) == NULL ||
 	    (in->slots = calloc(INSP_SLOTS, sizeof(*in->slots))) == NULL ||
@@ -584,11 +577,40 @@ inspector_stats(struct inspector *in)
 }
 
 void
-inspector_set_alert_cb(struct inspector *in,
-    void (*cb)(void *arg, const struct event *ev), void *arg)
+inspector_set_hook(struct inspector *in, const struct ev_hook *h)
 {
-	in->cb = cb;
-	in->cb_arg = arg;
+	if (h != NULL)
+		in->h = *h;
+	else
+		memset(&in->h, 0, sizeof(in->h));
+}
+
+/* EVE stats.shadowtap.inspect. */
+void
+inspector_counters(struct inspector *in)
+{
+	static const struct { const char *name; size_t off; } c[] = {
+		{ "bytes_scanned", offsetof(struct inspect_stats, bytes_scanned) },
+		{ "bodies", offsetof(struct inspect_stats, bodies) },
+		{ "findings", offsetof(struct inspect_stats, findings) },
+		{ "alerts_dlp", offsetof(struct inspect_stats, alerts_dlp) },
+		{ "alerts_upload", offsetof(struct inspect_stats, alerts_upload) },
+		{ "truncated", offsetof(struct inspect_stats, truncated) },
+		{ "reassembly_drops", offsetof(struct inspect_stats, reasm_drops) },
+		{ "reassembly_gaps", offsetof(struct inspect_stats, reasm_gaps) },
+		{ "reassembly_ooo", offsetof(struct inspect_stats, reasm_ooo) },
+		{ "bomb_aborts", offsetof(struct inspect_stats, bomb_aborts) },
+		{ "decode_errors", offsetof(struct inspect_stats, decode_errors) },
+		{ "no_slot", offsetof(struct inspect_stats, no_slot) },
+		{ "no_record", offsetof(struct inspect_stats, no_record) },
+	};
+	const uint8_t *base = (const uint8_t *)&in->st;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		ctr_add(CTR_OWN_ENGINE, "shadowtap.inspect", c[i].name, NULL,
+		    CTR_COUNTER, (const uint64_t *)(const void *)(base + c[i].off),
+		    NULL);
 }
 
 static void

@@ -14,10 +14,10 @@
 
 #include "decode/decode.h"
 #include "flow/flow.h"
+#include "output/event.h"
 
 struct inspector;
 struct analyzer;
-struct output;
 
 /* f->alerted bits used by the inspector (0x01 is the analyzer's). */
 #define INSPECT_ALERTED_UPLOAD		0x02
@@ -40,8 +40,9 @@ struct inspect_stats {
 	uint64_t	no_record;	/* flows not tracked: record pool empty */
 };
 
+/* inspector_new(ip, an, h): alerts go to ${h} (copied; NULL: nowhere). */
 int	inspector_new(struct inspector **ip, struct analyzer *an,
-	    struct output *out);
+	    const struct ev_hook *h);
 void	inspector_free(struct inspector *i);
 /* inspect_packet(i, f, p, dir): after dpi_packet(), every packet. */
 void	inspect_packet(struct inspector *i, struct flow *f, const struct pkt *p,
@@ -51,10 +52,11 @@ void	inspect_flow_end(struct inspector *i, struct flow *f);
 /* inspector_stats(i): counters, valid until inspector_free(). */
 const struct inspect_stats *inspector_stats(struct inspector *i);
 
-struct event;
-/* inspector_set_alert_cb(i, cb, arg): also hand every alert event to
- * ${cb} (tests, other sinks); NULL removes it. */
-void	inspector_set_alert_cb(struct inspector *i,
-	    void (*cb)(void *arg, const struct event *ev), void *arg);
+/* inspector_set_hook(i, h): where alerts are reported from now on (the
+ * engine, a test); NULL: nowhere. */
+void	inspector_set_hook(struct inspector *i, const struct ev_hook *h);
+/* inspector_counters(i): register shadowtap.inspect.* (the reassembly
+ * counters are refreshed by inspector_stats()). */
+void	inspector_counters(struct inspector *i);
 
 #endif

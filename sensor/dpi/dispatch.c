@@ -1,35 +1,24 @@
 /*
  * dispatch.c - recognises TLS, QUIC, DNS and HTTP on a flow's first payload
- * and feeds our own parsers in order, emitting tls/quic/dns/http events.
+ * and feeds our own parsers in order, reporting names to classify and
+ * tls/quic/dns/http records through the engine's hooks (dpi.h).
  * TCP bytes are delivered in sequence order: retransmitted bytes are
  * trimmed, and a gap stops our parsers for that direction (counted).
  */
 #include <netinet/in.h>
 #include <string.h>
 
-#include "classify/analyzer.h"
 #include "dpi/dpi.h"
-#include "output/output.h"
 #include "common/str.h"
 
 /* Per-flow cap on HTTP events, against request floods on one connection. */
 #define HTTP_EVENTS_MAX	255
 
+/* A record for the engine to turn into an event. */
 static void
 emit(struct dpi_core *c, struct flow *f, enum ev_type t, const void *data)
 {
-	struct event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = t;
-	ev.ts_us = c->cur_ts;
-	ev.flow = f;
-	ev.dir = c->cur_dir;
-	if (t == EV_DNS)
-		ev.u.dns = data;
-	else if (t == EV_HTTP)
-		ev.u.http = data;
-	output_emit(c->out, &ev);
+	ev_report(&c->h.report, t, f, c->cur_dir, c->cur_ts, data);
 }
 
 static void
@@ -109,7 +98,8 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 		if (tls_parse_client_hello(buf, mlen, 0, &h) == 0) {
 			take_hello(f, &h, HOST_TLS_SNI);
 			c->st.tls_hellos++;
-			analyze_hello(c->an, f, c->cur_ts);
+			if (c->h.hello != NULL)
+				c->h.hello(c->h.arg, f, c->cur_ts);
 		}
 	} else if (dir == 1 && buf[0] == 2) {
 		uint16_t v;
@@ -143,7 +133,8 @@ http_on_request(void *arg, const struct http_req *req)
 		set_host(f, req->host, HOST_HTTP);
 	if (f->meta.http_method[0] == '\0')
 		str_lcpy(f->meta.http_method, req->method, sizeof(f->meta.http_method));
-	analyze_http(c->an, f, req, c->cur_ts);
+	if (c->h.http != NULL)
+		c->h.http(c->h.arg, f, req, c->cur_ts);
 	if (f->meta.http_reqs < HTTP_EVENTS_MAX) {
 		f->meta.http_reqs++;
 		emit(c, f, EV_HTTP, req);
@@ -166,7 +157,8 @@ http_on_body(void *arg, const uint8_t *p, size_t n)
 	if (n > (size_t)(BODY_PEEK_MAX - f->meta.body_peek))
 		n = (size_t)(BODY_PEEK_MAX - f->meta.body_peek);
 	f->meta.body_peek = (uint16_t)(f->meta.body_peek + n);
-	analyze_body(c->an, f, p, n, c->cur_ts);
+	if (c->h.body != NULL)
+		c->h.body(c->h.arg, f, p, n, c->cur_ts);
 }
 
 static void
@@ -235,7 +227,8 @@ dns_message(void *arg, const uint8_t *msg, size_t len)
 		if (f->meta.dns_pending && f->meta.dns_id == d->id)
 			f->meta.dns_pending = 0;
 	}
-	analyze_dns(c->an, f, d, c->cur_ts);
+	if (c->h.dns != NULL)
+		c->h.dns(c->h.arg, f, d, c->cur_ts);
 	emit(c, f, EV_DNS, d);
 }
 
@@ -281,7 +274,8 @@ quic_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 	if (r == QUIC_FEED_HELLO) {
 		take_hello(f, &h, HOST_QUIC_SNI);
 		c->st.quic_hellos++;
-		analyze_hello(c->an, f, c->cur_ts);
+		if (c->h.hello != NULL)
+			c->h.hello(c->h.arg, f, c->cur_ts);
 		emit(c, f, EV_QUIC, NULL);
 		f->meta.tls_logged = 1;
 	}

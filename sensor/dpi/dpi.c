@@ -4,6 +4,7 @@
  * take the flow over), naming the protocol, and the scratch-buffer pool.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <ndpi_api.h>
 
 #include "dpi/dpi.h"
+#include "common/counters.h"
 #include "common/log.h"
 #include "common/str.h"
 
@@ -42,9 +44,27 @@ dpi_core(struct dpi *d)
 }
 
 void
-dpi_set_analyzer(struct dpi *d, struct analyzer *an)
+dpi_counters(struct dpi *d)
 {
-	d->core.an = an;
+	static const struct { const char *name, *db; size_t off; } c[] = {
+		{ "ndpi_packets", NULL, offsetof(struct dpi_stats, ndpi_calls) },
+		{ "ndpi_flows", NULL, offsetof(struct dpi_stats, ndpi_flows) },
+		{ "ndpi_pool_empty", NULL, offsetof(struct dpi_stats, ndpi_pool_empty) },
+		{ "scratch_empty", NULL, offsetof(struct dpi_stats, scratch_empty) },
+		{ "tls_hellos", "dpi.tls_hellos", offsetof(struct dpi_stats, tls_hellos) },
+		{ "quic_hellos", "dpi.quic_hellos", offsetof(struct dpi_stats, quic_hellos) },
+		{ "dns_messages", "dpi.dns_messages", offsetof(struct dpi_stats, dns_msgs) },
+		{ "dns_malformed", NULL, offsetof(struct dpi_stats, dns_bad) },
+		{ "http_requests", "dpi.http_requests", offsetof(struct dpi_stats, http_reqs) },
+		{ "tcp_out_of_order", NULL, offsetof(struct dpi_stats, tcp_ooo) },
+	};
+	const uint8_t *base = (const uint8_t *)&d->core.st;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		ctr_add(CTR_OWN_ENGINE, "shadowtap.dpi", c[i].name, c[i].db,
+		    CTR_COUNTER, (const uint64_t *)(const void *)(base + c[i].off),
+		    NULL);
 }
 
 const struct dpi_stats *
@@ -54,14 +74,15 @@ dpi_stats(const struct dpi *d)
 }
 
 int
-dpi_new(struct dpi **dp, const struct dpi_conf *conf, struct output *out)
+dpi_new(struct dpi **dp, const struct dpi_conf *conf, const struct dpi_hooks *h)
 {
 	NDPI_PROTOCOL_BITMASK all;
 	struct dpi *d;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return -ENOMEM;
 	d->conf = *conf;
-	d->core.out = out;
+	if (h != NULL)
+		d->core.h = *h;
 	d->core.scratch_size = conf->scratch_size;
 	if ((d->core.scratch_mem = calloc(conf->scratch_slots, conf->scratch_size)) == NULL ||
 	    (d->core.scratch_free = calloc(conf->scratch_slots, sizeof(uint32_t))) == NULL ||

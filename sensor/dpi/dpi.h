@@ -1,7 +1,8 @@
 /*
  * dpi.h - protocol metadata for a flow: our own TLS/QUIC/DNS/HTTP parsers
- * first, nDPI for naming everything else.  Emits tls/quic/dns/http events
- * through the output stage.  nDPI state and parser scratch come from pools
+ * first, nDPI for naming everything else.  Reports what it learns through
+ * the hooks the engine installs (struct dpi_hooks): facts to classify and
+ * tls/quic/dns/http records; it calls no other stage by name.  nDPI state and parser scratch come from pools
  * sized at start-up and are released as soon as a flow's metadata is
  * complete, so most packets of a flow cost only a few branches here.
  */
@@ -12,8 +13,37 @@
 #include "flow/flow.h"
 #include "output/event.h"
 
-struct output;
-struct analyzer;
+/* Counters of the engine's own parsers and pools. */
+struct dpi_stats {
+	uint64_t	ndpi_calls;	/* packets handed to nDPI */
+	uint64_t	ndpi_flows;	/* flows that got an nDPI state */
+	uint64_t	ndpi_pool_empty;/* flows denied nDPI state (pool empty) */
+	uint64_t	scratch_empty;	/* parser scratch denied (pool empty) */
+	uint64_t	tls_hellos;
+	uint64_t	quic_hellos;
+	uint64_t	dns_msgs;
+	uint64_t	dns_bad;
+	uint64_t	http_reqs;
+	uint64_t	tcp_ooo;	/* out-of-order segments skipped by parsers */
+};
+
+/*
+ * What dpi reports, installed by the engine (sensor/engine.c): names and
+ * requests to classify (hello, http, body, dns, each before the record is
+ * reported), and records worth an event (report: EV_TLS, EV_QUIC with no
+ * data, EV_DNS with the dns_msg, EV_HTTP with the http_req).
+ */
+struct dpi_hooks {
+	struct ev_hook	report;
+	void	(*hello)(void *arg, struct flow *f, uint64_t ts);
+	void	(*http)(void *arg, struct flow *f, const struct http_req *r,
+		    uint64_t ts);
+	void	(*body)(void *arg, struct flow *f, const uint8_t *p, size_t n,
+		    uint64_t ts);
+	void	(*dns)(void *arg, struct flow *f, const struct dns_msg *d,
+		    uint64_t ts);
+	void	*arg;
+};
 
 struct dpi_conf {
 	uint32_t	ndpi_slots;	/* flows dissected by nDPI at once */
@@ -25,8 +55,10 @@ struct dpi_conf {
 struct dpi;
 
 void	dpi_conf_defaults(struct dpi_conf *c);
-/* dpi_new(d, conf, out): init nDPI (~30 ms) and the pools.  0 or -errno. */
-int	dpi_new(struct dpi **d, const struct dpi_conf *conf, struct output *out);
+/* dpi_new(d, conf, h): init nDPI (~30 ms) and the pools; ${h} is copied
+ * (NULL: nothing reported).  0 or -errno. */
+int	dpi_new(struct dpi **d, const struct dpi_conf *conf,
+	    const struct dpi_hooks *h);
 /* dpi_free(d): NULL-safe. */
 void	dpi_free(struct dpi *d);
 /* dpi_packet(d, f, p, dir): inspect one packet of flow ${f}. */
@@ -34,13 +66,12 @@ void	dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p, int dir);
 /* dpi_flow_end(d, f): emit what is still pending, release pooled state. */
 void	dpi_flow_end(struct dpi *d, struct flow *f);
 const struct dpi_stats *dpi_stats(const struct dpi *d);
-/* dpi_set_analyzer(d, an): where metadata goes to be classified. */
-void	dpi_set_analyzer(struct dpi *d, struct analyzer *an);
+/* dpi_counters(d): register shadowtap.dpi.* in the counter registry. */
+void	dpi_counters(struct dpi *d);
 
 /* Internal split between dpi.c (nDPI) and dispatch.c (our parsers). */
 struct dpi_core {
-	struct output	*out;
-	struct analyzer	*an;		/* classification hooks (may be a no-op) */
+	struct dpi_hooks h;		/* installed by the engine */
 	struct dpi_stats st;
 	uint8_t		*scratch_mem;
 	uint32_t	*scratch_free;	/* stack of free slot indices */

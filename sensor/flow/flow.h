@@ -178,6 +178,9 @@ void	flow_table_expire(struct flow_table *t, uint64_t now_us);
 /* flow_table_flush(t): end every flow (FE_SHUTDOWN). */
 void	flow_table_flush(struct flow_table *t);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
+/* flow_counters(t, suricata): register stats.flow (${suricata}) or
+ * stats.shadowtap.flows in the counter registry. */
+void	flow_counters(const struct flow_table *t, int suricata);
 
 const char *flow_state_str(const struct flow *f);
 
