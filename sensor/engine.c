@@ -370,7 +370,7 @@ engine_open(struct engine *e)
 	}
 	if ((rc = inspector_new(&e->insp, e->an, &report)) < 0)
 		return rc;
-	if (dpi_new(&e->dpi, &e->conf.dpi, &dh) < 0 ||
+	if (dpi_new(&e->dpi, &e->conf.dpi, e->conf.flow.max_flows, &dh) < 0 ||
 	    (e->flows = flow_table_new(&e->conf.flow, on_flow_end, e)) == NULL ||
 	    (e->defrag = defrag_new(e->conf.defrag_slots, 30)) == NULL) {
 		log_warnx("out of memory setting up %u flows", e->conf.flow.max_flows);

@@ -460,7 +460,6 @@ static void
 account(struct inspector *in, struct flow *f, struct flow_inspect *r,
     const struct pkt *p, int dir)
 {
-	const struct tls_dir *td = &f->parse.tls[0];
 	uint64_t n = p->payload_len, today = 0, base = 0;
 	char sig[400];
 
@@ -468,11 +467,11 @@ account(struct inspector *in, struct flow *f, struct flow_inspect *r,
 		upload_server(&r->up, n);
 		return;
 	}
-	if (f->meta.app == APP_TLS && td->state != 0 && !f->meta.app_gave_up &&
-	    td->app_bytes >= r->up.tls_seen) {
+	if (f->meta.app == APP_TLS && f->meta.tls_up_state != 0 &&
+	    !f->meta.app_gave_up && f->meta.tls_up_bytes >= r->up.tls_seen) {
 		/* TLS: application data only, not the handshake. */
-		n = td->app_bytes - r->up.tls_seen;
-		r->up.tls_seen = td->app_bytes;
+		n = f->meta.tls_up_bytes - r->up.tls_seen;
+		r->up.tls_seen = f->meta.tls_up_bytes;
 	}
 	upload_client(&r->up, n, in->now);
 	if (n > 0 && !(f->alerted & INSPECT_ALERTED_UPLOAD) &&

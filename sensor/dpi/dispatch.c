@@ -22,11 +22,11 @@ emit(struct dpi_core *c, struct flow *f, enum ev_type t, const void *data)
 }
 
 static void
-release_scratch(struct dpi_core *c, struct flow *f)
+release_scratch(struct dpi_core *c)
 {
-	dpi_scratch_put(c, f->parse.scratch[0]);
-	dpi_scratch_put(c, f->parse.scratch[1]);
-	f->parse.scratch[0] = f->parse.scratch[1] = NULL;
+	dpi_scratch_put(c, c->fp->scratch[0]);
+	dpi_scratch_put(c, c->fp->scratch[1]);
+	c->fp->scratch[0] = c->fp->scratch[1] = NULL;
 }
 
 /* Our parser stops on this flow (a gap, bytes it cannot read): its
@@ -35,15 +35,15 @@ static void
 give_up(struct dpi_core *c, struct flow *f)
 {
 	f->meta.app_gave_up = 1;
-	release_scratch(c, f);
+	release_scratch(c);
 }
 
 static uint8_t *
-scratch(struct dpi_core *c, struct flow *f, int dir)
+scratch(struct dpi_core *c, int dir)
 {
-	if (f->parse.scratch[dir] == NULL)
-		f->parse.scratch[dir] = dpi_scratch_get(c);
-	return f->parse.scratch[dir];
+	if (c->fp->scratch[dir] == NULL)
+		c->fp->scratch[dir] = dpi_scratch_get(c);
+	return c->fp->scratch[dir];
 }
 
 static void
@@ -74,7 +74,7 @@ static void
 tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
     size_t n)
 {
-	struct tls_dir *td = &f->parse.tls[dir];
+	struct tls_dir *td = &c->fp->tls[dir];
 	uint8_t *buf = NULL;
 	size_t mlen = 0;
 	int r;
@@ -82,12 +82,17 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 	if (td->state == TLS_DIR_NOT_TLS)
 		return;
 	if (td->state != TLS_DIR_COUNTING &&
-	    (buf = scratch(c, f, dir)) == NULL)
+	    (buf = scratch(c, dir)) == NULL)
 		return;
 	r = tls_dir_feed(td, p, n, buf, buf ? c->scratch_size : 0, &mlen);
+	if (dir == 0) {
+		/* What the upload accounting reads (flow_upload_bytes). */
+		f->meta.tls_up_state = td->state;
+		f->meta.tls_up_bytes = td->app_bytes;
+	}
 	if (r == TLS_FEED_NOT_TLS) {
-		dpi_scratch_put(c, f->parse.scratch[dir]);
-		f->parse.scratch[dir] = NULL;
+		dpi_scratch_put(c, c->fp->scratch[dir]);
+		c->fp->scratch[dir] = NULL;
 	}
 	if (r != TLS_FEED_HELLO)
 		return;
@@ -109,8 +114,8 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 			f->meta.tls_server = 1;
 		}
 	}
-	dpi_scratch_put(c, f->parse.scratch[dir]);
-	f->parse.scratch[dir] = NULL;
+	dpi_scratch_put(c, c->fp->scratch[dir]);
+	c->fp->scratch[dir] = NULL;
 	/* Log once both hellos are in (the negotiated version needs the
 	 * ServerHello); dispatch_flow_end logs a lone ClientHello. */
 	if (f->meta.tls_hello && f->meta.tls_server && !f->meta.tls_logged) {
@@ -168,16 +173,16 @@ http_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 	uint8_t *buf;
 	int r;
 
-	if ((buf = scratch(c, f, 0)) == NULL)
+	if ((buf = scratch(c, 0)) == NULL)
 		return;
-	r = http_feed(&f->parse.http, p, n, buf, c->scratch_size, &cb);
+	r = http_feed(&c->fp->http, p, n, buf, c->scratch_size, &cb);
 	if (r < 0)
 		f->meta.app_gave_up = 1;
 	/* Header bytes are only buffered between segments of one header
 	 * block; otherwise the buffer goes back to the pool. */
-	if (f->parse.http.hdr_have == 0 || r < 0) {
-		dpi_scratch_put(c, f->parse.scratch[0]);
-		f->parse.scratch[0] = NULL;
+	if (c->fp->http.hdr_have == 0 || r < 0) {
+		dpi_scratch_put(c, c->fp->scratch[0]);
+		c->fp->scratch[0] = NULL;
 	}
 }
 
@@ -242,16 +247,16 @@ dns_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 		dns_message(c, p, n);
 		return;
 	}
-	if ((buf = scratch(c, f, dir)) == NULL)
+	if ((buf = scratch(c, dir)) == NULL)
 		return;
-	if (dns_tcp_feed(&f->parse.dnstcp[dir], p, n, buf, c->scratch_size,
+	if (dns_tcp_feed(&c->fp->dnstcp[dir], p, n, buf, c->scratch_size,
 	    dns_message, c) < 0) {
 		give_up(c, f);
 		return;
 	}
-	if (f->parse.dnstcp[dir].have == 0) {
-		dpi_scratch_put(c, f->parse.scratch[dir]);
-		f->parse.scratch[dir] = NULL;
+	if (c->fp->dnstcp[dir].have == 0) {
+		dpi_scratch_put(c, c->fp->scratch[dir]);
+		c->fp->scratch[dir] = NULL;
 	}
 }
 
@@ -264,11 +269,11 @@ quic_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 	uint8_t *buf;
 	int r;
 
-	if (f->parse.quic.done || (buf = scratch(c, f, 0)) == NULL)
+	if (c->fp->quic.done || (buf = scratch(c, 0)) == NULL)
 		return;
 	memset(&h, 0, sizeof(h));
-	r = quic_feed_client(&f->parse.quic, p, n, buf, c->scratch_size, &h);
-	f->meta.quic_version = f->parse.quic.version;
+	r = quic_feed_client(&c->fp->quic, p, n, buf, c->scratch_size, &h);
+	f->meta.quic_version = c->fp->quic.version;
 	if (r == QUIC_FEED_MORE)
 		return;
 	if (r == QUIC_FEED_HELLO) {
@@ -279,9 +284,9 @@ quic_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 		emit(c, f, EV_QUIC, NULL);
 		f->meta.tls_logged = 1;
 	}
-	f->parse.quic.done = 1;
-	f->parse.ours_done = 1;
-	release_scratch(c, f);
+	c->fp->quic.done = 1;
+	c->fp->ours_done = 1;
+	release_scratch(c);
 }
 
 /* ---- recognition and TCP ordering ---- */
@@ -346,7 +351,7 @@ static long
 tcp_in_order(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
     const uint8_t **data)
 {
-	struct flow_parse *fp = &f->parse;
+	struct dpi_flow *fp = c->fp;
 	uint32_t seq = p->seq, len = p->payload_len;
 	int32_t delta;
 
@@ -388,22 +393,24 @@ tcp_in_order(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
  * segment are looked at, so this costs a few compares per packet.
  */
 static void
-late_start(struct flow *f, const struct pkt *p, int dir, const uint8_t *d,
-    size_t n)
+late_start(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
+    const uint8_t *d, size_t n)
 {
-	int tunnel = f->meta.app == APP_HTTP && http_may_tunnel(&f->parse.http);
+	int tunnel = f->meta.app == APP_HTTP && http_may_tunnel(&c->fp->http);
 
 	if (p->proto != IPPROTO_TCP || dir != 0 || f->meta.tls_hello ||
 	    (f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER && !tunnel &&
 	    !f->meta.app_gave_up))
 		return;
 	if (n >= 6 && d[0] == 0x16 && d[1] == 3 && d[2] <= 4 && d[5] == 1) {
-		memset(f->parse.tls, 0, sizeof(f->parse.tls));
+		memset(c->fp->tls, 0, sizeof(c->fp->tls));
+		f->meta.tls_up_state = 0;
+		f->meta.tls_up_bytes = 0;
 		f->meta.app = APP_TLS;
 		f->meta.app_gave_up = 0;
 	} else if (!tunnel && f->meta.app != APP_HTTP &&
 	    http_looks_like_request(d, n)) {
-		memset(&f->parse.http, 0, sizeof(f->parse.http));
+		memset(&c->fp->http, 0, sizeof(c->fp->http));
 		f->meta.app = APP_HTTP;
 		f->meta.app_gave_up = 0;
 	}
@@ -417,6 +424,7 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 	long n = p->payload_len;
 
 	c->cur_flow = f;
+	c->fp = dpi_flow_of(c, f);
 	c->cur_ts = p->ts_us;
 	c->cur_dir = dir;
 	if (p->proto == IPPROTO_TCP) {
@@ -434,7 +442,7 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 	if (!f->meta.recognised)
 		recognise(c, f, p, dir);
 	else
-		late_start(f, p, dir, data, (size_t)n);
+		late_start(c, f, p, dir, data, (size_t)n);
 	if (f->meta.app_gave_up)
 		return f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER;
 	switch (f->meta.app) {
@@ -464,11 +472,12 @@ void
 dispatch_flow_end(struct dpi_core *c, struct flow *f)
 {
 	c->cur_flow = f;
+	c->fp = dpi_flow_of(c, f);
 	c->cur_ts = f->ts_last;
 	c->cur_dir = 0;
 	if (f->meta.app == APP_TLS && f->meta.tls_hello && !f->meta.tls_logged) {
 		f->meta.tls_logged = 1;
 		emit(c, f, EV_TLS, NULL);
 	}
-	release_scratch(c, f);
+	release_scratch(c);
 }

@@ -74,7 +74,8 @@ dpi_stats(const struct dpi *d)
 }
 
 int
-dpi_new(struct dpi **dp, const struct dpi_conf *conf, const struct dpi_hooks *h)
+dpi_new(struct dpi **dp, const struct dpi_conf *conf, uint32_t max_flows,
+    const struct dpi_hooks *h)
 {
 	NDPI_PROTOCOL_BITMASK all;
 	struct dpi *d;
@@ -83,6 +84,9 @@ dpi_new(struct dpi **dp, const struct dpi_conf *conf, const struct dpi_hooks *h)
 	d->conf = *conf;
 	if (h != NULL)
 		d->core.h = *h;
+	d->core.nside = max_flows ? max_flows : 1;
+	if ((d->core.side = calloc(d->core.nside, sizeof(*d->core.side))) == NULL)
+		goto err;
 	d->core.scratch_size = conf->scratch_size;
 	if ((d->core.scratch_mem = calloc(conf->scratch_slots, conf->scratch_size)) == NULL ||
 	    (d->core.scratch_free = calloc(conf->scratch_slots, sizeof(uint32_t))) == NULL ||
@@ -117,6 +121,7 @@ dpi_free(struct dpi *d)
 	free(d->nflow_mem);
 	free(d->core.scratch_free);
 	free(d->core.scratch_mem);
+	free(d->core.side);
 	free(d);
 }
 
@@ -168,16 +173,16 @@ nflow_get(struct dpi *d)
 }
 
 static void
-nflow_put(struct dpi *d, struct flow *f)
+nflow_put(struct dpi *d)
 {
-	struct ndpi_flow_struct *nf = f->parse.ndpi;
+	struct ndpi_flow_struct *nf = d->core.fp->ndpi;
 
 	if (nf == NULL)
 		return;
 	ndpi_free_flow_data(nf);
 	d->nflow_free[d->nflow_nfree++] = (uint32_t)(((uint8_t *)(void *)nf -
 	    d->nflow_mem) / SIZEOF_FLOW_STRUCT);
-	f->parse.ndpi = NULL;
+	d->core.fp->ndpi = NULL;
 }
 
 /* Copy nDPI's verdict (and its host name when we have none) into the flow,
@@ -185,7 +190,7 @@ nflow_put(struct dpi *d, struct flow *f)
 static void
 ndpi_finish(struct dpi *d, struct flow *f, ndpi_protocol p)
 {
-	struct ndpi_flow_struct *nf = f->parse.ndpi;
+	struct ndpi_flow_struct *nf = d->core.fp->ndpi;
 	u_int16_t id = p.master_protocol != NDPI_PROTOCOL_UNKNOWN ?
 	    p.master_protocol : p.app_protocol;
 	const char *name;
@@ -207,8 +212,8 @@ ndpi_finish(struct dpi *d, struct flow *f, ndpi_protocol p)
 			f->meta.host_src = HOST_NDPI;
 		}
 	}
-	f->parse.ndpi_done = 1;
-	nflow_put(d, f);
+	d->core.fp->ndpi_done = 1;
+	nflow_put(d);
 }
 
 static void
@@ -217,27 +222,27 @@ ndpi_feed(struct dpi *d, struct flow *f, const struct pkt *p)
 	ndpi_protocol r;
 	u_int8_t guessed;
 
-	if (f->parse.ndpi == NULL) {
-		if (f->parse.ndpi_pkts > 0 ||
-		    (f->parse.ndpi = nflow_get(d)) == NULL) {
-			f->parse.ndpi_done = 1;
+	if (d->core.fp->ndpi == NULL) {
+		if (d->core.fp->ndpi_pkts > 0 ||
+		    (d->core.fp->ndpi = nflow_get(d)) == NULL) {
+			d->core.fp->ndpi_done = 1;
 			return;
 		}
 	}
 	d->core.st.ndpi_calls++;
-	f->parse.ndpi_pkts++;
-	r = ndpi_detection_process_packet(d->ndpi, f->parse.ndpi, p->l3,
+	d->core.fp->ndpi_pkts++;
+	r = ndpi_detection_process_packet(d->ndpi, d->core.fp->ndpi, p->l3,
 	    (unsigned short)(p->l3_len > 65535 ? 65535 : p->l3_len),
 	    p->ts_us / 1000);
 	if (r.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
 	    r.master_protocol != NDPI_PROTOCOL_UNKNOWN) {
-		if (!ndpi_extra_dissection_possible(d->ndpi, f->parse.ndpi) ||
-		    f->parse.ndpi_pkts >= d->conf.ndpi_max_pkts)
+		if (!ndpi_extra_dissection_possible(d->ndpi, d->core.fp->ndpi) ||
+		    d->core.fp->ndpi_pkts >= d->conf.ndpi_max_pkts)
 			ndpi_finish(d, f, r);
 		return;
 	}
-	if (f->parse.ndpi_pkts >= d->conf.ndpi_max_pkts) {
-		r = ndpi_detection_giveup(d->ndpi, f->parse.ndpi, 1, &guessed);
+	if (d->core.fp->ndpi_pkts >= d->conf.ndpi_max_pkts) {
+		r = ndpi_detection_giveup(d->ndpi, d->core.fp->ndpi, 1, &guessed);
 		ndpi_finish(d, f, r);
 	}
 }
@@ -257,12 +262,13 @@ ours_likely(const struct pkt *p)
 void
 dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p, int dir)
 {
-	if (!f->parse.ours_done && dispatch_packet(&d->core, f, p, dir)) {
+	d->core.fp = dpi_flow_of(&d->core, f);
+	if (!d->core.fp->ours_done && dispatch_packet(&d->core, f, p, dir)) {
 		/* Our parser owns the flow: nDPI has nothing to add. */
-		f->parse.ndpi_done = 1;
-		nflow_put(d, f);
+		d->core.fp->ndpi_done = 1;
+		nflow_put(d);
 	}
-	if (f->parse.ndpi_done || p->l3 == NULL)
+	if (d->core.fp->ndpi_done || p->l3 == NULL)
 		return;
 	if (p->payload_len == 0 && !f->meta.recognised &&
 	    p->proto == IPPROTO_TCP && ours_likely(p))
@@ -273,9 +279,10 @@ dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p, int dir)
 void
 dpi_flow_end(struct dpi *d, struct flow *f)
 {
-	if (f->parse.ndpi != NULL) {
+	d->core.fp = dpi_flow_of(&d->core, f);
+	if (d->core.fp->ndpi != NULL) {
 		u_int8_t guessed;
-		ndpi_protocol r = ndpi_detection_giveup(d->ndpi, f->parse.ndpi, 1,
+		ndpi_protocol r = ndpi_detection_giveup(d->ndpi, d->core.fp->ndpi, 1,
 		    &guessed);
 
 		ndpi_finish(d, f, r);

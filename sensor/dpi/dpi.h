@@ -9,7 +9,13 @@
 #ifndef ST_DPI_H
 #define ST_DPI_H
 
+#include <string.h>
+
 #include "decode/decode.h"
+#include "dpi/dns.h"
+#include "dpi/http.h"
+#include "dpi/quic.h"
+#include "dpi/tls.h"
 #include "flow/flow.h"
 #include "output/event.h"
 
@@ -55,9 +61,10 @@ struct dpi_conf {
 struct dpi;
 
 void	dpi_conf_defaults(struct dpi_conf *c);
-/* dpi_new(d, conf, h): init nDPI (~30 ms) and the pools; ${h} is copied
- * (NULL: nothing reported).  0 or -errno. */
-int	dpi_new(struct dpi **d, const struct dpi_conf *conf,
+/* dpi_new(d, conf, max_flows, h): init nDPI (~30 ms), the pools and the
+ * parser side table for ${max_flows} flow records; ${h} is copied (NULL:
+ * nothing reported).  0 or -errno. */
+int	dpi_new(struct dpi **d, const struct dpi_conf *conf, uint32_t max_flows,
 	    const struct dpi_hooks *h);
 /* dpi_free(d): NULL-safe. */
 void	dpi_free(struct dpi *d);
@@ -68,6 +75,29 @@ void	dpi_flow_end(struct dpi *d, struct flow *f);
 const struct dpi_stats *dpi_stats(const struct dpi *d);
 /* dpi_counters(d): register shadowtap.dpi.* in the counter registry. */
 void	dpi_counters(struct dpi *d);
+
+/*
+ * Per-flow parser state, kept out of struct flow in a side table of one
+ * entry per flow record (indexed by f->slot), so the flow record stays
+ * small.  An entry belongs to the flow whose id it carries; a new flow in
+ * the same slot finds it zeroed.  Big buffers are borrowed from the
+ * scratch pool.
+ */
+struct dpi_flow {
+	uint64_t	 id;		/* flow id this entry belongs to */
+	struct tls_dir	 tls[2];
+	struct quic_state quic;
+	struct http_stream http;
+	struct dns_tcp	 dnstcp[2];
+	uint8_t		*scratch[2];	/* borrowed scratch per direction */
+	void		*ndpi;		/* nDPI flow while it dissects */
+	uint32_t	 next_seq[2];	/* TCP: next expected sequence number */
+	uint8_t		 seq_ok[2];	/* next_seq valid */
+	uint8_t		 ndpi_pkts;	/* packets given to nDPI */
+	uint8_t		 ndpi_done;	/* nDPI no longer fed */
+	uint8_t		 ours_done;	/* our parsers have nothing more to learn */
+	uint8_t		 ooo[2];	/* out-of-order segments dropped by parsers */
+};
 
 /* Internal split between dpi.c (nDPI) and dispatch.c (our parsers). */
 struct dpi_core {
@@ -80,11 +110,28 @@ struct dpi_core {
 	uint32_t	 scratch_slots;
 	uint32_t	 scratch_size;
 	struct dns_msg	 dns;		/* one parse buffer, reused */
+	struct dpi_flow	*side;		/* parser state, one per flow slot */
+	uint32_t	 nside;
+	struct dpi_flow	*fp;		/* cur_flow's entry */
 	struct flow	*cur_flow;	/* for parser callbacks */
 	uint64_t	 cur_ts;
 	int		 cur_dir;
 };
 struct dpi_core	*dpi_core(struct dpi *d);
+
+/* dpi_flow_of(c, f): ${f}'s parser state, zeroed when the slot held
+ * another flow before. */
+static inline struct dpi_flow *
+dpi_flow_of(struct dpi_core *c, const struct flow *f)
+{
+	struct dpi_flow *s = &c->side[f->slot < c->nside ? f->slot : 0];
+
+	if (s->id != f->id) {
+		memset(s, 0, sizeof(*s));
+		s->id = f->id;
+	}
+	return s;
+}
 uint8_t	*dpi_scratch_get(struct dpi_core *c);
 void	 dpi_scratch_put(struct dpi_core *c, uint8_t *p);
 /* dispatch.c: returns 1 when our parsers own the flow (nDPI not needed). */

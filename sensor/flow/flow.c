@@ -296,6 +296,7 @@ flow_table_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 		else
 			return NULL;
 		memset(f, 0, sizeof(*f));
+		f->slot = (uint32_t)(f - t->pool);
 		f->key = k;
 		f->hash = h;
 		f->in_use = 1;
