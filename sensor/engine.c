@@ -174,6 +174,20 @@ on_dns(void *arg, struct flow *f, const struct dns_msg *d, uint64_t ts)
 	analyze_dns(((struct engine *)arg)->an, f, d, ts);
 }
 
+/* ---- the inspector's view of the policy: the analyzer's ---- */
+
+static const struct inspect_policy *
+on_policy(void *arg)
+{
+	return analyzer_inspect_policy(((struct engine *)arg)->an);
+}
+
+static struct dlp_engine *
+on_dlp(void *arg)
+{
+	return analyzer_dlp(((struct engine *)arg)->an);
+}
+
 /* ---- counters ---- */
 
 /* The registry's order is EVE stats' layout: Suricata's sections first
@@ -350,6 +364,7 @@ engine_open(struct engine *e)
 	struct ev_hook report = { on_fact, e };
 	struct dpi_hooks dh = { { on_fact, e }, on_hello, on_http, on_body,
 	    on_dns, e };
+	struct inspect_hooks ih = { { on_fact, e }, on_policy, on_dlp, e };
 	int rc;
 
 	if ((e->ev = malloc(sizeof(*e->ev))) == NULL)
@@ -368,7 +383,7 @@ engine_open(struct engine *e)
 		e->rules_failed = 1;
 		return rc;
 	}
-	if ((rc = inspector_new(&e->insp, e->an, &report)) < 0)
+	if ((rc = inspector_new(&e->insp, &ih)) < 0)
 		return rc;
 	if (dpi_new(&e->dpi, &e->conf.dpi, e->conf.flow.max_flows, &dh) < 0 ||
 	    (e->flows = flow_table_new(&e->conf.flow, on_flow_end, e)) == NULL ||

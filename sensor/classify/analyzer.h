@@ -19,6 +19,7 @@
 
 #include "dpi/dns.h"
 #include "dpi/http.h"
+#include "dlp/inspect.h"
 #include "flow/flow.h"
 #include "output/event.h"
 
@@ -65,22 +66,8 @@ int	analyzer_reload(struct analyzer *a, uint64_t ts);
  * prints every error and warning; returns 0 or -EINVAL. */
 int	analyzer_lint(const char *rules_dir, FILE *out);
 
-/*
- * What the inspector (dlp/inspect.h) needs from the policy.  Owned by the
- * current rules; valid until the next analyzer_reload() call, so read it
- * per packet, do not keep the pointer.
- */
-struct inspect_policy {
-	uint64_t	upload_bytes;		/* alert when a flow to an AI service sends more */
-	uint32_t	baseline_factor;	/* daily upload > factor x own baseline -> alert */
-	uint64_t	baseline_min_bytes;	/* ignore days below this */
-	uint32_t	scan_budget;		/* DLP bytes per direction per flow */
-	uint8_t		scan_non_ai;		/* also scan cleartext to non-AI destinations */
-	uint8_t		min_confidence;		/* DLP findings below are not alerted */
-	const char	*dlp_severity[VERDICT__COUNT];	/* by verdict; [VERDICT__COUNT-1]... */
-	const char	*dlp_severity_non_ai;
-	const char	*upload_severity[VERDICT__COUNT];
-};
+/* The inspector's view of the current policy (struct inspect_policy, owned
+ * by dlp/inspect.h); valid until the next analyzer_reload(). */
 const struct inspect_policy *analyzer_inspect_policy(const struct analyzer *a);
 /* analyzer_dlp(a): the current detector engine (dlp/dlp.h), or NULL. */
 struct dlp_engine *analyzer_dlp(const struct analyzer *a);

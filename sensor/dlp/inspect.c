@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify/analyzer.h"
 #include "dlp/body.h"
 #include "dlp/dlp.h"
 #include "dlp/inspect.h"
@@ -71,8 +70,7 @@ static const struct inspect_policy policy_defaults = {
 };
 
 struct inspector {
-	struct ev_hook		 h;		/* installed by the engine */
-	struct analyzer		*an;
+	struct inspect_hooks	 h;		/* installed by the engine */
 	struct dlp_engine	*own;		/* fallback engine */
 	struct stream_pool	*sp;
 	struct baseline		*bl;
@@ -95,7 +93,7 @@ struct inspector {
 static void
 emit_alert(struct inspector *in, struct flow *f, const struct alert_info *a)
 {
-	ev_report(&in->h, EV_ALERT, f, 0, in->now, a);
+	ev_report(&in->h.report, EV_ALERT, f, 0, in->now, a);
 }
 
 static const char *
@@ -500,8 +498,7 @@ account(struct inspector *in, struct flow *f, struct flow_inspect *r,
 /* ---- API ---- */
 
 int
-inspector_new(struct inspector **ip, struct analyzer *an,
-    const struct ev_hook *h)
+inspector_new(struct inspector **ip, const struct inspect_hooks *h)
 {
 	struct inspector *in;
 	size_t per = INSP_HDR_CAP + INSP_ARENA;
@@ -512,7 +509,6 @@ inspector_new(struct inspector **ip, struct analyzer *an,
 		goto err0;
 	if (h != NULL)
 		in->h = *h;
-	in->an = an;
 	if ((in->recs = calloc(INSP_RECORDS, sizeof(*in->recs))) == NULL ||
 	    (in->slots = calloc(INSP_SLOTS, sizeof(*in->slots))) == NULL ||
 	    (in->slot_mem = calloc(INSP_SLOTS, per)) == NULL)
@@ -531,7 +527,7 @@ inspector_new(struct inspector **ip, struct analyzer *an,
 	    STREAM_WIN_DEFAULT)) < 0 ||
 	    (rc = baseline_new(&in->bl, INSP_CLIENTS)) < 0)
 		goto err1;
-	if (an == NULL || analyzer_dlp(an) == NULL) {
+	if (in->h.dlp == NULL || in->h.dlp(in->h.arg) == NULL) {
 		struct dlp_opts o;
 		FILE *devnull = fopen("/dev/null", "w");
 
@@ -579,9 +575,9 @@ void
 inspector_set_hook(struct inspector *in, const struct ev_hook *h)
 {
 	if (h != NULL)
-		in->h = *h;
+		in->h.report = *h;
 	else
-		memset(&in->h, 0, sizeof(in->h));
+		memset(&in->h.report, 0, sizeof(in->h.report));
 }
 
 /* EVE stats.shadowtap.inspect. */
@@ -618,10 +614,10 @@ refresh(struct inspector *in, uint64_t ts)
 	const struct inspect_policy *pol = NULL;
 	struct dlp_engine *eng = NULL;
 
-	if (in->an != NULL) {
-		pol = analyzer_inspect_policy(in->an);
-		eng = analyzer_dlp(in->an);
-	}
+	if (in->h.policy != NULL)
+		pol = in->h.policy(in->h.arg);
+	if (in->h.dlp != NULL)
+		eng = in->h.dlp(in->h.arg);
 	in->pol = pol != NULL ? pol : &policy_defaults;
 	in->fallback = eng == NULL;
 	in->eng = eng != NULL ? eng : in->own;

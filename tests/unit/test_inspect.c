@@ -65,7 +65,7 @@ setup(struct flow *f, struct ai_info *ai)
 		ai->verdict = VERDICT_SANCTIONED;
 		f->ai = ai;
 	}
-	if (inspector_new(&in, NULL, NULL) < 0)
+	if (inspector_new(&in, NULL) < 0)
 		return NULL;
 	inspector_set_hook(in, &hook);
 	return in;
