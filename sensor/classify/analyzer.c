@@ -312,7 +312,7 @@ pool_put(struct analyzer *a, struct ai_info *ai)
 	a->free_idx[a->nfree++] = (uint32_t)idx;
 }
 
-/* Attribute ${f} to service ${svc}; emits the ai event and, for access
+/* Attribute ${f} to service ${svc}; reports the ai fact and, for access
  * flows (${access}), the access alert the policy asks for. */
 static void
 attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
