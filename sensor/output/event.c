@@ -114,3 +114,50 @@ alert_set(struct alert_info *a, int bit, char *field, size_t cap,
 	str_lcpy(field, s, cap);
 	a->has |= (uint8_t)bit;
 }
+
+#define PAD8(n)	(((n) + 7) & ~(size_t)7)
+
+void
+ev_batch_init(struct ev_batch *b)
+{
+	b->len = 0;
+	b->count = 0;
+}
+
+int
+ev_batch_add(struct ev_batch *b, const struct event *ev)
+{
+	size_t n = event_wire_size(ev), need = PAD8(4 + n);
+	uint32_t len = (uint32_t)n;
+
+	if (ev->magic != EV_MAGIC || ev->size != n)
+		return -EINVAL;
+	if (need > sizeof(b->buf) - b->len)
+		return -ENOSPC;
+	memcpy(b->buf + b->len, &len, 4);
+	memcpy(b->buf + b->len + 4, ev, n);
+	memset(b->buf + b->len + 4 + n, 0, need - 4 - n);
+	b->len += (uint32_t)need;
+	b->count++;
+	return 0;
+}
+
+int
+ev_batch_next(const uint8_t *buf, size_t len, size_t *off, struct event *out)
+{
+	uint32_t n;
+
+	if (*off == len)
+		return 0;
+	if (*off > len || len - *off < 4)
+		return -EINVAL;
+	memcpy(&n, buf + *off, 4);
+	if (n > sizeof(*out) || n > len - *off - 4 ||
+	    PAD8(4 + (size_t)n) > len - *off)
+		return -EINVAL;
+	memcpy(out, buf + *off + 4, n);
+	if (event_check(out, n) < 0)
+		return -EINVAL;
+	*off += PAD8(4 + (size_t)n);
+	return 1;
+}

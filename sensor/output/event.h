@@ -184,6 +184,28 @@ size_t	event_wire_size(const struct event *ev);
  * type, size); 0 or -EINVAL.  Strings are NUL-terminated afterwards. */
 int	event_check(struct event *ev, size_t n);
 
+/*
+ * Batches: several events in one message, for a process boundary (one
+ * write per batch instead of one per event).  A record is a 4-byte length
+ * (== the event's size field) and the event's wire bytes, padded to 8.
+ */
+#define EV_BATCH_MAX	(128 * 1024)
+struct ev_batch {
+	uint32_t	len;		/* bytes used in buf */
+	uint32_t	count;		/* events in buf */
+	uint8_t		buf[EV_BATCH_MAX];
+};
+void	ev_batch_init(struct ev_batch *b);
+/* ev_batch_add(b, ev): append ${ev} (its size field set); 0, or -ENOSPC
+ * when it does not fit (send the batch, init, add again), -EINVAL when
+ * ${ev} is not a valid event. */
+int	ev_batch_add(struct ev_batch *b, const struct event *ev);
+/* ev_batch_next(buf, len, off, out): the next event of a received batch
+ * into ${out}, checked with event_check(); 1 one more, 0 at the end,
+ * -EINVAL malformed (stop reading the batch). */
+int	ev_batch_next(const uint8_t *buf, size_t len, size_t *off,
+	    struct event *out);
+
 /* alert_set(a, bit, field, cap, s): copy ${s} into one of ${a}'s strings
  * and mark it present (AL_*); NULL leaves it absent. */
 void	alert_set(struct alert_info *a, int bit, char *field, size_t cap,

@@ -159,6 +159,65 @@ TEST(socketpair_round_trip)
 	free(f);
 }
 
+/* Many events in one SOCK_SEQPACKET message; a damaged batch is refused. */
+TEST(batch_round_trip)
+{
+	static char a[16384], b[16384];
+	static struct ev_batch bt, rxb;
+	struct event *ev = malloc(sizeof(*ev)), *rx = malloc(sizeof(*rx));
+	struct flow *f = calloc(1, sizeof(*f));
+	struct ev_common cm;
+	size_t off = 0;
+	ssize_t got;
+	int i, n = 0, rc, sv[2];
+
+	ASSERT(ev != NULL && rx != NULL && f != NULL);
+	mk_common(&cm);
+	ev_batch_init(&bt);
+	for (i = 0; i < 40; i++) {
+		mk_dns(ev, f, i % 5);
+		if ((rc = ev_batch_add(&bt, ev)) == -ENOSPC)
+			break;
+		ASSERT_EQ(rc, 0);
+	}
+	ASSERT_EQ(bt.count, 40);
+	/* full: the next one is refused, the batch unchanged */
+	mk_dns(ev, f, DNS_MAX_ANSWERS);
+	while ((rc = ev_batch_add(&bt, ev)) == 0)
+		;
+	ASSERT_EQ(rc, -ENOSPC);
+	ASSERT(bt.len <= EV_BATCH_MAX);
+	ev->size ^= 8;
+	ev_batch_init(&rxb);
+	ASSERT_EQ(ev_batch_add(&rxb, ev), -EINVAL);	/* size field wrong */
+	ASSERT(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
+	ASSERT(write(sv[0], bt.buf, bt.len) == (ssize_t)bt.len);
+	got = read(sv[1], rxb.buf, sizeof(rxb.buf));
+	close(sv[0]);
+	close(sv[1]);
+	ASSERT_EQ(got, (ssize_t)bt.len);
+	while ((rc = ev_batch_next(rxb.buf, (size_t)got, &off, rx)) == 1) {
+		if (n < 40) {
+			mk_dns(ev, f, n % 5);
+			ASSERT_EQ(eve_format(ev, &cm, 1, a, sizeof(a)),
+			    eve_format(rx, &cm, 1, b, sizeof(b)));
+			ASSERT_STR(b, a);
+		}
+		n++;
+	}
+	ASSERT_EQ(rc, 0);
+	ASSERT_EQ((uint32_t)n, bt.count);
+	/* cut short, or a length pointing past the end: refused */
+	off = 0;
+	ASSERT_EQ(ev_batch_next(rxb.buf, 100, &off, rx), -EINVAL);
+	off = 0;
+	memset(rxb.buf, 0xff, 4);
+	ASSERT_EQ(ev_batch_next(rxb.buf, (size_t)got, &off, rx), -EINVAL);
+	free(ev);
+	free(rx);
+	free(f);
+}
+
 TEST(registry_snapshot_and_refresh)
 {
 	uint64_t x = 5, y = 7, z = 0, w = 2;
@@ -265,6 +324,7 @@ main(void)
 	RUN(wire_size_follows_content);
 	RUN(check_accepts_and_refuses);
 	RUN(socketpair_round_trip);
+	RUN(batch_round_trip);
 	RUN(registry_snapshot_and_refresh);
 	RUN(stats_nested_by_section);
 	return TEST_END();
