@@ -102,7 +102,10 @@ static void
 emit(struct engine *e, struct event *ev)
 {
 	ev->size = (uint32_t)event_wire_size(ev);
-	output_emit(e->out, ev);
+	if (e->ps.fd >= 0)
+		privsep_emit(&e->ps, ev);	/* the writer's output_emit */
+	else
+		output_emit(e->out, ev);
 }
 
 /* ev_hook.fact for every stage: copy the fact into the event's union. */
@@ -306,7 +309,10 @@ engine_housekeeping(struct engine *e, int live)
 		engine_stats(e, now);
 		e->next_stats = wall + (uint64_t)e->conf.stats_interval_s * 1000000;
 	}
-	output_tick(e->out, wall);
+	if (e->ps.fd >= 0)
+		privsep_flush(&e->ps);	/* the writer ticks on its own clock */
+	else
+		output_tick(e->out, wall);
 }
 
 void
@@ -314,7 +320,10 @@ engine_finish(struct engine *e)
 {
 	flow_table_flush(e->flows);
 	engine_stats(e, capture_is_live(e->cap) ? clock_wall_us() : e->pkt_now);
-	output_sync(e->out);
+	if (e->ps.fd >= 0)
+		privsep_flush(&e->ps);
+	else
+		output_sync(e->out);
 }
 
 static uint64_t
@@ -335,19 +344,37 @@ engine_summary(struct engine *e)
 		return;
 	capture_stats(e->cap, &e->capst);
 	ctr_snapshot(s);
-	log_info("%llu packets (%llu dropped by the kernel), %llu flows "
-	    "(%llu evicted), %llu TLS + %llu QUIC hellos, %llu DNS messages, "
-	    "%llu HTTP requests, %llu EVE lines, %llu database rows",
-	    (unsigned long long)value(s, "decoder", "pkts"),
-	    (unsigned long long)value(s, "capture", "kernel_drops"),
-	    (unsigned long long)value(s, "shadowtap.flows", "created"),
-	    (unsigned long long)value(s, "shadowtap.flows", "evicted"),
-	    (unsigned long long)value(s, "shadowtap.dpi", "tls_hellos"),
-	    (unsigned long long)value(s, "shadowtap.dpi", "quic_hellos"),
-	    (unsigned long long)value(s, "shadowtap.dpi", "dns_messages"),
-	    (unsigned long long)value(s, "shadowtap.dpi", "http_requests"),
-	    (unsigned long long)os->eve_lines, (unsigned long long)os->db_rows);
+	if (e->ps.pid != 0)	/* the writer logs what it wrote */
+		log_info("%llu packets (%llu dropped by the kernel), %llu flows "
+		    "(%llu evicted), %llu TLS + %llu QUIC hellos, %llu DNS "
+		    "messages, %llu HTTP requests, %llu events to the writer in "
+		    "%llu batches",
+		    (unsigned long long)value(s, "decoder", "pkts"),
+		    (unsigned long long)value(s, "capture", "kernel_drops"),
+		    (unsigned long long)value(s, "shadowtap.flows", "created"),
+		    (unsigned long long)value(s, "shadowtap.flows", "evicted"),
+		    (unsigned long long)value(s, "shadowtap.dpi", "tls_hellos"),
+		    (unsigned long long)value(s, "shadowtap.dpi", "quic_hellos"),
+		    (unsigned long long)value(s, "shadowtap.dpi", "dns_messages"),
+		    (unsigned long long)value(s, "shadowtap.dpi", "http_requests"),
+		    (unsigned long long)e->ps.sent,
+		    (unsigned long long)e->ps.batches);
+	else
+		log_info("%llu packets (%llu dropped by the kernel), %llu flows "
+		    "(%llu evicted), %llu TLS + %llu QUIC hellos, %llu DNS messages, "
+		    "%llu HTTP requests, %llu EVE lines, %llu database rows",
+		    (unsigned long long)value(s, "decoder", "pkts"),
+		    (unsigned long long)value(s, "capture", "kernel_drops"),
+		    (unsigned long long)value(s, "shadowtap.flows", "created"),
+		    (unsigned long long)value(s, "shadowtap.flows", "evicted"),
+		    (unsigned long long)value(s, "shadowtap.dpi", "tls_hellos"),
+		    (unsigned long long)value(s, "shadowtap.dpi", "quic_hellos"),
+		    (unsigned long long)value(s, "shadowtap.dpi", "dns_messages"),
+		    (unsigned long long)value(s, "shadowtap.dpi", "http_requests"),
+		    (unsigned long long)os->eve_lines, (unsigned long long)os->db_rows);
 	free(s);
+	if (e->ps.pid != 0)
+		return;		/* the writer reports what it wrote and lost */
 	if (os->eve_lost || os->db_errors || os->db_rows_lost || os->db_lost)
 		log_warnx("data lost: %llu EVE lines, %llu database rows "
 		    "(%llu database errors%s)", (unsigned long long)os->eve_lost,
@@ -367,6 +394,7 @@ engine_open(struct engine *e)
 	struct inspect_hooks ih = { { on_fact, e }, on_policy, on_dlp, e };
 	int rc;
 
+	e->ps.fd = -1;
 	if ((e->ev = malloc(sizeof(*e->ev))) == NULL)
 		return -ENOMEM;
 	if ((rc = capture_open(&e->cap, &e->conf.cap)) < 0)

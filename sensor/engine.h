@@ -14,6 +14,7 @@
 #include "conf.h"
 #include "decode/decode.h"
 #include "output/event.h"
+#include "privsep.h"
 
 struct flow;
 
@@ -36,6 +37,7 @@ struct engine {
 	const char		*cfg_path;	/* -c, re-read on SIGHUP */
 	struct event		*ev;		/* the one event being built */
 	int			 rules_failed;	/* engine_open: rules had errors */
+	struct privsep		 ps;		/* ps.fd >= 0: events go to the writer */
 };
 
 /*

@@ -57,6 +57,7 @@ usage(FILE *f)
 "  -V, --version           print the version\n"
 "  -u, --user NAME         after opening, run as NAME with no capabilities\n"
 "      --no-seccomp        do not install the seccomp allow-list\n"
+"      --privsep           write EVE and SQLite from a separate writer process\n"
 "\n"
 "Defaults when run as a service: config /etc/shadowtap/shadowtap.yaml and rules\n"
 "/etc/shadowtap/rules when present; live capture without outputs writes EVE to\n"
@@ -141,7 +142,10 @@ reload_conf(struct engine *e)
 	if (n.out.db_meta < 0)
 		n.out.db_meta = e->conf.out.db_meta;
 	e->conf.stats_interval_s = n.stats_interval_s;
-	output_apply(e->out, &n.out);
+	if (e->ps.fd >= 0)
+		privsep_apply(&e->ps, &n.out);
+	else
+		output_apply(e->out, &n.out);
 	if (n.flow.max_flows != e->conf.flow.max_flows ||
 	    n.dpi.ndpi_slots != e->conf.dpi.ndpi_slots ||
 	    n.dpi.scratch_slots != e->conf.dpi.scratch_slots ||
@@ -165,7 +169,10 @@ run(struct engine *e)
 		if (got_hup) {
 			got_hup = 0;
 			log_info("SIGHUP: reopening outputs, reloading configuration and rules");
-			output_reopen(e->out);
+			if (e->ps.fd >= 0)
+				privsep_reopen(&e->ps);
+			else
+				output_reopen(e->out);
 			reload_conf(e);
 			analyzer_reload(e->an, live ? clock_wall_us() : e->pkt_now);
 		}
@@ -237,6 +244,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-seccomp", no_argument, NULL, 'S' },
+		{ "privsep", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *iface = NULL, *file = NULL, *cfg = NULL, *rules = NULL,
@@ -246,6 +254,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	char *keybuf = NULL;
 	int ch, test = 0, verbose = 0, all_flows = 0, rc = EXIT_RUNTIME;
+	int privsep = 0, wrc;
 	int db_flows_def, db_meta_def;
 
 	memset(&e, 0, sizeof(e));
@@ -263,6 +272,7 @@ main(int argc, char **argv)
 		case 'A': all_flows = 1; break;
 		case 'u': pd.user = optarg; break;
 		case 'S': pd.seccomp = 0; break;
+		case 'P': privsep = 1; break;
 		case 'T': test = 1; break;
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return 0;
@@ -366,6 +376,11 @@ main(int argc, char **argv)
 	sigaction(SIGUSR2, &sa, NULL);
 	sa.sa_flags = 0;
 	signal(SIGPIPE, SIG_IGN);
+	/* The writer takes the outputs and the key before the drop. */
+	if (privsep && privsep_start(&e.ps, e.out, &pd) < 0) {
+		log_warnx("cannot start the writer process");
+		goto out;
+	}
 	if (privdrop_apply(&pd) < 0)
 		goto out;
 	if (capture_is_live(e.cap))
@@ -373,8 +388,15 @@ main(int argc, char **argv)
 	rc = run(&e);
 	engine_finish(&e);
 	engine_summary(&e);
+	if (e.ps.pid != 0) {
+		/* 1: the writer lost data (a replay fails); 2: it died. */
+		wrc = privsep_finish(&e.ps);
+		if (wrc == 2 || (wrc == 1 && !capture_is_live(e.cap)))
+			rc = EXIT_RUNTIME;
+	}
 	/* A replay whose outputs lost data did not do its job. */
-	if (rc == 0 && !capture_is_live(e.cap) && output_lost_data(e.out)) {
+	if (rc == 0 && e.ps.pid == 0 && !capture_is_live(e.cap) &&
+	    output_lost_data(e.out)) {
 		log_warnx("outputs lost data; exit 1");
 		rc = EXIT_RUNTIME;
 	}

@@ -604,6 +604,21 @@ output_close(struct output *o)
 	free(o);
 }
 
+void
+output_forget(struct output *o)
+{
+	if (o == NULL)
+		return;
+	/* The writer process owns the files now: nothing is flushed,
+	 * committed or closed here, and the keys are gone. */
+	sodium_memzero(&o->sk, sizeof(o->sk));
+	sodium_memzero(&o->ps, sizeof(o->ps));
+	memset(o->pcache, 0, sizeof(o->pcache));
+	o->eve = NULL;
+	o->store = NULL;
+	o->sealing = 0;
+}
+
 const struct output_stats *
 output_stats(const struct output *o)
 {

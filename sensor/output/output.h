@@ -93,6 +93,10 @@ void	output_tick(struct output *o, uint64_t now_us);
 void	output_apply(struct output *o, const struct output_conf *c);
 /* output_reopen(o): reopen the EVE file (logrotate). 0 or -errno. */
 int	output_reopen(struct output *o);
+/* output_forget(o): in a process that handed the outputs to a writer:
+ * wipe the keys and detach the sinks without flushing or closing them
+ * (the counters stay readable). */
+void	output_forget(struct output *o);
 /* output_close(o): commit, flush and close; NULL-safe. */
 void	output_close(struct output *o);
 const struct output_stats *output_stats(const struct output *o);
