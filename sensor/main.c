@@ -1,6 +1,6 @@
 /*
  * main.c - shadowtap-sensor: command line, configuration, signal handling
- * and the capture loop: capture -> decode -> flow -> dpi -> output.
+ * and the capture loop; the packet path itself is engine.c's.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,10 +19,7 @@
 #include "capture/capture.h"
 #include "classify/analyzer.h"
 #include "conf.h"
-#include "decode/decode.h"
-#include "decode/defrag.h"
-#include "dlp/inspect.h"
-#include "dpi/dpi.h"
+#include "engine.h"
 #include "flow/flow.h"
 #include "output/output.h"
 #include "privdrop.h"
@@ -34,24 +31,6 @@
 #define EXIT_USAGE	2
 
 static volatile sig_atomic_t got_stop, got_hup;
-
-struct engine {
-	struct sensor_conf	 conf;
-	struct capture		*cap;
-	struct flow_table	*flows;
-	struct dpi		*dpi;
-	struct output		*out;
-	struct analyzer		*an;
-	struct inspector	*insp;
-	struct defrag		*defrag;
-	struct dec_stats	 dec;
-	int			 linktype;
-	uint64_t		 pkt_now;	/* newest packet time, µs */
-	uint64_t		 start_us;	/* first packet (file) or start (live) */
-	uint64_t		 next_stats;
-	uint64_t		 next_expire;
-	const char		*cfg_path;	/* -c, re-read on SIGHUP */
-};
 
 static void
 usage(FILE *f)
@@ -78,6 +57,7 @@ usage(FILE *f)
 "  -V, --version           print the version\n"
 "  -u, --user NAME         after opening, run as NAME with no capabilities\n"
 "      --no-seccomp        do not install the seccomp allow-list\n"
+"      --privsep           write EVE and SQLite from a separate writer process\n"
 "\n"
 "Defaults when run as a service: config /etc/shadowtap/shadowtap.yaml and rules\n"
 "/etc/shadowtap/rules when present; live capture without outputs writes EVE to\n"
@@ -124,99 +104,6 @@ on_signal(int sig)
 }
 
 static void
-emit_stats(struct engine *e, uint64_t ts)
-{
-	struct stats_snapshot s;
-	struct event ev;
-
-	memset(&s, 0, sizeof(s));
-	capture_stats(e->cap, &s.cap);
-	s.uptime_us = ts > e->start_us ? ts - e->start_us : 0;
-	s.dec = &e->dec;
-	s.defrag = defrag_stats(e->defrag);
-	s.flows = flow_table_stats(e->flows);
-	s.dpi = dpi_stats(e->dpi);
-	s.out = output_stats(e->out);
-	s.insp = inspector_stats(e->insp);
-	s.an = analyzer_stats(e->an);
-	memset(&ev, 0, sizeof(ev));
-	ev.type = EV_STATS;
-	ev.ts_us = ts;
-	ev.u.stats = &s;
-	output_emit(e->out, &ev);
-}
-
-static void
-on_flow_end(void *arg, struct flow *f, enum flow_end why)
-{
-	struct engine *e = arg;
-	struct event ev;
-
-	dpi_flow_end(e->dpi, f);
-	inspect_flow_end(e->insp, f);
-	memset(&ev, 0, sizeof(ev));
-	ev.type = EV_FLOW;
-	ev.ts_us = f->ts_last;
-	ev.flow = f;
-	ev.u.why = why;
-	output_emit(e->out, &ev);
-	analyze_flow_end(e->an, f);
-}
-
-static void
-on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-    uint64_t ts_us)
-{
-	struct engine *e = arg;
-	struct flow *f;
-	struct pkt p;
-	int dir;
-
-	if (decode_packet(&e->dec, e->linktype, data, caplen, wirelen, ts_us, &p) < 0)
-		return;
-	if (p.frag) {
-		const uint8_t *l3;
-		uint32_t len;
-
-		if (defrag_add(e->defrag, &p, &l3, &len) == 0 ||
-		    decode_reassembled(&e->dec, l3, len, &p) < 0 || p.frag)
-			return;
-	}
-	if (ts_us > e->pkt_now)
-		e->pkt_now = ts_us;
-	if ((f = flow_table_lookup(e->flows, &p, &dir)) == NULL)
-		return;
-	dpi_packet(e->dpi, f, &p, dir);
-	inspect_packet(e->insp, f, &p, dir);
-}
-
-/* Periodic work.  Flow timeouts run on packet time for files (so a replay
- * gives the same flows however fast it runs) and on wall time live (so
- * they fire on an idle link); stats events always on wall time, like a
- * progress report. */
-static void
-housekeeping(struct engine *e, int live)
-{
-	uint64_t wall = clock_wall_us(), now = live ? wall : e->pkt_now;
-
-	if (now == 0)
-		return;
-	if (e->start_us == 0)
-		e->start_us = now;
-	if (now >= e->next_expire) {
-		flow_table_expire(e->flows, now);
-		e->next_expire = now + 1000000;
-	}
-	if (e->next_stats == 0)
-		e->next_stats = wall + (uint64_t)e->conf.stats_interval_s * 1000000;
-	else if (wall >= e->next_stats) {
-		emit_stats(e, now);
-		e->next_stats = wall + (uint64_t)e->conf.stats_interval_s * 1000000;
-	}
-	output_tick(e->out, wall);
-}
-
-static void
 progress(struct engine *e, uint64_t *next)
 {
 	uint64_t now = clock_wall_us();
@@ -255,7 +142,10 @@ reload_conf(struct engine *e)
 	if (n.out.db_meta < 0)
 		n.out.db_meta = e->conf.out.db_meta;
 	e->conf.stats_interval_s = n.stats_interval_s;
-	output_apply(e->out, &n.out);
+	if (e->ps.fd >= 0)
+		privsep_apply(&e->ps, &n.out);
+	else
+		output_apply(e->out, &n.out);
 	if (n.flow.max_flows != e->conf.flow.max_flows ||
 	    n.dpi.ndpi_slots != e->conf.dpi.ndpi_slots ||
 	    n.dpi.scratch_slots != e->conf.dpi.scratch_slots ||
@@ -283,50 +173,27 @@ run(struct engine *e)
 		if (got_hup) {
 			got_hup = 0;
 			log_info("SIGHUP: reopening outputs, reloading configuration and rules");
-			output_reopen(e->out);
+			if (e->ps.fd >= 0)
+				privsep_reopen(&e->ps);
+			else
+				output_reopen(e->out);
 			reload_conf(e);
 			analyzer_reload(e->an, live ? clock_wall_us() : e->pkt_now);
 		}
-		n = capture_dispatch(e->cap, 512, on_packet, e);
+		n = engine_dispatch(e, 512);
 		if (n == CAPTURE_EOF)
 			break;
 		if (n == CAPTURE_ERR) {
 			rc = EXIT_RUNTIME;
 			break;
 		}
-		housekeeping(e, live);
+		engine_housekeeping(e, live);
 		if (show)
 			progress(e, &next_progress);
 	}
 	if (show && next_progress != 0)
 		fputs("\r\033[K", stderr);
 	return rc;
-}
-
-static void
-summary(struct engine *e)
-{
-	const struct flow_stats *fs = flow_table_stats(e->flows);
-	const struct output_stats *os = output_stats(e->out);
-	const struct dpi_stats *ds = dpi_stats(e->dpi);
-	struct capture_stats cs;
-
-	memset(&cs, 0, sizeof(cs));
-	capture_stats(e->cap, &cs);
-	log_info("%llu packets (%llu dropped by the kernel), %llu flows "
-	    "(%llu evicted), %llu TLS + %llu QUIC hellos, %llu DNS messages, "
-	    "%llu HTTP requests, %llu EVE lines, %llu database rows",
-	    (unsigned long long)e->dec.c[DC_PKTS], (unsigned long long)cs.dropped,
-	    (unsigned long long)fs->created, (unsigned long long)fs->evicted,
-	    (unsigned long long)ds->tls_hellos, (unsigned long long)ds->quic_hellos,
-	    (unsigned long long)ds->dns_msgs, (unsigned long long)ds->http_reqs,
-	    (unsigned long long)os->eve_lines, (unsigned long long)os->db_rows);
-	if (os->eve_lost || os->db_errors || os->db_rows_lost || os->db_lost)
-		log_warnx("data lost: %llu EVE lines, %llu database rows "
-		    "(%llu database errors%s)", (unsigned long long)os->eve_lost,
-		    (unsigned long long)(os->db_rows_lost + os->db_lost),
-		    (unsigned long long)os->db_errors,
-		    os->db_malformed ? ", database malformed" : "");
 }
 
 /* Default key path: beside the database, whose pseudonyms must stay
@@ -381,6 +248,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-seccomp", no_argument, NULL, 'S' },
+		{ "privsep", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *iface = NULL, *file = NULL, *cfg = NULL, *rules = NULL,
@@ -390,6 +258,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	char *keybuf = NULL;
 	int ch, test = 0, verbose = 0, all_flows = 0, rc = EXIT_RUNTIME;
+	int privsep = 0, wrc;
 	int db_flows_def, db_meta_def;
 
 	memset(&e, 0, sizeof(e));
@@ -407,6 +276,7 @@ main(int argc, char **argv)
 		case 'A': all_flows = 1; break;
 		case 'u': pd.user = optarg; break;
 		case 'S': pd.seccomp = 0; break;
+		case 'P': privsep = 1; break;
 		case 'T': test = 1; break;
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return 0;
@@ -497,29 +367,11 @@ main(int argc, char **argv)
 			goto out;
 		e.conf.out.key_path = keybuf;
 	}
-	if (capture_open(&e.cap, &e.conf.cap) < 0)
-		goto out;
-	e.linktype = capture_linktype(e.cap);
-	if (!decode_linktype_ok(e.linktype)) {
-		log_warnx("%s: unsupported link type %d", e.conf.cap.iface ?
-		    e.conf.cap.iface : e.conf.cap.file, e.linktype);
+	if (engine_open(&e) < 0) {
+		if (e.rules_failed)
+			rc = EXIT_USAGE;
 		goto out;
 	}
-	if (output_open(&e.out, &e.conf.out) < 0)
-		goto out;
-	if (analyzer_new(&e.an, e.conf.rules_dir, e.out, stderr) < 0) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (inspector_new(&e.insp, e.an, e.out) < 0)
-		goto out;
-	if (dpi_new(&e.dpi, &e.conf.dpi, e.out) < 0 ||
-	    (e.flows = flow_table_new(&e.conf.flow, on_flow_end, &e)) == NULL ||
-	    (e.defrag = defrag_new(e.conf.defrag_slots, 30)) == NULL) {
-		log_warnx("out of memory setting up %u flows", e.conf.flow.max_flows);
-		goto out;
-	}
-	dpi_set_analyzer(e.dpi, e.an);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -532,28 +384,32 @@ main(int argc, char **argv)
 	sigaction(SIGUSR2, &sa, NULL);
 	sa.sa_flags = 0;
 	signal(SIGPIPE, SIG_IGN);
+	/* The writer takes the outputs and the key before the drop. */
+	if (privsep && privsep_start(&e.ps, e.out, &pd) < 0) {
+		log_warnx("cannot start the writer process");
+		goto out;
+	}
 	if (privdrop_apply(&pd) < 0)
 		goto out;
 	if (capture_is_live(e.cap))
 		e.start_us = clock_wall_us();
 	rc = run(&e);
-	flow_table_flush(e.flows);
-	emit_stats(&e, capture_is_live(e.cap) ? clock_wall_us() : e.pkt_now);
-	output_sync(e.out);
-	summary(&e);
+	engine_finish(&e);
+	engine_summary(&e);
+	if (e.ps.pid != 0) {
+		/* 1: the writer lost data (a replay fails); 2: it died. */
+		wrc = privsep_finish(&e.ps);
+		if (wrc == 2 || (wrc == 1 && !capture_is_live(e.cap)))
+			rc = EXIT_RUNTIME;
+	}
 	/* A replay whose outputs lost data did not do its job. */
-	if (rc == 0 && !capture_is_live(e.cap) && output_lost_data(e.out)) {
+	if (rc == 0 && e.ps.pid == 0 && !capture_is_live(e.cap) &&
+	    output_lost_data(e.out)) {
 		log_warnx("outputs lost data; exit 1");
 		rc = EXIT_RUNTIME;
 	}
 out:
-	flow_table_free(e.flows);
-	defrag_free(e.defrag);
-	dpi_free(e.dpi);
-	inspector_free(e.insp);
-	analyzer_free(e.an);
-	output_close(e.out);
-	capture_close(e.cap);
+	engine_close(&e);
 	conf_free(&e.conf);
 	free(keybuf);
 	return rc;

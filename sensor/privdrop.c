@@ -50,7 +50,7 @@ static const int allowed[] = {
 	/* signals (HUP/USR2 reload, TERM stop), abort(), exit */
 	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(sigaltstack), SCMP_SYS(tgkill), SCMP_SYS(restart_syscall),
-	SCMP_SYS(exit), SCMP_SYS(exit_group),
+	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(wait4),
 };
 
 unsigned long long

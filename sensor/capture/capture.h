@@ -9,7 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "output/event.h"
+struct capture_stats {
+	uint64_t	received;	/* pcap_stats ps_recv (live) or packets read */
+	uint64_t	dropped;	/* ps_drop: kernel buffer full */
+	uint64_t	if_dropped;	/* ps_ifdrop */
+	char		iface[64];	/* interface or file name */
+};
 
 struct capture_conf {
 	const char	*iface;		/* live interface, or NULL */

@@ -5,6 +5,7 @@
  * and loads/reloads the rules bundle (parse, validate, swap).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,7 +14,7 @@
 #include "common/clock.h"
 #include "classify/dnscache.h"
 #include "classify/rules.h"
-#include "output/output.h"
+#include "common/counters.h"
 #include "common/log.h"
 #include "common/str.h"
 
@@ -23,7 +24,7 @@
 
 
 struct analyzer {
-	struct output		*out;
+	struct ev_hook		 h;		/* installed by the engine */
 	char			*dir;
 	struct rules		*r;		/* NULL: nothing is classified */
 	struct ai_info		*pool;
@@ -34,26 +35,12 @@ struct analyzer {
 	struct analyzer_stats	 st;
 };
 
+/* A fact for the engine to turn into an event. */
 static void
 emit(struct analyzer *a, enum ev_type t, const struct flow *f, uint64_t ts,
     const void *data)
 {
-	struct event ev;
-
-	if (a->out == NULL)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = t;
-	ev.ts_us = ts;
-	ev.flow = f;
-	switch (t) {
-	case EV_AI: ev.u.ai = data; break;
-	case EV_ALERT: ev.u.alert = data; break;
-	case EV_VISIBILITY: ev.u.vis = data; break;
-	case EV_POLICY: ev.u.policy = data; break;
-	default: break;
-	}
-	output_emit(a->out, &ev);
+	ev_report(&a->h, t, f, 0, ts, data);
 }
 
 static void
@@ -62,9 +49,13 @@ policy_event(struct analyzer *a, const char *action, const char *summary,
 {
 	struct policy_event pe;
 
-	pe.action = action;
-	pe.version = a->r ? a->r->version : "";
-	pe.summary = summary;
+	memset(&pe, 0, sizeof(pe));
+	str_lcpy(pe.action, action, sizeof(pe.action));
+	str_lcpy(pe.version, a->r ? a->r->version : "", sizeof(pe.version));
+	if (summary != NULL) {
+		str_lcpy(pe.summary, summary, sizeof(pe.summary));
+		pe.has_summary = 1;
+	}
 	pe.errors = errors;
 	emit(a, EV_POLICY, NULL, ts, &pe);
 }
@@ -72,8 +63,8 @@ policy_event(struct analyzer *a, const char *action, const char *summary,
 /* ---- load, reload, lint ---- */
 
 int
-analyzer_new(struct analyzer **ap, const char *rules_dir, struct output *out,
-    FILE *errout)
+analyzer_new(struct analyzer **ap, const char *rules_dir,
+    const struct ev_hook *h, FILE *errout)
 {
 	struct analyzer *a;
 	char sum[256];
@@ -82,7 +73,8 @@ analyzer_new(struct analyzer **ap, const char *rules_dir, struct output *out,
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return -ENOMEM;
-	a->out = out;
+	if (h != NULL)
+		a->h = *h;
 	a->ip_default.upload_bytes = 65536;
 	a->ip_default.baseline_factor = 10;
 	a->ip_default.baseline_min_bytes = 1 << 20;
@@ -235,6 +227,50 @@ analyzer_stats(const struct analyzer *a)
 	return a ? &a->st : NULL;
 }
 
+/* EVE stats.shadowtap.ai and the stats table's ai.* rows. */
+void
+analyzer_counters(struct analyzer *a)
+{
+	static const char sect[] = "shadowtap.ai";
+	struct analyzer_stats *st = &a->st;
+	char db[48];
+	int i;
+
+	ctr_add(CTR_OWN_ENGINE, sect, "flows", "ai.flows", CTR_COUNTER,
+	    &st->ai_flows, "flows attributed to an AI service");
+	ctr_add(CTR_OWN_ENGINE, sect, "lookups", "ai.lookups", CTR_COUNTER,
+	    &st->ai_lookups, "DNS transactions for AI names");
+	ctr_add(CTR_OWN_ENGINE, sect, "alerts", "ai.alerts", CTR_COUNTER,
+	    &st->alerts, "access alerts");
+	ctr_add(CTR_OWN_ENGINE, sect, "pool_empty", NULL, CTR_COUNTER,
+	    &st->pool_empty, "attributions without a pooled ai_info");
+	for (i = 0; i < VIS__COUNT; i++) {
+		snprintf(db, sizeof(db), "ai.visibility.%s",
+		    vocab_name(&vocab_vis_kind, i));
+		ctr_add(CTR_OWN_ENGINE, "shadowtap.ai.visibility",
+		    vocab_name(&vocab_vis_kind, i), db, CTR_COUNTER, &st->vis[i],
+		    "flows the sensor cannot see into, by kind");
+	}
+	ctr_add(CTR_OWN_ENGINE, sect, "tls_quic_flows", "ai.tls_quic_flows",
+	    CTR_COUNTER, &st->tls_quic_flows, "TLS/QUIC flows ended");
+	ctr_add(CTR_OWN_ENGINE, sect, "blind_flows", "ai.blind_flows",
+	    CTR_COUNTER, &st->blind_flows,
+	    "TLS/QUIC flows whose server name stayed unknown");
+	ctr_add2(CTR_OWN_ENGINE, sect, "blind_share", NULL, CTR_RATIO,
+	    &st->blind_flows, &st->tls_quic_flows,
+	    "blind_flows / tls_quic_flows");
+	ctr_add(CTR_OWN_ENGINE, sect, "dns_remembered", NULL, CTR_COUNTER,
+	    &st->dns_remembered, "addresses put in the answer cache");
+	ctr_add(CTR_OWN_ENGINE, sect, "dns_attributed", NULL, CTR_COUNTER,
+	    &st->dns_attributed, "flows attributed from the answer cache");
+	ctr_add(CTR_OWN_ENGINE, sect, "reloads", NULL, CTR_COUNTER,
+	    &st->reloads, "rules reloads");
+	ctr_add(CTR_OWN_ENGINE, sect, "reload_failures", NULL, CTR_COUNTER,
+	    &st->reload_failures, "rules reloads refused");
+	ctr_add_str(CTR_OWN_ENGINE, sect, "policy_version", st->version,
+	    "hash of the loaded rules");
+}
+
 /* ---- attribution ---- */
 
 static void
@@ -247,8 +283,12 @@ visibility(struct analyzer *a, struct flow *f, enum vis_kind k,
 		return;
 	f->vis_flags |= (uint16_t)(1u << k);
 	a->st.vis[k]++;
-	v.kind = vocab_name(&vocab_vis_kind, k);
-	v.detail = detail;
+	memset(&v, 0, sizeof(v));
+	str_lcpy(v.kind, vocab_name(&vocab_vis_kind, k), sizeof(v.kind));
+	if (detail != NULL) {
+		str_lcpy(v.detail, detail, sizeof(v.detail));
+		v.has_detail = 1;
+	}
 	emit(a, EV_VISIBILITY, f, ts, &v);
 }
 
@@ -294,7 +334,7 @@ client_type(const struct catalog *cat, int svc, const char *host)
 	return CT_WEB;
 }
 
-/* Attribute ${f} to service ${svc}; emits the ai event and, for access
+/* Attribute ${f} to service ${svc}; reports the ai fact and, for access
  * flows (${access}), the access alert the policy asks for. */
 static void
 attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
@@ -345,10 +385,10 @@ attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
 	snprintf(sig, sizeof(sig), "%s AI service: %s (%s)",
 	    vocab_name(&vocab_verdict, (enum verdict)pr.verdict), s->name, ai->host);
 	memset(&al, 0, sizeof(al));
-	al.kind = "access";
-	al.severity = pr.severity;
-	al.rule = ai->rule;
-	al.signature = sig;
+	str_lcpy(al.kind, "access", sizeof(al.kind));
+	ALERT_SET(&al, AL_SEVERITY, severity, pr.severity);
+	ALERT_SET(&al, AL_RULE, rule, ai->rule);
+	ALERT_SET(&al, AL_SIGNATURE, signature, sig);
 	emit(a, EV_ALERT, f, ts, &al);
 }
 

@@ -2,12 +2,13 @@
  * analyzer.h - turns flow metadata into findings: which AI service (the
  * catalog), what the policy says (verdict, rule, exception), and what the
  * sensor cannot see (visibility).  Owns the loaded rules (catalog, policy,
- * detectors) and swaps them atomically on reload.  Emits ai, alert
- * (kind "access"), visibility and policy events.
+ * detectors) and swaps them atomically on reload.  Reports ai, alert
+ * (kind "access"), visibility and policy facts through the ev_hook the
+ * engine gives analyzer_new().
  *
  * Contract for the engine: hooks are called in packet order, never
  * allocate, and may set f->ai (from a pool; released in analyze_flow_end).
- * analyze_dns() runs before the dns event is emitted, so f->ai is set when
+ * analyze_dns() runs before the dns record is reported, so f->ai is set when
  * the output decides whether to keep the lookup.
  */
 #ifndef ST_ANALYZER_H
@@ -18,11 +19,11 @@
 
 #include "dpi/dns.h"
 #include "dpi/http.h"
+#include "dlp/inspect.h"
 #include "flow/flow.h"
 #include "output/event.h"
 
 struct analyzer;
-struct output;
 
 
 /* f->alerted bit for the access alert (inspect.h uses 0x02, 0x04). */
@@ -46,14 +47,16 @@ struct analyzer_stats {
 const struct analyzer_stats *analyzer_stats(const struct analyzer *a);
 
 /*
- * analyzer_new(a, rules_dir, out, errout):
+ * analyzer_new(a, rules_dir, h, errout):
  * Load ${rules_dir} (catalog/, policy.yaml, detectors.yaml); NULL means no
  * rules (nothing is classified).  Problems go to ${errout} as
  * "file:line:col: error: ...".  Returns 0, -EINVAL (rules have errors) or
- * -errno.
+ * -errno.  Facts go to ${h} (copied; NULL: nowhere).
  */
 int	analyzer_new(struct analyzer **a, const char *rules_dir,
-	    struct output *out, FILE *errout);
+	    const struct ev_hook *h, FILE *errout);
+/* analyzer_counters(a): register shadowtap.ai.* in the counter registry. */
+void	analyzer_counters(struct analyzer *a);
 void	analyzer_free(struct analyzer *a);
 /* analyzer_reload(a, ts): SIGHUP.  Parse into new structures, validate,
  * swap; on error keep the running rules.  Emits a policy event either way.
@@ -63,38 +66,8 @@ int	analyzer_reload(struct analyzer *a, uint64_t ts);
  * prints every error and warning; returns 0 or -EINVAL. */
 int	analyzer_lint(const char *rules_dir, FILE *out);
 
-/*
- * What the inspector (dlp/inspect.h) needs from the policy.  Owned by the
- * current rules; valid until the next analyzer_reload() call, so read it
- * per packet, do not keep the pointer.
- */
-struct inspect_policy {
-	uint64_t	upload_bytes;		/* alert when a flow to an AI service sends more */
-	/* per client type and verdict (thresholds.upload_tiers); 0: not set,
-	 * use upload_bytes; UPLOAD_OFF: never alert on size */
-	uint64_t	upload_tier[CT__COUNT][VERDICT__COUNT];
-	uint32_t	baseline_factor;	/* daily upload > factor x own baseline -> alert */
-	uint64_t	baseline_min_bytes;	/* ignore days below this */
-	uint32_t	scan_budget;		/* DLP bytes per direction per flow */
-	uint8_t		scan_non_ai;		/* also scan cleartext to non-AI destinations */
-	uint8_t		min_confidence;		/* DLP findings below are not alerted */
-	const char	*dlp_severity[VERDICT__COUNT];	/* by verdict; [VERDICT__COUNT-1]... */
-	const char	*dlp_severity_non_ai;
-	const char	*upload_severity[VERDICT__COUNT];
-};
-#define UPLOAD_OFF	UINT64_MAX
-
-/* inspect_upload_threshold(ip, ct, verdict): the burst size above which an
- * upload to an AI flow of client type ${ct} and ${verdict} is alerted. */
-static inline uint64_t
-inspect_upload_threshold(const struct inspect_policy *ip, unsigned ct,
-    unsigned verdict)
-{
-	uint64_t t = ct < CT__COUNT && verdict < VERDICT__COUNT ?
-	    ip->upload_tier[ct][verdict] : 0;
-
-	return t != 0 ? t : ip->upload_bytes;
-}
+/* The inspector's view of the current policy (struct inspect_policy, owned
+ * by dlp/inspect.h); valid until the next analyzer_reload(). */
 const struct inspect_policy *analyzer_inspect_policy(const struct analyzer *a);
 /* analyzer_dlp(a): the current detector engine (dlp/dlp.h), or NULL. */
 struct dlp_engine *analyzer_dlp(const struct analyzer *a);

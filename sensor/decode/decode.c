@@ -6,8 +6,10 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "common/counters.h"
 #include "decode/cursor.h"
 #include "decode/decode.h"
 
@@ -51,6 +53,41 @@ const char *
 decode_counter_name(enum dec_counter c)
 {
 	return (unsigned)c < DC__COUNT ? dc_names[c] : "?";
+}
+
+/* Decoder counters whose names Suricata's EVE schema has (stats.decoder);
+ * the rest go to stats.shadowtap.decoder. */
+static int
+suri_decoder_name(const char *n)
+{
+	static const char *const suri[] = {
+		"pkts", "bytes", "ethernet", "vlan", "vlan_qinq", "ipv4",
+		"ipv6", "tcp", "udp", "icmpv4", "icmpv6", "sctp", "invalid",
+		NULL
+	};
+	int i;
+
+	for (i = 0; suri[i] != NULL; i++)
+		if (strcmp(n, suri[i]) == 0)
+			return 1;
+	return 0;
+}
+
+void
+decode_counters(const struct dec_stats *st, int suricata)
+{
+	char db[CTR_NAME_LEN];
+	int i, k;
+
+	for (i = 0; i < DC__COUNT; i++) {
+		if (suri_decoder_name(dc_names[i]) != suricata)
+			continue;
+		snprintf(db, sizeof(db), "decoder.%s", dc_names[i]);
+		k = ctr_add(CTR_OWN_ENGINE, suricata ? "decoder" :
+		    "shadowtap.decoder", dc_names[i], db, CTR_COUNTER, &st->c[i],
+		    "decoder counter");
+		ctr_set_flags(k, CTR_DB_NONZERO);
+	}
 }
 
 int

@@ -28,6 +28,9 @@ struct dec_stats {
 };
 
 const char	*decode_counter_name(enum dec_counter c);
+/* decode_counters(st, suricata): register the decoder counters of ${st}
+ * with Suricata's names (stats.decoder) or the others. */
+void	decode_counters(const struct dec_stats *st, int suricata);
 
 /* An address family-agnostic IP address: IPv4 is stored as ::ffff:a.b.c.d
  * so keys compare with one memcmp. */

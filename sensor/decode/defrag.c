@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/counters.h"
 #include "decode/defrag.h"
 
 #define DG_MAX		65535
@@ -69,6 +70,24 @@ const struct defrag_stats *
 defrag_stats(const struct defrag *d)
 {
 	return &d->st;
+}
+
+/* EVE stats.shadowtap.defrag. */
+void
+defrag_counters(const struct defrag *d)
+{
+	static const char sect[] = "shadowtap.defrag";
+
+	ctr_add(CTR_OWN_ENGINE, sect, "fragments", NULL, CTR_COUNTER,
+	    &d->st.fragments, "fragments offered");
+	ctr_add(CTR_OWN_ENGINE, sect, "reassembled", NULL, CTR_COUNTER,
+	    &d->st.reassembled, "datagrams completed");
+	ctr_add(CTR_OWN_ENGINE, sect, "timeouts", NULL, CTR_COUNTER,
+	    &d->st.timeouts, "incomplete datagrams dropped");
+	ctr_add(CTR_OWN_ENGINE, sect, "no_slot", NULL, CTR_COUNTER,
+	    &d->st.no_slot, "fragments dropped: all slots busy");
+	ctr_add(CTR_OWN_ENGINE, sect, "too_big", NULL, CTR_COUNTER,
+	    &d->st.too_big, "datagrams beyond 65535 bytes");
 }
 
 static void

@@ -33,5 +33,7 @@ void	defrag_free(struct defrag *d);
 int	defrag_add(struct defrag *d, const struct pkt *p, const uint8_t **l3,
 	    uint32_t *len);
 const struct defrag_stats *defrag_stats(const struct defrag *d);
+/* defrag_counters(d): register stats.shadowtap.defrag. */
+void	defrag_counters(const struct defrag *d);
 
 #endif

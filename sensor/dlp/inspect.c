@@ -1,15 +1,16 @@
 /*
  * inspect.c - data leaving the network: upload bursts and daily baselines
  * for flows to AI services; TCP reassembly -> HTTP -> body decoding -> DLP
- * for cleartext client->server data; "upload" and "dlp" alert events.
+ * for cleartext client->server data; "upload" and "dlp" alerts, reported
+ * through the engine's hook.
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify/analyzer.h"
 #include "dlp/body.h"
 #include "dlp/dlp.h"
 #include "dlp/inspect.h"
@@ -17,7 +18,8 @@
 #include "dpi/http.h"
 #include "flow/stream.h"
 #include "output/event.h"
-#include "output/output.h"
+#include "common/counters.h"
+#include "common/str.h"
 #include "common/log.h"
 
 #define INSP_RECORDS	65536u	/* flows tracked at once (AI or scanned) */
@@ -68,8 +70,7 @@ static const struct inspect_policy policy_defaults = {
 };
 
 struct inspector {
-	struct output		*out;
-	struct analyzer		*an;
+	struct inspect_hooks	 h;		/* installed by the engine */
 	struct dlp_engine	*own;		/* fallback engine */
 	struct stream_pool	*sp;
 	struct baseline		*bl;
@@ -79,8 +80,6 @@ struct inspector {
 	struct insp_slot	*slots;
 	struct insp_slot	*slot_free;
 	uint8_t			*slot_mem;
-	void			(*cb)(void *, const struct event *);
-	void			*cb_arg;
 	/* per packet */
 	const struct inspect_policy *pol;
 	struct dlp_engine	*eng;
@@ -94,17 +93,7 @@ struct inspector {
 static void
 emit_alert(struct inspector *in, struct flow *f, const struct alert_info *a)
 {
-	struct event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = EV_ALERT;
-	ev.ts_us = in->now;
-	ev.flow = f;
-	ev.u.alert = a;
-	if (in->out != NULL)
-		output_emit(in->out, &ev);
-	if (in->cb != NULL)
-		in->cb(in->cb_arg, &ev);
+	ev_report(&in->h.report, EV_ALERT, f, 0, in->now, a);
 }
 
 static const char *
@@ -159,15 +148,15 @@ on_finding(void *arg, const struct dlp_finding *fd)
 	snprintf(sig, sizeof(sig), "DLP: %s (%s) sent to %s", fd->class_name,
 	    fd->detector, dest_name(s->f));
 	memset(&a, 0, sizeof(a));
-	a.kind = "dlp";
-	a.severity = severity(in->pol->dlp_severity,
-	    in->pol->dlp_severity_non_ai, s->f, dlp_sev_def, "medium");
-	a.rule = fd->detector;
-	a.signature = sig;
-	a.dlp_class = fd->class_name;
-	a.detector = fd->detector;
-	a.evidence = fd->evidence;
-	a.fingerprint = fp;
+	str_lcpy(a.kind, "dlp", sizeof(a.kind));
+	ALERT_SET(&a, AL_SEVERITY, severity, severity(in->pol->dlp_severity,
+	    in->pol->dlp_severity_non_ai, s->f, dlp_sev_def, "medium"));
+	ALERT_SET(&a, AL_RULE, rule, fd->detector);
+	ALERT_SET(&a, AL_SIGNATURE, signature, sig);
+	ALERT_SET(&a, AL_DLP, dlp_class, fd->class_name);
+	ALERT_SET(&a, AL_DETECTOR, detector, fd->detector);
+	ALERT_SET(&a, AL_EVIDENCE, evidence, fd->evidence);
+	ALERT_SET(&a, AL_FINGERPRINT, fingerprint, fp);
 	a.confidence = fd->confidence;
 	in->st.alerts_dlp++;
 	emit_alert(in, s->f, &a);
@@ -456,11 +445,11 @@ upload_alert(struct inspector *in, struct flow *f, const char *rule,
 	struct alert_info a;
 
 	memset(&a, 0, sizeof(a));
-	a.kind = "upload";
-	a.severity = severity(in->pol->upload_severity, NULL, f, up_sev_def,
-	    "low");
-	a.rule = rule;
-	a.signature = sig;
+	str_lcpy(a.kind, "upload", sizeof(a.kind));
+	ALERT_SET(&a, AL_SEVERITY, severity, severity(in->pol->upload_severity,
+	    NULL, f, up_sev_def, "low"));
+	ALERT_SET(&a, AL_RULE, rule, rule);
+	ALERT_SET(&a, AL_SIGNATURE, signature, sig);
 	a.bytes = bytes;
 	a.threshold = threshold;
 	in->st.alerts_upload++;
@@ -471,7 +460,6 @@ static void
 account(struct inspector *in, struct flow *f, struct flow_inspect *r,
     const struct pkt *p, int dir)
 {
-	const struct tls_dir *td = &f->parse.tls[0];
 	uint64_t n = p->payload_len, today = 0, base = 0, thr;
 	char sig[400];
 
@@ -479,11 +467,11 @@ account(struct inspector *in, struct flow *f, struct flow_inspect *r,
 		upload_server(&r->up, n);
 		return;
 	}
-	if (f->meta.app == APP_TLS && td->state != 0 && !f->meta.app_gave_up &&
-	    td->app_bytes >= r->up.tls_seen) {
+	if (f->meta.app == APP_TLS && f->meta.tls_up_state != 0 &&
+	    !f->meta.app_gave_up && f->meta.tls_up_bytes >= r->up.tls_seen) {
 		/* TLS: application data only, not the handshake. */
-		n = td->app_bytes - r->up.tls_seen;
-		r->up.tls_seen = td->app_bytes;
+		n = f->meta.tls_up_bytes - r->up.tls_seen;
+		r->up.tls_seen = f->meta.tls_up_bytes;
 	}
 	upload_client(&r->up, n, in->now);
 	/* the tier of the flow's client type and verdict (upload tiers) */
@@ -519,7 +507,7 @@ account(struct inspector *in, struct flow *f, struct flow_inspect *r,
 /* ---- API ---- */
 
 int
-inspector_new(struct inspector **ip, struct analyzer *an, struct output *out)
+inspector_new(struct inspector **ip, const struct inspect_hooks *h)
 {
 	struct inspector *in;
 	size_t per = INSP_HDR_CAP + INSP_ARENA;
@@ -528,8 +516,8 @@ inspector_new(struct inspector **ip, struct analyzer *an, struct output *out)
 
 	if ((in = calloc(1, sizeof(*in))) == NULL)
 		goto err0;
-	in->out = out;
-	in->an = an;
+	if (h != NULL)
+		in->h = *h;
 	if ((in->recs = calloc(INSP_RECORDS, sizeof(*in->recs))) == NULL ||
 	    (in->slots = calloc(INSP_SLOTS, sizeof(*in->slots))) == NULL ||
 	    (in->slot_mem = calloc(INSP_SLOTS, per)) == NULL)
@@ -548,7 +536,7 @@ inspector_new(struct inspector **ip, struct analyzer *an, struct output *out)
 	    STREAM_WIN_DEFAULT)) < 0 ||
 	    (rc = baseline_new(&in->bl, INSP_CLIENTS)) < 0)
 		goto err1;
-	if (an == NULL || analyzer_dlp(an) == NULL) {
+	if (in->h.dlp == NULL || in->h.dlp(in->h.arg) == NULL) {
 		struct dlp_opts o;
 		FILE *devnull = fopen("/dev/null", "w");
 
@@ -593,11 +581,40 @@ inspector_stats(struct inspector *in)
 }
 
 void
-inspector_set_alert_cb(struct inspector *in,
-    void (*cb)(void *arg, const struct event *ev), void *arg)
+inspector_set_hook(struct inspector *in, const struct ev_hook *h)
 {
-	in->cb = cb;
-	in->cb_arg = arg;
+	if (h != NULL)
+		in->h.report = *h;
+	else
+		memset(&in->h.report, 0, sizeof(in->h.report));
+}
+
+/* EVE stats.shadowtap.inspect. */
+void
+inspector_counters(struct inspector *in)
+{
+	static const struct { const char *name; size_t off; } c[] = {
+		{ "bytes_scanned", offsetof(struct inspect_stats, bytes_scanned) },
+		{ "bodies", offsetof(struct inspect_stats, bodies) },
+		{ "findings", offsetof(struct inspect_stats, findings) },
+		{ "alerts_dlp", offsetof(struct inspect_stats, alerts_dlp) },
+		{ "alerts_upload", offsetof(struct inspect_stats, alerts_upload) },
+		{ "truncated", offsetof(struct inspect_stats, truncated) },
+		{ "reassembly_drops", offsetof(struct inspect_stats, reasm_drops) },
+		{ "reassembly_gaps", offsetof(struct inspect_stats, reasm_gaps) },
+		{ "reassembly_ooo", offsetof(struct inspect_stats, reasm_ooo) },
+		{ "bomb_aborts", offsetof(struct inspect_stats, bomb_aborts) },
+		{ "decode_errors", offsetof(struct inspect_stats, decode_errors) },
+		{ "no_slot", offsetof(struct inspect_stats, no_slot) },
+		{ "no_record", offsetof(struct inspect_stats, no_record) },
+	};
+	const uint8_t *base = (const uint8_t *)&in->st;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		ctr_add(CTR_OWN_ENGINE, "shadowtap.inspect", c[i].name, NULL,
+		    CTR_COUNTER, (const uint64_t *)(const void *)(base + c[i].off),
+		    NULL);
 }
 
 static void
@@ -606,10 +623,10 @@ refresh(struct inspector *in, uint64_t ts)
 	const struct inspect_policy *pol = NULL;
 	struct dlp_engine *eng = NULL;
 
-	if (in->an != NULL) {
-		pol = analyzer_inspect_policy(in->an);
-		eng = analyzer_dlp(in->an);
-	}
+	if (in->h.policy != NULL)
+		pol = in->h.policy(in->h.arg);
+	if (in->h.dlp != NULL)
+		eng = in->h.dlp(in->h.arg);
 	in->pol = pol != NULL ? pol : &policy_defaults;
 	in->fallback = eng == NULL;
 	in->eng = eng != NULL ? eng : in->own;

@@ -3,8 +3,8 @@
  * accounting on encrypted flows (payload and TLS application-data bytes,
  * bursts, per-client daily baseline) and, for cleartext flows, TCP
  * reassembly -> HTTP request bodies (de-chunked, decompressed, multipart,
- * form and JSON decoded) -> DLP detectors.  Emits alert events of kind
- * "upload" and "dlp".  Pools sized at start-up; f->inspect set on demand
+ * form and JSON decoded) -> DLP detectors.  Reports alerts of kind
+ * "upload" and "dlp" through the engine's hooks (struct inspect_hooks).  Pools sized at start-up; f->inspect set on demand
  * and released in inspect_flow_end().
  */
 #ifndef ST_INSPECT_H
@@ -14,10 +14,55 @@
 
 #include "decode/decode.h"
 #include "flow/flow.h"
+#include "output/event.h"
 
 struct inspector;
-struct analyzer;
-struct output;
+struct dlp_engine;
+
+/*
+ * What the inspector needs from the policy.  Owned by the analyzer's
+ * current rules; valid until the next analyzer_reload() call, so read it
+ * per packet, do not keep the pointer.
+ */
+struct inspect_policy {
+	uint64_t	upload_bytes;		/* alert when a flow to an AI service sends more */
+	/* per client type and verdict (thresholds.upload_tiers); 0: not set,
+	 * use upload_bytes; UPLOAD_OFF: never alert on size */
+	uint64_t	upload_tier[CT__COUNT][VERDICT__COUNT];
+	uint32_t	baseline_factor;	/* daily upload > factor x own baseline -> alert */
+	uint64_t	baseline_min_bytes;	/* ignore days below this */
+	uint32_t	scan_budget;		/* DLP bytes per direction per flow */
+	uint8_t		scan_non_ai;		/* also scan cleartext to non-AI destinations */
+	uint8_t		min_confidence;		/* DLP findings below are not alerted */
+	const char	*dlp_severity[VERDICT__COUNT];	/* by verdict; [VERDICT__COUNT-1]... */
+	const char	*dlp_severity_non_ai;
+	const char	*upload_severity[VERDICT__COUNT];
+};
+#define UPLOAD_OFF	UINT64_MAX
+
+/* inspect_upload_threshold(ip, ct, verdict): the burst size above which an
+ * upload to an AI flow of client type ${ct} and ${verdict} is alerted. */
+static inline uint64_t
+inspect_upload_threshold(const struct inspect_policy *ip, unsigned ct,
+    unsigned verdict)
+{
+	uint64_t t = ct < CT__COUNT && verdict < VERDICT__COUNT ?
+	    ip->upload_tier[ct][verdict] : 0;
+
+	return t != 0 ? t : ip->upload_bytes;
+}
+
+/*
+ * What the inspector reports and asks, installed by the engine: alerts
+ * (report, EV_ALERT with a struct alert_info), and per packet the current
+ * policy and detector engine (NULL: built-in defaults, own detectors).
+ */
+struct inspect_hooks {
+	struct ev_hook	report;
+	const struct inspect_policy *(*policy)(void *arg);
+	struct dlp_engine *(*dlp)(void *arg);
+	void	*arg;
+};
 
 /* f->alerted bits used by the inspector (0x01 is the analyzer's). */
 #define INSPECT_ALERTED_UPLOAD		0x02
@@ -40,8 +85,9 @@ struct inspect_stats {
 	uint64_t	no_record;	/* flows not tracked: record pool empty */
 };
 
-int	inspector_new(struct inspector **ip, struct analyzer *an,
-	    struct output *out);
+/* inspector_new(ip, h): ${h} is copied (NULL: no policy, alerts go
+ * nowhere). */
+int	inspector_new(struct inspector **ip, const struct inspect_hooks *h);
 void	inspector_free(struct inspector *i);
 /* inspect_packet(i, f, p, dir): after dpi_packet(), every packet. */
 void	inspect_packet(struct inspector *i, struct flow *f, const struct pkt *p,
@@ -51,10 +97,11 @@ void	inspect_flow_end(struct inspector *i, struct flow *f);
 /* inspector_stats(i): counters, valid until inspector_free(). */
 const struct inspect_stats *inspector_stats(struct inspector *i);
 
-struct event;
-/* inspector_set_alert_cb(i, cb, arg): also hand every alert event to
- * ${cb} (tests, other sinks); NULL removes it. */
-void	inspector_set_alert_cb(struct inspector *i,
-	    void (*cb)(void *arg, const struct event *ev), void *arg);
+/* inspector_set_hook(i, h): where alerts are reported from now on (a
+ * test); NULL: nowhere. */
+void	inspector_set_hook(struct inspector *i, const struct ev_hook *h);
+/* inspector_counters(i): register shadowtap.inspect.* (the reassembly
+ * counters are refreshed by inspector_stats()). */
+void	inspector_counters(struct inspector *i);
 
 #endif

@@ -1,46 +1,35 @@
 /*
  * dispatch.c - recognises TLS, QUIC, DNS and HTTP on a flow's first payload
- * and feeds our own parsers in order, emitting tls/quic/dns/http events.
+ * and feeds our own parsers in order, reporting names to classify and
+ * tls/quic/dns/http records through the engine's hooks (dpi.h).
  * TCP bytes are delivered in sequence order: retransmitted bytes are
  * trimmed, and a gap stops our parsers for that direction (counted).
  */
 #include <netinet/in.h>
 #include <string.h>
 
-#include "classify/analyzer.h"
 #include "dpi/dpi.h"
-#include "output/output.h"
 #include "common/str.h"
 
 /* Per-flow cap on HTTP events, against request floods on one connection. */
 #define HTTP_EVENTS_MAX	255
 
+/* A record for the engine to turn into an event. */
 static void
 emit(struct dpi_core *c, struct flow *f, enum ev_type t, const void *data)
 {
-	struct event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = t;
-	ev.ts_us = c->cur_ts;
-	ev.flow = f;
-	ev.dir = c->cur_dir;
-	if (t == EV_DNS)
-		ev.u.dns = data;
-	else if (t == EV_HTTP)
-		ev.u.http = data;
-	output_emit(c->out, &ev);
+	ev_report(&c->h.report, t, f, c->cur_dir, c->cur_ts, data);
 }
 
 static void	http_flush(struct dpi_core *, struct flow *);
 
 static void
-release_scratch(struct dpi_core *c, struct flow *f)
+release_scratch(struct dpi_core *c)
 {
-	http_flush(c, f);
-	dpi_scratch_put(c, f->parse.scratch[0]);
-	dpi_scratch_put(c, f->parse.scratch[1]);
-	f->parse.scratch[0] = f->parse.scratch[1] = NULL;
+	http_flush(c, c->cur_flow);
+	dpi_scratch_put(c, c->fp->scratch[0]);
+	dpi_scratch_put(c, c->fp->scratch[1]);
+	c->fp->scratch[0] = c->fp->scratch[1] = NULL;
 }
 
 /* Our parser stops on this flow (a gap, bytes it cannot read): its
@@ -49,15 +38,15 @@ static void
 give_up(struct dpi_core *c, struct flow *f)
 {
 	f->meta.app_gave_up = 1;
-	release_scratch(c, f);
+	release_scratch(c);
 }
 
 static uint8_t *
-scratch(struct dpi_core *c, struct flow *f, int dir)
+scratch(struct dpi_core *c, int dir)
 {
-	if (f->parse.scratch[dir] == NULL)
-		f->parse.scratch[dir] = dpi_scratch_get(c);
-	return f->parse.scratch[dir];
+	if (c->fp->scratch[dir] == NULL)
+		c->fp->scratch[dir] = dpi_scratch_get(c);
+	return c->fp->scratch[dir];
 }
 
 static void
@@ -88,7 +77,7 @@ static void
 tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
     size_t n)
 {
-	struct tls_dir *td = &f->parse.tls[dir];
+	struct tls_dir *td = &c->fp->tls[dir];
 	uint8_t *buf = NULL;
 	size_t mlen = 0;
 	int r;
@@ -96,12 +85,17 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 	if (td->state == TLS_DIR_NOT_TLS)
 		return;
 	if (td->state != TLS_DIR_COUNTING &&
-	    (buf = scratch(c, f, dir)) == NULL)
+	    (buf = scratch(c, dir)) == NULL)
 		return;
 	r = tls_dir_feed(td, p, n, buf, buf ? c->scratch_size : 0, &mlen);
+	if (dir == 0) {
+		/* What the upload accounting reads (flow_upload_bytes). */
+		f->meta.tls_up_state = td->state;
+		f->meta.tls_up_bytes = td->app_bytes;
+	}
 	if (r == TLS_FEED_NOT_TLS) {
-		dpi_scratch_put(c, f->parse.scratch[dir]);
-		f->parse.scratch[dir] = NULL;
+		dpi_scratch_put(c, c->fp->scratch[dir]);
+		c->fp->scratch[dir] = NULL;
 	}
 	if (r != TLS_FEED_HELLO)
 		return;
@@ -112,7 +106,8 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 		if (tls_parse_client_hello(buf, mlen, 0, &h) == 0) {
 			take_hello(f, &h, HOST_TLS_SNI);
 			c->st.tls_hellos++;
-			analyze_hello(c->an, f, c->cur_ts);
+			if (c->h.hello != NULL)
+				c->h.hello(c->h.arg, f, c->cur_ts);
 		}
 	} else if (dir == 1 && buf[0] == 2) {
 		uint16_t v;
@@ -122,8 +117,8 @@ tls_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 			f->meta.tls_server = 1;
 		}
 	}
-	dpi_scratch_put(c, f->parse.scratch[dir]);
-	f->parse.scratch[dir] = NULL;
+	dpi_scratch_put(c, c->fp->scratch[dir]);
+	c->fp->scratch[dir] = NULL;
 	/* Log once both hellos are in (the negotiated version needs the
 	 * ServerHello); dispatch_flow_end logs a lone ClientHello. */
 	if (f->meta.tls_hello && f->meta.tls_server && !f->meta.tls_logged) {
@@ -165,13 +160,14 @@ http_emit_at(struct dpi_core *c, struct flow *f, const struct http_req *req,
 static void
 http_flush(struct dpi_core *c, struct flow *f)
 {
+	struct dpi_flow *fp = dpi_flow_of(c, f);
 	struct http_wait *w;
 
-	if (!f->parse.http.resp_wait)
+	if (!fp->http.resp_wait)
 		return;
-	f->parse.http.resp_wait = 0;
-	w = (struct http_wait *)(void *)f->parse.scratch[1];
-	f->parse.scratch[1] = NULL;
+	fp->http.resp_wait = 0;
+	w = (struct http_wait *)(void *)fp->scratch[1];
+	fp->scratch[1] = NULL;
 	if (w == NULL)
 		return;
 	http_emit_at(c, f, &w->req, w->ts);
@@ -181,13 +177,14 @@ http_flush(struct dpi_core *c, struct flow *f)
 static void
 http_wait(struct dpi_core *c, struct flow *f, const struct http_req *req)
 {
+	struct dpi_flow *fp = dpi_flow_of(c, f);
 	struct http_wait *w;
 
 	http_flush(c, f);
 	/* Not when no server packet was ever seen (a one-way tap: no
 	 * response will come), and only while a quarter of the pool stays
 	 * free for the header parsers. */
-	if (c->scratch_size < sizeof(*w) || f->parse.scratch[1] != NULL ||
+	if (c->scratch_size < sizeof(*w) || fp->scratch[1] != NULL ||
 	    f->pkts[1] == 0 || c->scratch_nfree + (c->scratch_slots -
 	    c->scratch_used) <= c->scratch_slots / 4 ||
 	    (w = (struct http_wait *)(void *)dpi_scratch_get(c)) == NULL) {
@@ -196,8 +193,8 @@ http_wait(struct dpi_core *c, struct flow *f, const struct http_req *req)
 	}
 	memcpy(&w->req, req, sizeof(w->req));
 	w->ts = c->cur_ts;
-	f->parse.scratch[1] = (uint8_t *)w;
-	f->parse.http.resp_wait = 1;
+	fp->scratch[1] = (uint8_t *)w;
+	fp->http.resp_wait = 1;
 }
 
 /* Server bytes of an HTTP flow: only a segment that starts a response is
@@ -205,10 +202,11 @@ http_wait(struct dpi_core *c, struct flow *f, const struct http_req *req)
 static void
 http_response(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 {
-	struct http_wait *w = (struct http_wait *)(void *)f->parse.scratch[1];
+	struct dpi_flow *fp = dpi_flow_of(c, f);
+	struct http_wait *w = (struct http_wait *)(void *)fp->scratch[1];
 	struct http_resp r;
 
-	if (!f->parse.http.resp_wait || w == NULL ||
+	if (!fp->http.resp_wait || w == NULL ||
 	    http_parse_response(p, n, &r) != 0 || r.status < 200)
 		return;
 	w->req.status = r.status;
@@ -228,7 +226,8 @@ http_on_request(void *arg, const struct http_req *req)
 		set_host(f, req->host, HOST_HTTP);
 	if (f->meta.http_method[0] == '\0')
 		str_lcpy(f->meta.http_method, req->method, sizeof(f->meta.http_method));
-	analyze_http(c->an, f, req, c->cur_ts);
+	if (c->h.http != NULL)
+		c->h.http(c->h.arg, f, req, c->cur_ts);
 	if (f->meta.http_reqs < HTTP_EVENTS_MAX) {
 		f->meta.http_reqs++;
 		http_wait(c, f, req);
@@ -251,7 +250,8 @@ http_on_body(void *arg, const uint8_t *p, size_t n)
 	if (n > (size_t)(BODY_PEEK_MAX - f->meta.body_peek))
 		n = (size_t)(BODY_PEEK_MAX - f->meta.body_peek);
 	f->meta.body_peek = (uint16_t)(f->meta.body_peek + n);
-	analyze_body(c->an, f, p, n, c->cur_ts);
+	if (c->h.body != NULL)
+		c->h.body(c->h.arg, f, p, n, c->cur_ts);
 }
 
 static void
@@ -261,16 +261,16 @@ http_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 	uint8_t *buf;
 	int r;
 
-	if ((buf = scratch(c, f, 0)) == NULL)
+	if ((buf = scratch(c, 0)) == NULL)
 		return;
-	r = http_feed(&f->parse.http, p, n, buf, c->scratch_size, &cb);
+	r = http_feed(&c->fp->http, p, n, buf, c->scratch_size, &cb);
 	if (r < 0)
 		f->meta.app_gave_up = 1;
 	/* Header bytes are only buffered between segments of one header
 	 * block; otherwise the buffer goes back to the pool. */
-	if (f->parse.http.hdr_have == 0 || r < 0) {
-		dpi_scratch_put(c, f->parse.scratch[0]);
-		f->parse.scratch[0] = NULL;
+	if (c->fp->http.hdr_have == 0 || r < 0) {
+		dpi_scratch_put(c, c->fp->scratch[0]);
+		c->fp->scratch[0] = NULL;
 	}
 }
 
@@ -322,7 +322,8 @@ dns_message(void *arg, const uint8_t *msg, size_t len)
 		if (f->meta.dns_pending && f->meta.dns_id == d->id)
 			f->meta.dns_pending = 0;
 	}
-	analyze_dns(c->an, f, d, c->cur_ts);
+	if (c->h.dns != NULL)
+		c->h.dns(c->h.arg, f, d, c->cur_ts);
 	emit(c, f, EV_DNS, d);
 }
 
@@ -336,16 +337,16 @@ dns_bytes(struct dpi_core *c, struct flow *f, int dir, const uint8_t *p,
 		dns_message(c, p, n);
 		return;
 	}
-	if ((buf = scratch(c, f, dir)) == NULL)
+	if ((buf = scratch(c, dir)) == NULL)
 		return;
-	if (dns_tcp_feed(&f->parse.dnstcp[dir], p, n, buf, c->scratch_size,
+	if (dns_tcp_feed(&c->fp->dnstcp[dir], p, n, buf, c->scratch_size,
 	    dns_message, c) < 0) {
 		give_up(c, f);
 		return;
 	}
-	if (f->parse.dnstcp[dir].have == 0) {
-		dpi_scratch_put(c, f->parse.scratch[dir]);
-		f->parse.scratch[dir] = NULL;
+	if (c->fp->dnstcp[dir].have == 0) {
+		dpi_scratch_put(c, c->fp->scratch[dir]);
+		c->fp->scratch[dir] = NULL;
 	}
 }
 
@@ -358,23 +359,24 @@ quic_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 	uint8_t *buf;
 	int r;
 
-	if (f->parse.quic.done || (buf = scratch(c, f, 0)) == NULL)
+	if (c->fp->quic.done || (buf = scratch(c, 0)) == NULL)
 		return;
 	memset(&h, 0, sizeof(h));
-	r = quic_feed_client(&f->parse.quic, p, n, buf, c->scratch_size, &h);
-	f->meta.quic_version = f->parse.quic.version;
+	r = quic_feed_client(&c->fp->quic, p, n, buf, c->scratch_size, &h);
+	f->meta.quic_version = c->fp->quic.version;
 	if (r == QUIC_FEED_MORE)
 		return;
 	if (r == QUIC_FEED_HELLO) {
 		take_hello(f, &h, HOST_QUIC_SNI);
 		c->st.quic_hellos++;
-		analyze_hello(c->an, f, c->cur_ts);
+		if (c->h.hello != NULL)
+			c->h.hello(c->h.arg, f, c->cur_ts);
 		emit(c, f, EV_QUIC, NULL);
 		f->meta.tls_logged = 1;
 	}
-	f->parse.quic.done = 1;
-	f->parse.ours_done = 1;
-	release_scratch(c, f);
+	c->fp->quic.done = 1;
+	c->fp->ours_done = 1;
+	release_scratch(c);
 }
 
 /* ---- recognition and TCP ordering ---- */
@@ -439,7 +441,7 @@ static long
 tcp_in_order(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
     const uint8_t **data)
 {
-	struct flow_parse *fp = &f->parse;
+	struct dpi_flow *fp = c->fp;
 	uint32_t seq = p->seq, len = p->payload_len;
 	int32_t delta;
 
@@ -481,22 +483,24 @@ tcp_in_order(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
  * segment are looked at, so this costs a few compares per packet.
  */
 static void
-late_start(struct flow *f, const struct pkt *p, int dir, const uint8_t *d,
-    size_t n)
+late_start(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
+    const uint8_t *d, size_t n)
 {
-	int tunnel = f->meta.app == APP_HTTP && http_may_tunnel(&f->parse.http);
+	int tunnel = f->meta.app == APP_HTTP && http_may_tunnel(&c->fp->http);
 
 	if (p->proto != IPPROTO_TCP || dir != 0 || f->meta.tls_hello ||
 	    (f->meta.app != APP_UNKNOWN && f->meta.app != APP_OTHER && !tunnel &&
 	    !f->meta.app_gave_up))
 		return;
 	if (n >= 6 && d[0] == 0x16 && d[1] == 3 && d[2] <= 4 && d[5] == 1) {
-		memset(f->parse.tls, 0, sizeof(f->parse.tls));
+		memset(c->fp->tls, 0, sizeof(c->fp->tls));
+		f->meta.tls_up_state = 0;
+		f->meta.tls_up_bytes = 0;
 		f->meta.app = APP_TLS;
 		f->meta.app_gave_up = 0;
 	} else if (!tunnel && f->meta.app != APP_HTTP &&
 	    http_looks_like_request(d, n)) {
-		memset(&f->parse.http, 0, sizeof(f->parse.http));
+		memset(&c->fp->http, 0, sizeof(c->fp->http));
 		f->meta.app = APP_HTTP;
 		f->meta.app_gave_up = 0;
 	}
@@ -510,6 +514,7 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 	long n = p->payload_len;
 
 	c->cur_flow = f;
+	c->fp = dpi_flow_of(c, f);
 	c->cur_ts = p->ts_us;
 	c->cur_dir = dir;
 	if (p->proto == IPPROTO_TCP) {
@@ -527,7 +532,7 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 	if (!f->meta.recognised)
 		recognise(c, f, p, dir);
 	else {
-		late_start(f, p, dir, data, (size_t)n);
+		late_start(c, f, p, dir, data, (size_t)n);
 		if (f->meta.app != APP_HTTP)
 			http_flush(c, f);	/* a tunnel began */
 	}
@@ -562,11 +567,12 @@ void
 dispatch_flow_end(struct dpi_core *c, struct flow *f)
 {
 	c->cur_flow = f;
+	c->fp = dpi_flow_of(c, f);
 	c->cur_ts = f->ts_last;
 	c->cur_dir = 0;
 	if (f->meta.app == APP_TLS && f->meta.tls_hello && !f->meta.tls_logged) {
 		f->meta.tls_logged = 1;
 		emit(c, f, EV_TLS, NULL);
 	}
-	release_scratch(c, f);
+	release_scratch(c);
 }

@@ -4,6 +4,7 @@
  * take the flow over), naming the protocol, and the scratch-buffer pool.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <ndpi_api.h>
 
 #include "dpi/dpi.h"
+#include "common/counters.h"
 #include "common/log.h"
 #include "common/pool.h"
 #include "common/str.h"
@@ -67,9 +69,27 @@ dpi_core(struct dpi *d)
 }
 
 void
-dpi_set_analyzer(struct dpi *d, struct analyzer *an)
+dpi_counters(struct dpi *d)
 {
-	d->core.an = an;
+	static const struct { const char *name, *db; size_t off; } c[] = {
+		{ "ndpi_packets", NULL, offsetof(struct dpi_stats, ndpi_calls) },
+		{ "ndpi_flows", NULL, offsetof(struct dpi_stats, ndpi_flows) },
+		{ "ndpi_pool_empty", NULL, offsetof(struct dpi_stats, ndpi_pool_empty) },
+		{ "scratch_empty", NULL, offsetof(struct dpi_stats, scratch_empty) },
+		{ "tls_hellos", "dpi.tls_hellos", offsetof(struct dpi_stats, tls_hellos) },
+		{ "quic_hellos", "dpi.quic_hellos", offsetof(struct dpi_stats, quic_hellos) },
+		{ "dns_messages", "dpi.dns_messages", offsetof(struct dpi_stats, dns_msgs) },
+		{ "dns_malformed", NULL, offsetof(struct dpi_stats, dns_bad) },
+		{ "http_requests", "dpi.http_requests", offsetof(struct dpi_stats, http_reqs) },
+		{ "tcp_out_of_order", NULL, offsetof(struct dpi_stats, tcp_ooo) },
+	};
+	const uint8_t *base = (const uint8_t *)&d->core.st;
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		ctr_add(CTR_OWN_ENGINE, "shadowtap.dpi", c[i].name, c[i].db,
+		    CTR_COUNTER, (const uint64_t *)(const void *)(base + c[i].off),
+		    NULL);
 }
 
 const struct dpi_stats *
@@ -79,14 +99,19 @@ dpi_stats(const struct dpi *d)
 }
 
 int
-dpi_new(struct dpi **dp, const struct dpi_conf *conf, struct output *out)
+dpi_new(struct dpi **dp, const struct dpi_conf *conf, uint32_t max_flows,
+    const struct dpi_hooks *h)
 {
 	NDPI_PROTOCOL_BITMASK all;
 	struct dpi *d;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return -ENOMEM;
 	d->conf = *conf;
-	d->core.out = out;
+	if (h != NULL)
+		d->core.h = *h;
+	d->core.nside = max_flows ? max_flows : 1;
+	if ((d->core.side = calloc(d->core.nside, sizeof(*d->core.side))) == NULL)
+		goto err;
 	d->core.scratch_size = conf->scratch_size;
 	/* Slots are handed out by high-water mark and recycled through the
 	 * free stacks.  The pools are pre-faulted unless told not to (no
@@ -134,6 +159,7 @@ dpi_free(struct dpi *d)
 	free(d->core.scratch_free);
 	pool_unmap(d->core.scratch_mem, (size_t)d->conf.scratch_slots *
 	    d->conf.scratch_size);
+	free(d->core.side);
 	free(d);
 }
 
@@ -185,16 +211,16 @@ nflow_get(struct dpi *d)
 }
 
 static void
-nflow_put(struct dpi *d, struct flow *f)
+nflow_put(struct dpi *d)
 {
-	struct ndpi_flow_struct *nf = f->parse.ndpi;
+	struct ndpi_flow_struct *nf = d->core.fp->ndpi;
 
 	if (nf == NULL)
 		return;
 	ndpi_free_flow_data(nf);
 	d->nflow_free[d->nflow_nfree++] = (uint32_t)(((uint8_t *)(void *)nf -
 	    d->nflow_mem) / SIZEOF_FLOW_STRUCT);
-	f->parse.ndpi = NULL;
+	d->core.fp->ndpi = NULL;
 }
 
 /* Copy nDPI's verdict (and its host name when we have none) into the flow,
@@ -202,7 +228,7 @@ nflow_put(struct dpi *d, struct flow *f)
 static void
 ndpi_finish(struct dpi *d, struct flow *f, ndpi_protocol p)
 {
-	struct ndpi_flow_struct *nf = f->parse.ndpi;
+	struct ndpi_flow_struct *nf = d->core.fp->ndpi;
 	u_int16_t id = p.master_protocol != NDPI_PROTOCOL_UNKNOWN ?
 	    p.master_protocol : p.app_protocol;
 	const char *name;
@@ -224,8 +250,8 @@ ndpi_finish(struct dpi *d, struct flow *f, ndpi_protocol p)
 			f->meta.host_src = HOST_NDPI;
 		}
 	}
-	f->parse.ndpi_done = 1;
-	nflow_put(d, f);
+	d->core.fp->ndpi_done = 1;
+	nflow_put(d);
 }
 
 static void
@@ -234,27 +260,27 @@ ndpi_feed(struct dpi *d, struct flow *f, const struct pkt *p)
 	ndpi_protocol r;
 	u_int8_t guessed;
 
-	if (f->parse.ndpi == NULL) {
-		if (f->parse.ndpi_pkts > 0 ||
-		    (f->parse.ndpi = nflow_get(d)) == NULL) {
-			f->parse.ndpi_done = 1;
+	if (d->core.fp->ndpi == NULL) {
+		if (d->core.fp->ndpi_pkts > 0 ||
+		    (d->core.fp->ndpi = nflow_get(d)) == NULL) {
+			d->core.fp->ndpi_done = 1;
 			return;
 		}
 	}
 	d->core.st.ndpi_calls++;
-	f->parse.ndpi_pkts++;
-	r = ndpi_detection_process_packet(d->ndpi, f->parse.ndpi, p->l3,
+	d->core.fp->ndpi_pkts++;
+	r = ndpi_detection_process_packet(d->ndpi, d->core.fp->ndpi, p->l3,
 	    (unsigned short)(p->l3_len > 65535 ? 65535 : p->l3_len),
 	    p->ts_us / 1000);
 	if (r.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
 	    r.master_protocol != NDPI_PROTOCOL_UNKNOWN) {
-		if (!ndpi_extra_dissection_possible(d->ndpi, f->parse.ndpi) ||
-		    f->parse.ndpi_pkts >= d->conf.ndpi_max_pkts)
+		if (!ndpi_extra_dissection_possible(d->ndpi, d->core.fp->ndpi) ||
+		    d->core.fp->ndpi_pkts >= d->conf.ndpi_max_pkts)
 			ndpi_finish(d, f, r);
 		return;
 	}
-	if (f->parse.ndpi_pkts >= d->conf.ndpi_max_pkts) {
-		r = ndpi_detection_giveup(d->ndpi, f->parse.ndpi, 1, &guessed);
+	if (d->core.fp->ndpi_pkts >= d->conf.ndpi_max_pkts) {
+		r = ndpi_detection_giveup(d->ndpi, d->core.fp->ndpi, 1, &guessed);
 		ndpi_finish(d, f, r);
 	}
 }
@@ -274,12 +300,13 @@ ours_likely(const struct pkt *p)
 void
 dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p, int dir)
 {
-	if (!f->parse.ours_done && dispatch_packet(&d->core, f, p, dir)) {
+	d->core.fp = dpi_flow_of(&d->core, f);
+	if (!d->core.fp->ours_done && dispatch_packet(&d->core, f, p, dir)) {
 		/* Our parser owns the flow: nDPI has nothing to add. */
-		f->parse.ndpi_done = 1;
-		nflow_put(d, f);
+		d->core.fp->ndpi_done = 1;
+		nflow_put(d);
 	}
-	if (f->parse.ndpi_done || p->l3 == NULL)
+	if (d->core.fp->ndpi_done || p->l3 == NULL)
 		return;
 	if (p->payload_len == 0 && !f->meta.recognised &&
 	    p->proto == IPPROTO_TCP && ours_likely(p))
@@ -290,9 +317,10 @@ dpi_packet(struct dpi *d, struct flow *f, const struct pkt *p, int dir)
 void
 dpi_flow_end(struct dpi *d, struct flow *f)
 {
-	if (f->parse.ndpi != NULL) {
+	d->core.fp = dpi_flow_of(&d->core, f);
+	if (d->core.fp->ndpi != NULL) {
 		u_int8_t guessed;
-		ndpi_protocol r = ndpi_detection_giveup(d->ndpi, f->parse.ndpi, 1,
+		ndpi_protocol r = ndpi_detection_giveup(d->ndpi, d->core.fp->ndpi, 1,
 		    &guessed);
 
 		ndpi_finish(d, f, r);

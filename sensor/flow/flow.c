@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "common/counters.h"
 #include "flow/flow.h"
 #include "common/hash.h"
 #include "common/pool.h"
@@ -323,6 +324,7 @@ flow_table_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 			f = &t->pool[t->pool_used++];	/* still zero */
 		else
 			return NULL;
+		f->slot = (uint32_t)(f - t->pool);
 		f->key = k;
 		f->hash = h;
 		f->in_use = 1;
@@ -408,6 +410,38 @@ const struct flow_stats *
 flow_table_stats(const struct flow_table *t)
 {
 	return &t->st;
+}
+
+/* EVE stats.flow (Suricata's names) and stats.shadowtap.flows. */
+void
+flow_counters(const struct flow_table *t, int suricata)
+{
+	const struct flow_stats *s = &t->st;
+	static const char sect[] = "shadowtap.flows";
+
+	if (suricata) {
+		ctr_add(CTR_OWN_ENGINE, "flow", "total", "flows.created",
+		    CTR_COUNTER, &s->created, "flows created");
+		ctr_add(CTR_OWN_ENGINE, "flow", "active", "flows.active",
+		    CTR_GAUGE, &s->active, "flows in the table");
+		return;
+	}
+	ctr_add(CTR_OWN_ENGINE, sect, "created", NULL, CTR_COUNTER, &s->created,
+	    "flows created");
+	ctr_add(CTR_OWN_ENGINE, sect, "active", NULL, CTR_GAUGE, &s->active,
+	    "flows in the table");
+	ctr_add(CTR_OWN_ENGINE, sect, "active_max", NULL, CTR_GAUGE,
+	    &s->active_max, "most flows in the table at once");
+	ctr_add(CTR_OWN_ENGINE, sect, "ended", NULL, CTR_COUNTER, &s->ended,
+	    "flows timed out, evicted or flushed");
+	ctr_add(CTR_OWN_ENGINE, sect, "timed_out", NULL, CTR_COUNTER,
+	    &s->timed_out, "flows ended by their idle timeout");
+	ctr_add(CTR_OWN_ENGINE, sect, "evicted", "flows.evicted", CTR_COUNTER,
+	    &s->evicted, "flows removed early: table full");
+	ctr_add(CTR_OWN_ENGINE, sect, "midstream", NULL, CTR_COUNTER,
+	    &s->pickups, "TCP flows first seen mid-stream");
+	ctr_add(CTR_OWN_ENGINE, sect, "no_flow", NULL, CTR_COUNTER,
+	    &s->no_ports, "packets without a usable 5-tuple");
 }
 
 const char *

@@ -3,7 +3,8 @@
  * key, client/server orientation, per-class idle timeouts, a hard cap with
  * eviction.  All records come from a pool allocated at start-up; the packet
  * path never calls malloc.  Also holds the per-flow protocol metadata that
- * dpi/ fills and output/ reads.
+ * dpi/ fills and the engine copies into events.  Parser state is not here:
+ * dpi keeps it in a side table indexed by the record's slot (dpi/dpi.h).
  */
 #ifndef ST_FLOW_H
 #define ST_FLOW_H
@@ -12,10 +13,6 @@
 
 #include "common/vocab.h"
 #include "decode/decode.h"
-#include "dpi/dns.h"
-#include "dpi/http.h"
-#include "dpi/quic.h"
-#include "dpi/tls.h"
 
 /* Application protocols we parse ourselves; anything else is named by nDPI. */
 enum app_proto {
@@ -48,24 +45,10 @@ struct flow_meta {
 	uint8_t		tls_logged;	/* tls/quic event emitted */
 	uint8_t		recognised;	/* first payload looked at */
 	uint8_t		app_gave_up;	/* our parser stopped (gap, bad bytes) */
+	uint8_t		tls_up_state;	/* client TLS record walker's state (0: none) */
 	uint16_t	body_peek;	/* request body bytes shown to analyze_body */
+	uint64_t	tls_up_bytes;	/* client TLS application-data bytes */
 	uint64_t	dns_query_ts;
-};
-
-/* Parser state, small; big buffers are borrowed from dpi's scratch pool. */
-struct flow_parse {
-	struct tls_dir	 tls[2];
-	struct quic_state quic;
-	struct http_stream http;
-	struct dns_tcp	 dnstcp[2];
-	uint8_t		*scratch[2];	/* borrowed scratch per direction */
-	void		*ndpi;		/* nDPI flow while it dissects */
-	uint32_t	 next_seq[2];	/* TCP: next expected sequence number */
-	uint8_t		 seq_ok[2];	/* next_seq valid */
-	uint8_t		 ndpi_pkts;	/* packets given to nDPI */
-	uint8_t		 ndpi_done;	/* nDPI no longer fed */
-	uint8_t		 ours_done;	/* our parsers have nothing more to learn */
-	uint8_t		 ooo[2];	/* out-of-order segments dropped by parsers */
 };
 
 enum flow_state { FS_NEW = 0, FS_ESTABLISHED, FS_CLOSED };
@@ -103,8 +86,8 @@ struct flow {
 	uint8_t		 tcp_flags[2];	/* flags seen per direction */
 	uint8_t		 in_use;
 	uint8_t		 pickup;	/* picked up mid-stream */
+	uint32_t	 slot;		/* index in the pool: parser side tables */
 	struct flow_meta meta;
-	struct flow_parse parse;
 	struct ai_info	*ai;		/* set by the analyzer; owned by its pool */
 	struct flow_inspect *inspect;	/* set by the inspector; owned by its pool */
 	uint64_t	 payload[2];	/* L4 payload bytes per direction */
@@ -128,7 +111,7 @@ flow_srv_port(const struct flow *f) { return f->cli_is_a ? f->key.pb : f->key.pa
 static inline uint64_t
 flow_upload_bytes(const struct flow *f)
 {
-	return f->meta.app == APP_TLS ? f->parse.tls[0].app_bytes : f->payload[0];
+	return f->meta.app == APP_TLS ? f->meta.tls_up_bytes : f->payload[0];
 }
 
 /* Timeout classes, each with its own LRU list. */
@@ -184,6 +167,9 @@ void	flow_table_expire(struct flow_table *t, uint64_t now_us);
 /* flow_table_flush(t): end every flow (FE_SHUTDOWN). */
 void	flow_table_flush(struct flow_table *t);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
+/* flow_counters(t, suricata): register stats.flow (${suricata}) or
+ * stats.shadowtap.flows in the counter registry. */
+void	flow_counters(const struct flow_table *t, int suricata);
 
 const char *flow_state_str(const struct flow *f);
 

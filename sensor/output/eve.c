@@ -7,8 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "classify/analyzer.h"
-#include "dlp/inspect.h"
+#include "dpi/quic.h"
+#include "dpi/tls.h"
+#include "common/counters.h"
 #include "common/json.h"
 #include "common/minimise.h"
 #include "output/output.h"
@@ -54,9 +55,9 @@ suri_quic_version(const char *s)
 /* tls{} and quic{}: the ClientHello facts, from TLS over TCP or from a
  * decrypted QUIC Initial.  QUIC has its own version instead of TLS's. */
 static void
-fmt_hello(struct jb *j, const struct flow *f, int quic)
+fmt_hello(struct jb *j, const struct ev_flow *f, int quic)
 {
-	const struct flow_meta *m = &f->meta;
+	const struct ev_flow_meta *m = &f->meta;
 	char vb[16], tv[24];
 
 	jb_obj_open(j, quic ? "quic" : "tls");
@@ -196,7 +197,7 @@ fmt_http(struct jb *j, const struct http_req *h, const struct ev_common *cm)
 }
 
 static void
-fmt_flow(struct jb *j, const struct flow *f, enum flow_end why,
+fmt_flow(struct jb *j, const struct ev_flow *f, enum flow_end why,
     const struct ev_common *cm)
 {
 	char ts[40], hb[sizeof(f->meta.host)];
@@ -206,11 +207,11 @@ fmt_flow(struct jb *j, const struct flow *f, enum flow_end why,
 	jb_u64(j, "pkts_toclient", f->pkts[1]);
 	jb_u64(j, "bytes_toserver", f->bytes[0]);
 	jb_u64(j, "bytes_toclient", f->bytes[1]);
-	jb_u64(j, "upload_bytes", flow_upload_bytes(f));
+	jb_u64(j, "upload_bytes", f->upload_bytes);
 	jb_str(j, "start", time_iso8601(f->ts_first, ts, sizeof(ts)));
 	jb_str(j, "end", time_iso8601(f->ts_last, ts, sizeof(ts)));
 	jb_u64(j, "age", (f->ts_last - f->ts_first) / 1000000);
-	jb_str(j, "state", flow_state_str(f));
+	jb_str(j, "state", f->state);
 	jb_str(j, "reason", vocab_name(&vocab_flow_end, why));
 	if (f->pickup)
 		jb_bool(j, "midstream", 1);
@@ -273,9 +274,9 @@ alert_sid(const struct alert_info *a, const struct ai_info *ai)
 	if (strcmp(a->kind, "access") == 0)
 		return EVE_SID_BASE + (ai != NULL ? ai->verdict : 0);
 	if (strcmp(a->kind, "upload") == 0)
-		return EVE_SID_BASE + 100 + (a->rule != NULL &&
+		return EVE_SID_BASE + 100 + ((a->has & AL_RULE) &&
 		    strcmp(a->rule, "upload-baseline") == 0);
-	if (strcmp(a->kind, "dlp") == 0 && a->dlp_class != NULL &&
+	if (strcmp(a->kind, "dlp") == 0 && (a->has & AL_DLP) &&
 	    (c = vocab_lookup(&vocab_dlp_class, a->dlp_class)) >= 0)
 		return EVE_SID_BASE + 200 + c;
 	return EVE_SID_BASE + 999;
@@ -322,9 +323,13 @@ alert_text(const struct alert_info *a, const struct ai_info *ai, char *b,
 		else
 			snprintf(b, n, "shadowtap: %s AI service %s", v,
 			    ai->name);
-	} else
-		snprintf(b, n, "shadowtap: %s", a->signature != NULL ?
+	} else {
+		/* cut to ${n} like before; the precision keeps -Wformat quiet */
+		int room = n > 12 ? (int)n - 12 : 0;
+
+		snprintf(b, n, "shadowtap: %.*s", room, (a->has & AL_SIGNATURE) ?
 		    a->signature : a->kind);
+	}
 	return b;
 }
 
@@ -341,22 +346,23 @@ fmt_alert(struct jb *j, const struct alert_info *a, const struct ai_info *ai)
 	jb_u64(j, "rev", EVE_REV);
 	jb_str(j, "signature", alert_text(a, ai, sig, sizeof(sig)));
 	jb_str(j, "category", alert_category(a->kind));
-	jb_u64(j, "severity", (uint64_t)alert_prio(a->severity));
+	jb_u64(j, "severity", (uint64_t)alert_prio((a->has & AL_SEVERITY) ?
+	    a->severity : NULL));
 	jb_obj_open(j, "shadowtap");
 	jb_str(j, "kind", a->kind);
-	jb_str(j, "severity", a->severity != NULL ? a->severity : "");
-	if (a->rule)
+	jb_str(j, "severity", a->severity);
+	if (a->has & AL_RULE)
 		jb_str(j, "rule", a->rule);
-	if (a->signature)
+	if (a->has & AL_SIGNATURE)
 		jb_str(j, "description", a->signature);
-	if (a->dlp_class) {
+	if (a->has & AL_DLP) {
 		jb_str(j, "class", a->dlp_class);
-		if (a->detector)
+		if (a->has & AL_DETECTOR)
 			jb_str(j, "detector", a->detector);
 		jb_u64(j, "confidence", (uint64_t)a->confidence);
-		if (a->evidence)
+		if (a->has & AL_EVIDENCE)
 			jb_str(j, "evidence", a->evidence);
-		if (a->fingerprint)
+		if (a->has & AL_FINGERPRINT)
 			jb_str(j, "fingerprint", a->fingerprint);
 	}
 	if (a->bytes) {
@@ -367,145 +373,93 @@ fmt_alert(struct jb *j, const struct alert_info *a, const struct ai_info *ai)
 	jb_obj_close(j);
 }
 
-/* stats.ai: attribution, alerts, visibility and the blind share (TLS/QUIC
- * flows whose server name stayed unknown). */
-static void
-fmt_stats_ai(struct jb *j, const struct analyzer_stats *a)
+/* Length of the common leading path components of sections ${a}, ${b}
+ * ("shadowtap.ai" and "shadowtap.ai.visibility": "shadowtap.ai"). */
+static size_t
+common_prefix(const char *a, const char *b)
 {
-	char share[32];
-	int i, n;
+	size_t i, last = 0;
 
-	jb_obj_open(j, "ai");
-	jb_u64(j, "flows", a->ai_flows);
-	jb_u64(j, "lookups", a->ai_lookups);
-	jb_u64(j, "alerts", a->alerts);
-	jb_u64(j, "pool_empty", a->pool_empty);
-	jb_obj_open(j, "visibility");
-	for (i = 0; i < VIS__COUNT; i++)
-		jb_u64(j, vocab_name(&vocab_vis_kind, i), a->vis[i]);
-	jb_obj_close(j);
-	jb_u64(j, "tls_quic_flows", a->tls_quic_flows);
-	jb_u64(j, "blind_flows", a->blind_flows);
-	n = snprintf(share, sizeof(share), "%.4f", a->tls_quic_flows ?
-	    (double)a->blind_flows / (double)a->tls_quic_flows : 0.0);
-	jb_raw(j, "blind_share", share, (size_t)n);
-	jb_u64(j, "dns_remembered", a->dns_remembered);
-	jb_u64(j, "dns_attributed", a->dns_attributed);
-	jb_u64(j, "reloads", a->reloads);
-	jb_u64(j, "reload_failures", a->reload_failures);
-	jb_str(j, "policy_version", a->version);
-	jb_obj_close(j);
+	for (i = 0; a[i] != '\0' && a[i] == b[i]; i++)
+		if (a[i] == '.')
+			last = i;
+	if ((a[i] == '\0' || a[i] == '.') && (b[i] == '\0' || b[i] == '.'))
+		return i;
+	return last;
 }
 
-/* stats.decoder keeps the counters whose names Suricata's schema has;
- * the rest go to stats.shadowtap.decoder. */
 static int
-suri_decoder_name(const char *n)
+depth(const char *s, size_t n)
 {
-	static const char *const suri[] = {
-		"pkts", "bytes", "ethernet", "vlan", "vlan_qinq", "ipv4",
-		"ipv6", "tcp", "udp", "icmpv4", "icmpv6", "sctp", "invalid",
-		NULL
-	};
-	int i;
+	size_t i;
+	int d = n > 0;
 
-	for (i = 0; suri[i] != NULL; i++)
-		if (strcmp(n, suri[i]) == 0)
-			return 1;
-	return 0;
+	for (i = 0; i < n; i++)
+		d += s[i] == '.';
+	return d;
 }
 
+/* Open the components of ${sect} after its first ${from} bytes. */
 static void
-fmt_stats(struct jb *j, const struct stats_snapshot *s)
+open_path(struct jb *j, const char *sect, size_t from)
 {
-	int i;
+	char part[CTR_NAME_LEN];
+	const char *p = sect + from, *e;
+	size_t n;
+
+	while (*p != '\0') {
+		if (*p == '.')
+			p++;
+		e = strchr(p, '.');
+		n = e ? (size_t)(e - p) : strlen(p);
+		if (n >= sizeof(part))
+			n = sizeof(part) - 1;
+		memcpy(part, p, n);
+		part[n] = '\0';
+		jb_obj_open(j, part);
+		p += n;
+	}
+}
+
+/*
+ * stats{}: every registered counter (common/counters.h), nested by its
+ * section in registration order, so Suricata's names (capture, decoder,
+ * flow) come first and ours follow under stats.shadowtap.
+ */
+static void
+fmt_stats(struct jb *j, const struct ev_stats *s)
+{
+	const char *cur = "";
+	char share[32];
+	size_t i, k;
+	int d, n;
 
 	jb_obj_open(j, "stats");
 	jb_u64(j, "uptime", s->uptime_us / 1000000);
-	jb_obj_open(j, "capture");
-	jb_u64(j, "kernel_packets", s->cap.received);
-	jb_u64(j, "kernel_drops", s->cap.dropped);
-	jb_u64(j, "kernel_ifdrops", s->cap.if_dropped);
-	jb_obj_close(j);
-	jb_obj_open(j, "decoder");
-	for (i = 0; i < DC__COUNT; i++)
-		if (suri_decoder_name(decode_counter_name((enum dec_counter)i)))
-			jb_u64(j, decode_counter_name((enum dec_counter)i),
-			    s->dec->c[i]);
-	jb_obj_close(j);
-	jb_obj_open(j, "flow");
-	jb_u64(j, "total", s->flows->created);
-	jb_u64(j, "active", s->flows->active);
-	jb_obj_close(j);
-	/* Everything Suricata has no name for. */
-	jb_obj_open(j, "shadowtap");
-	jb_str(j, "source", s->cap.iface);
-	jb_obj_open(j, "decoder");
-	for (i = 0; i < DC__COUNT; i++)
-		if (!suri_decoder_name(decode_counter_name((enum dec_counter)i)))
-			jb_u64(j, decode_counter_name((enum dec_counter)i),
-			    s->dec->c[i]);
-	jb_obj_close(j);
-	jb_obj_open(j, "defrag");
-	jb_u64(j, "fragments", s->defrag->fragments);
-	jb_u64(j, "reassembled", s->defrag->reassembled);
-	jb_u64(j, "timeouts", s->defrag->timeouts);
-	jb_u64(j, "no_slot", s->defrag->no_slot);
-	jb_u64(j, "too_big", s->defrag->too_big);
-	jb_obj_close(j);
-	jb_obj_open(j, "flows");
-	jb_u64(j, "created", s->flows->created);
-	jb_u64(j, "active", s->flows->active);
-	jb_u64(j, "active_max", s->flows->active_max);
-	jb_u64(j, "ended", s->flows->ended);
-	jb_u64(j, "timed_out", s->flows->timed_out);
-	jb_u64(j, "evicted", s->flows->evicted);
-	jb_u64(j, "midstream", s->flows->pickups);
-	jb_u64(j, "no_flow", s->flows->no_ports);
-	jb_obj_close(j);
-	jb_obj_open(j, "dpi");
-	jb_u64(j, "ndpi_packets", s->dpi->ndpi_calls);
-	jb_u64(j, "ndpi_flows", s->dpi->ndpi_flows);
-	jb_u64(j, "ndpi_pool_empty", s->dpi->ndpi_pool_empty);
-	jb_u64(j, "scratch_empty", s->dpi->scratch_empty);
-	jb_u64(j, "tls_hellos", s->dpi->tls_hellos);
-	jb_u64(j, "quic_hellos", s->dpi->quic_hellos);
-	jb_u64(j, "dns_messages", s->dpi->dns_msgs);
-	jb_u64(j, "dns_malformed", s->dpi->dns_bad);
-	jb_u64(j, "http_requests", s->dpi->http_reqs);
-	jb_u64(j, "tcp_out_of_order", s->dpi->tcp_ooo);
-	jb_obj_close(j);
-	jb_obj_open(j, "output");
-	for (i = 0; i < EV__COUNT; i++)
-		jb_u64(j, vocab_name(&vocab_ev_type, (enum ev_type)i), s->out->events[i]);
-	jb_u64(j, "eve_errors", s->out->eve_errors);
-	jb_u64(j, "db_rows", s->out->db_rows);
-	jb_u64(j, "db_errors", s->out->db_errors);
-	jb_u64(j, "eve_lost", s->out->eve_lost);
-	jb_u64(j, "db_rows_lost", s->out->db_rows_lost + s->out->db_lost);
-	jb_u64(j, "db_busy", s->out->db_busy);
-	jb_u64(j, "db_malformed", s->out->db_malformed != 0);
-	jb_obj_close(j);
-	if (s->insp != NULL) {
-		jb_obj_open(j, "inspect");
-		jb_u64(j, "bytes_scanned", s->insp->bytes_scanned);
-		jb_u64(j, "bodies", s->insp->bodies);
-		jb_u64(j, "findings", s->insp->findings);
-		jb_u64(j, "alerts_dlp", s->insp->alerts_dlp);
-		jb_u64(j, "alerts_upload", s->insp->alerts_upload);
-		jb_u64(j, "truncated", s->insp->truncated);
-		jb_u64(j, "reassembly_drops", s->insp->reasm_drops);
-		jb_u64(j, "reassembly_gaps", s->insp->reasm_gaps);
-		jb_u64(j, "reassembly_ooo", s->insp->reasm_ooo);
-		jb_u64(j, "bomb_aborts", s->insp->bomb_aborts);
-		jb_u64(j, "decode_errors", s->insp->decode_errors);
-		jb_u64(j, "no_slot", s->insp->no_slot);
-		jb_u64(j, "no_record", s->insp->no_record);
-		jb_obj_close(j);
+	for (i = 0; i < s->c.n && i < ctr_count(); i++) {
+		const struct ctr_def *c = ctr_def(i);
+
+		k = common_prefix(cur, c->sect);
+		for (d = depth(cur, strlen(cur)) - depth(cur, k); d > 0; d--)
+			jb_obj_close(j);
+		open_path(j, c->sect, k);
+		cur = c->sect;
+		switch (c->kind) {
+		case CTR_STR:
+			jb_str(j, c->name, s->c.str[c->str_slot]);
+			break;
+		case CTR_RATIO:
+			n = snprintf(share, sizeof(share), "%.4f",
+			    ctr_ratio(&s->c, i));
+			jb_raw(j, c->name, share, (size_t)n);
+			break;
+		default:
+			jb_u64(j, c->name, s->c.v[i]);
+			break;
+		}
 	}
-	if (s->an != NULL)
-		fmt_stats_ai(j, s->an);
-	jb_obj_close(j);	/* shadowtap */
+	for (d = depth(cur, strlen(cur)); d > 0; d--)
+		jb_obj_close(j);
 	jb_obj_close(j);
 }
 
@@ -513,7 +467,7 @@ size_t
 eve_format(const struct event *ev, const struct ev_common *cm, int ip,
     char *buf, size_t cap)
 {
-	const struct flow *f = ev->flow;
+	const struct ev_flow *f = ev_flow(ev);
 	struct jb j;
 
 	jb_init(&j, buf, cap);
@@ -536,55 +490,55 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 		jb_str(&j, "proto", cm->proto);
 		if (cm->app_proto != NULL)
 			jb_str(&j, "app_proto", cm->app_proto);
-		if (f->key.vlan[0]) {
+		if (f->vlan[0]) {
 			jb_arr_open(&j, "vlan");
-			jb_u64(&j, NULL, f->key.vlan[0]);
-			if (f->key.vlan[1])
-				jb_u64(&j, NULL, f->key.vlan[1]);
+			jb_u64(&j, NULL, f->vlan[0]);
+			if (f->vlan[1])
+				jb_u64(&j, NULL, f->vlan[1]);
 			jb_arr_close(&j);
 		}
 	}
 	switch (ev->type) {
 	case EV_FLOW:
 		fmt_flow(&j, f, ev->u.why, cm);
-		if (f->ai != NULL)
-			fmt_ai(&j, f->ai);
+		if (ev_flow_ai(f) != NULL)
+			fmt_ai(&j, ev_flow_ai(f));
 		break;
 	case EV_TLS:
 	case EV_QUIC:
 		fmt_hello(&j, f, ev->type == EV_QUIC);
 		break;
 	case EV_DNS:
-		fmt_dns(&j, ev->u.dns, cm);
+		fmt_dns(&j, &ev->u.dns, cm);
 		break;
 	case EV_HTTP:
-		fmt_http(&j, ev->u.http, cm);
+		fmt_http(&j, &ev->u.http, cm);
 		break;
 	case EV_STATS:
-		fmt_stats(&j, ev->u.stats);
+		fmt_stats(&j, &ev->u.stats);
 		break;
 	case EV_AI:
-		fmt_ai(&j, ev->u.ai);
+		fmt_ai(&j, &ev->u.ai);
 		break;
 	case EV_ALERT:
-		fmt_alert(&j, ev->u.alert, f != NULL ? f->ai : NULL);
-		if (f != NULL && f->ai != NULL)
-			fmt_ai(&j, f->ai);
+		fmt_alert(&j, &ev->u.alert, ev_flow_ai(f));
+		if (ev_flow_ai(f) != NULL)
+			fmt_ai(&j, ev_flow_ai(f));
 		break;
 	case EV_VISIBILITY:
 		jb_obj_open(&j, "visibility");
-		jb_str(&j, "kind", ev->u.vis->kind);
-		if (ev->u.vis->detail)
-			jb_str(&j, "detail", ev->u.vis->detail);
+		jb_str(&j, "kind", ev->u.vis.kind);
+		if (ev->u.vis.has_detail)
+			jb_str(&j, "detail", ev->u.vis.detail);
 		jb_obj_close(&j);
 		break;
 	case EV_POLICY:
 		jb_obj_open(&j, "policy");
-		jb_str(&j, "action", ev->u.policy->action);
-		jb_str(&j, "version", ev->u.policy->version);
-		if (ev->u.policy->summary)
-			jb_str(&j, "summary", ev->u.policy->summary);
-		jb_u64(&j, "errors", (uint64_t)ev->u.policy->errors);
+		jb_str(&j, "action", ev->u.policy.action);
+		jb_str(&j, "version", ev->u.policy.version);
+		if (ev->u.policy.has_summary)
+			jb_str(&j, "summary", ev->u.policy.summary);
+		jb_u64(&j, "errors", (uint64_t)ev->u.policy.errors);
 		jb_obj_close(&j);
 		break;
 	default:

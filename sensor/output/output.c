@@ -1,12 +1,14 @@
 /*
- * output.c - fan-out of engine events to the sinks (EVE, SQLite), with the
- * shared per-event fields computed once and the flow-selection policy
- * (which flows are recorded: none / named / all) applied per sink.
+ * output.c - fan-out of flat engine events to the sinks registered in
+ * sinks[] (EVE, SQLite; a later syslog or redis sink is one more entry),
+ * with the shared per-event fields computed once and the flow-selection
+ * policy (which flows are recorded: none / named / all) applied per sink.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "common/counters.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/seal.h"
@@ -60,6 +63,8 @@ struct output {
 	struct output_stats st;
 	struct pseudo_slot pcache[PSEUDO_CACHE];
 	char		 line[EVE_LINE_MAX];
+	/* a stats event with the output's counters refreshed */
+	uint64_t	 stats_ev[(sizeof(struct event) + 7) / 8];
 };
 
 static void
@@ -374,97 +379,155 @@ proto_name(uint8_t p)
 	return "OTHER";
 }
 
-static const char *
-app_name(const struct flow *f)
-{
-	static const char *const ours[] = { NULL, "tls", "quic", "dns", "http" };
-
-	if (f->meta.app > APP_UNKNOWN && f->meta.app < APP_OTHER)
-		return ours[f->meta.app];
-	if (f->meta.proto_name[0])
-		return f->meta.proto_name;
-	return NULL;
-}
-
 static int
-selected(int sel, const struct flow *f)
+selected(int sel, const struct ev_flow *f)
 {
 	switch (sel) {
 	case SEL_ALL:
 		return 1;
 	case SEL_NAMED:
-		return f->meta.host[0] != '\0' || f->ai != NULL;
+		return f->meta.host[0] != '\0' || f->has_ai;
 	case SEL_AI:
-		return f->ai != NULL;
+		return f->has_ai;
 	}
 	return 0;
 }
+
+/* ---- sinks ---- */
+
+static int
+eve_on(const struct output *o)
+{
+	return o->eve != NULL;
+}
+
+static int
+store_on(const struct output *o)
+{
+	return o->store != NULL;
+}
+
+static int
+eve_wants(const struct output *o, const struct event *ev)
+{
+	const struct ev_flow *f = ev_flow(ev);
+
+	if (ev->type == EV_FLOW)
+		return selected(o->conf.eve_flows, f);
+	if (ev->type == EV_DNS || ev->type == EV_HTTP)
+		return selected(o->conf.eve_meta, f);
+	return 1;
+}
+
+/* Lookups and requests: SQLite keeps what the dashboard needs (db_meta),
+ * EVE what the operator asked for. */
+static int
+store_wants(const struct output *o, const struct event *ev)
+{
+	const struct ev_flow *f = ev_flow(ev);
+
+	if (ev->type == EV_FLOW)
+		return selected(o->conf.db_flows, f);
+	if (ev->type == EV_DNS || ev->type == EV_HTTP)
+		return selected(o->conf.db_meta, f);
+	return 1;
+}
+
+static void
+eve_put(struct output *o, const struct event *ev, const struct ev_common *cm)
+{
+	struct ev_common ecm = *cm;
+	size_t n;
+
+	if (!o->conf.eve_clients_addr && ev->has_flow) {
+		pseudo_addr(cm->pseudo, ecm.src_ip, sizeof(ecm.src_ip));
+		ecm.hide_addr = cm->src_ip;
+	}
+	if (ev->type == EV_STATS) {
+		/* The writer's own counters, as of now (this line counted). */
+		struct event *sev = (struct event *)o->stats_ev;
+
+		memcpy(sev, ev, offsetof(struct event, u) + sizeof(ev->u.stats));
+		ctr_refresh(&sev->u.stats.c, CTR_OWN_OUTPUT);
+		ev = sev;
+	}
+	n = eve_format(ev, &ecm, o->conf.eve_client_ip, o->line,
+	    sizeof(o->line));
+	if (n == 0)
+		o->st.eve_errors++;	/* did not fit: lost */
+	else
+		eve_write(o->eve, o->line, n);
+	o->st.eve_lines = eve_counts(o->eve)->written;
+	o->st.eve_lost = eve_counts(o->eve)->lost + o->st.eve_errors;
+}
+
+static void
+store_put(struct output *o, const struct event *ev, const struct ev_common *cm)
+{
+	if (o->db_broken) {
+		o->st.db_lost++;	/* not written to a malformed file */
+		return;
+	}
+	sink_store_emit(o->store, ev, cm);
+	if (store_stats(o->store)->corrupt)
+		sync_counts(o);	/* stop at the first sign */
+}
+
+/* The sink table: one entry per sink, called in this order. */
+static const struct sink {
+	const char	*name;
+	int		 counts_skipped;	/* db_skipped counts its refusals */
+	int		(*on)(const struct output *);
+	int		(*wants)(const struct output *, const struct event *);
+	void		(*put)(struct output *, const struct event *,
+			    const struct ev_common *);
+} sinks[] = {
+	{ "eve", 0, eve_on, eve_wants, eve_put },
+	{ "store", 1, store_on, store_wants, store_put },
+};
+#define NSINKS	(sizeof(sinks) / sizeof(sinks[0]))
 
 void
 output_emit(struct output *o, const struct event *ev)
 {
 	struct ev_common cm;
-	const struct flow *f = ev->flow;
-	int to_eve = o->eve != NULL, to_db = o->store != NULL;
+	const struct ev_flow *f = ev_flow(ev);
+	int want[NSINKS], any = 0;
+	size_t i;
 
+	if (ev->type >= EV__COUNT)
+		return;
 	o->st.events[ev->type]++;
 	if (ev->ts_us > o->pkt_now)
 		o->pkt_now = ev->ts_us;
-	if (ev->type == EV_FLOW) {
-		to_eve = to_eve && selected(o->conf.eve_flows, f);
-		to_db = to_db && selected(o->conf.db_flows, f);
-	} else if (ev->type == EV_DNS || ev->type == EV_HTTP) {
-		/* Lookups and requests: SQLite keeps what the dashboard
-		 * needs (db_meta), EVE what the operator asked for. */
-		to_eve = to_eve && selected(o->conf.eve_meta, f);
-		to_db = to_db && selected(o->conf.db_meta, f);
+	for (i = 0; i < NSINKS; i++) {
+		want[i] = sinks[i].on(o) && (f == NULL || sinks[i].wants(o, ev));
+		if (sinks[i].on(o) && !want[i] && sinks[i].counts_skipped)
+			o->st.db_skipped++;
+		any |= want[i];
 	}
-	if (o->store != NULL && !to_db && f != NULL)
-		o->st.db_skipped++;
-	if (!to_eve && !to_db)
+	if (!any)
 		return;
 	memset(&cm, 0, sizeof(cm));
 	time_iso8601(ev->ts_us, cm.ts, sizeof(cm.ts));
 	if (f != NULL) {
-		ip_addr_str(flow_cli_ip(f), cm.src_ip, sizeof(cm.src_ip));
-		ip_addr_str(flow_srv_ip(f), cm.dest_ip, sizeof(cm.dest_ip));
-		cm.src_port = flow_cli_port(f);
-		cm.dest_port = flow_srv_port(f);
-		cm.proto = proto_name(f->key.proto);
-		cm.app_proto = app_name(f);
+		ip_addr_str(&f->cli, cm.src_ip, sizeof(cm.src_ip));
+		ip_addr_str(&f->srv, cm.dest_ip, sizeof(cm.dest_ip));
+		cm.src_port = f->cli_port;
+		cm.dest_port = f->srv_port;
+		cm.proto = proto_name(f->proto);
+		cm.app_proto = f->app_proto[0] ? f->app_proto : NULL;
 		/* Epochs follow traffic time only (a policy event carries
 		 * the wall clock, which a replay must not see). */
 		if (ev->ts_us > o->epoch_now)
 			o->epoch_now = ev->ts_us;
 		epoch_update(o, o->epoch_now);
-		memcpy(cm.pseudo, pseudo_cached(o, flow_cli_ip(f), ev->ts_us),
+		memcpy(cm.pseudo, pseudo_cached(o, &f->cli, ev->ts_us),
 		    PSEUDO_STR_LEN);
 	}
-	if (to_eve) {
-		struct ev_common ecm = cm;
-		size_t n;
-
-		if (!o->conf.eve_clients_addr && f != NULL) {
-			pseudo_addr(cm.pseudo, ecm.src_ip, sizeof(ecm.src_ip));
-			ecm.hide_addr = cm.src_ip;
-		}
-		n = eve_format(ev, &ecm, o->conf.eve_client_ip, o->line,
-		    sizeof(o->line));
-
-		if (n == 0)
-			o->st.eve_errors++;	/* did not fit: lost */
-		else
-			eve_write(o->eve, o->line, n);
-		o->st.eve_lines = eve_counts(o->eve)->written;
-		o->st.eve_lost = eve_counts(o->eve)->lost + o->st.eve_errors;
-	}
-	if (to_db && o->db_broken)
-		o->st.db_lost++;	/* not written to a malformed file */
-	else if (to_db) {
-		sink_store_emit(o->store, ev, &cm);
-		if (store_stats(o->store)->corrupt)
-			sync_counts(o);	/* stop at the first sign */
-	}
+	for (i = 0; i < NSINKS; i++)
+		if (want[i])
+			sinks[i].put(o, ev, &cm);
 }
 
 /* Counts from the sinks: lines and rows only once written/committed. */
@@ -564,6 +627,35 @@ output_reopen(struct output *o)
 	return eve_reopen(o->eve);
 }
 
+/* EVE stats.shadowtap.output; owner CTR_OWN_OUTPUT: refreshed by the
+ * writer when it formats a stats event. */
+void
+output_counters(struct output *o)
+{
+	static const char sect[] = "shadowtap.output";
+	struct output_stats *st = &o->st;
+	int i;
+
+	for (i = 0; i < EV__COUNT; i++)
+		ctr_add(CTR_OWN_OUTPUT, sect, vocab_name(&vocab_ev_type, i), NULL,
+		    CTR_COUNTER, &st->events[i], "events of this type");
+	ctr_add(CTR_OWN_OUTPUT, sect, "eve_errors", NULL, CTR_COUNTER,
+	    &st->eve_errors, "EVE lines that did not fit");
+	ctr_add(CTR_OWN_OUTPUT, sect, "db_rows", NULL, CTR_COUNTER,
+	    &st->db_rows, "database rows committed");
+	ctr_add(CTR_OWN_OUTPUT, sect, "db_errors", NULL, CTR_COUNTER,
+	    &st->db_errors, "database errors");
+	ctr_add(CTR_OWN_OUTPUT, sect, "eve_lost", NULL, CTR_COUNTER,
+	    &st->eve_lost, "EVE lines not written");
+	ctr_add2(CTR_OWN_OUTPUT, sect, "db_rows_lost", NULL, CTR_SUM,
+	    &st->db_rows_lost, &st->db_lost,
+	    "rows lost: failed commits plus events not stored (malformed)");
+	ctr_add(CTR_OWN_OUTPUT, sect, "db_busy", NULL, CTR_COUNTER,
+	    &st->db_busy, "commits deferred: database locked");
+	ctr_add(CTR_OWN_OUTPUT, sect, "db_malformed", NULL, CTR_BOOL,
+	    &st->db_malformed, "1 once the database file is malformed");
+}
+
 void
 output_close(struct output *o)
 {
@@ -577,6 +669,21 @@ output_close(struct output *o)
 	sodium_memzero(&o->ps, sizeof(o->ps));
 	sodium_memzero(&o->master, sizeof(o->master));
 	free(o);
+}
+
+void
+output_forget(struct output *o)
+{
+	if (o == NULL)
+		return;
+	/* The writer process owns the files now: nothing is flushed,
+	 * committed or closed here, and the keys are gone. */
+	sodium_memzero(&o->sk, sizeof(o->sk));
+	sodium_memzero(&o->ps, sizeof(o->ps));
+	memset(o->pcache, 0, sizeof(o->pcache));
+	o->eve = NULL;
+	o->store = NULL;
+	o->sealing = 0;
 }
 
 const struct output_stats *

@@ -47,6 +47,25 @@ struct output_conf {
 	int		 four_eyes;
 };
 
+/* What the sinks did; registered as counters by output_open(). */
+struct output_stats {
+	uint64_t	events[EV__COUNT];
+	uint64_t	eve_lines;
+	uint64_t	eve_errors;
+	uint64_t	db_rows;
+	uint64_t	db_commits;
+	uint64_t	db_errors;
+	uint64_t	db_skipped;	/* flows not stored by policy (store.flows) */
+	/* faults: what each sink lost, counted once known */
+	uint64_t	eve_lost;	/* lines not written (disk full, too long) */
+	uint64_t	eve_failures;	/* episodes of failing EVE writes */
+	uint64_t	eve_repaired;	/* torn last line terminated at start */
+	uint64_t	db_rows_lost;	/* rows in batches that failed to commit */
+	uint64_t	db_lost;	/* events not stored: database malformed */
+	uint64_t	db_busy;	/* commits deferred: database locked */
+	uint64_t	db_malformed;	/* alarm: 1 once the file is malformed */
+};
+
 /* Per-event fields shared by the sinks. */
 struct ev_common {
 	char	ts[40];
@@ -67,7 +86,12 @@ void	output_conf_defaults(struct output_conf *c);
 /* output_open(o, c): open every configured sink.  Returns 0 or -errno
  * (reason logged, naming the path); nothing is left half-open on failure. */
 int	output_open(struct output **o, const struct output_conf *c);
+/* output_emit(o, ev): hand one flat event to every sink that selects it.
+ * Only the engine calls this (sensor/engine.c). */
 void	output_emit(struct output *o, const struct event *ev);
+/* output_counters(o): register the output's counters (EVE stats section
+ * shadowtap.output) in the counter registry. */
+void	output_counters(struct output *o);
 /* output_sync(o): commit and flush now, so output_stats() counts only what
  * reached the files. */
 void	output_sync(struct output *o);
@@ -77,6 +101,10 @@ void	output_tick(struct output *o, uint64_t now_us);
 void	output_apply(struct output *o, const struct output_conf *c);
 /* output_reopen(o): reopen the EVE file (logrotate). 0 or -errno. */
 int	output_reopen(struct output *o);
+/* output_forget(o): in a process that handed the outputs to a writer:
+ * wipe the keys and detach the sinks without flushing or closing them
+ * (the counters stay readable). */
+void	output_forget(struct output *o);
 /* output_close(o): commit, flush and close; NULL-safe. */
 void	output_close(struct output *o);
 const struct output_stats *output_stats(const struct output *o);
@@ -118,6 +146,8 @@ void	eve_settings(const char *host, const char *iface, int url_keep,
 
 /* SQLite sink (output/sink_store.c) over lib/store's writer. */
 struct store;
+/* put_stats: the registry entries with a db name (CTR_DB_NONZERO: only
+ * when not 0) become stats rows. */
 void	sink_store_emit(struct store *s, const struct event *ev,
 	    const struct ev_common *cm);
 /* sink_store_privacy(keep_query, full_ua): URL query strings and full

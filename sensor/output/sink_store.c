@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "classify/analyzer.h"
+#include "dpi/quic.h"
+#include "dpi/tls.h"
+#include "common/counters.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/minimise.h"
@@ -52,8 +54,9 @@ answers_json(const struct dns_msg *d, unsigned port, char *buf, size_t cap,
 static void
 put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
-	const struct flow *f = ev->flow;
-	const struct flow_meta *m = &f->meta;
+	const struct ev_flow *f = &ev->flow;
+	const struct ev_flow_meta *m = &f->meta;
+	const struct ai_info *ai = ev_flow_ai(f);
 	struct st_flow r;
 	char vb[16], hb[sizeof(m->host)];
 
@@ -66,7 +69,7 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.dest_port = cm->dest_port;
 	r.proto = cm->proto;
 	r.app_proto = cm->app_proto;
-	r.vlan = f->key.vlan[0] ? f->key.vlan[0] : -1;
+	r.vlan = f->vlan[0] ? f->vlan[0] : -1;
 	r.host = min_devname(m->host, cm->dest_port, hb, sizeof(hb));
 	r.host_source = m->host_src == HOST_NONE ? NULL :
 	    vocab_name(&vocab_host_src, m->host_src);
@@ -83,12 +86,12 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.pkts_toclient = f->pkts[1];
 	r.bytes_toserver = f->bytes[0];
 	r.bytes_toclient = f->bytes[1];
-	r.upload_bytes = flow_upload_bytes(f);
-	r.state = flow_state_str(f);
+	r.upload_bytes = f->upload_bytes;
+	r.state = f->state;
 	r.reason = vocab_name(&vocab_flow_end, ev->u.why);
-	if (f->ai != NULL) {
-		r.service = f->ai->service;
-		r.verdict = vocab_name(&vocab_verdict, f->ai->verdict);
+	if (ai != NULL) {
+		r.service = ai->service;
+		r.verdict = vocab_name(&vocab_verdict, ai->verdict);
 	}
 	store_put_flow(s, &r);
 }
@@ -123,7 +126,7 @@ dns_question(struct st_dns *r, uint64_t flow_id, uint64_t ts,
 static void
 put_dns(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
-	const struct dns_msg *d = ev->u.dns;
+	const struct dns_msg *d = &ev->u.dns;
 	static char ans[128 * 1024];	/* 32 fully escaped answers fit */
 	struct st_dns r;
 	char tb[8], nb[DNS_NAME_MAX + 1];
@@ -133,7 +136,7 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm)
 		return;
 	if (answers_json(d, cm->dest_port, ans, sizeof(ans), &ttl_min) == 0)
 		ans[0] = '\0';
-	dns_question(&r, ev->flow->id, ev->ts_us, cm, d->id, d->qname,
+	dns_question(&r, ev->flow.id, ev->ts_us, cm, d->id, d->qname,
 	    d->qtype, tb, sizeof(tb), nb, sizeof(nb));
 	r.rcode = dns_rcode_str(d->rcode);
 	r.answers = ans;
@@ -146,7 +149,7 @@ static void
 put_dns_unanswered(struct store *s, const struct event *ev,
     const struct ev_common *cm)
 {
-	const struct flow *f = ev->flow;
+	const struct ev_flow *f = &ev->flow;
 	struct st_dns r;
 	char tb[8], nb[DNS_NAME_MAX + 1];
 
@@ -169,12 +172,12 @@ sink_store_privacy(int keep_query, int full_ua)
 static void
 put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
-	const struct http_req *h = ev->u.http;
+	const struct http_req *h = &ev->u.http;
 	struct st_http r;
 	char ubuf[HTTP_URI_MAX + 1], abuf[MIN_UA_MAX];
 
 	memset(&r, 0, sizeof(r));
-	r.flow_id = ev->flow->id;
+	r.flow_id = ev->flow.id;
 	r.ts = ev->ts_us;
 	r.client = cm->pseudo;
 	r.dest_ip = cm->dest_ip;
@@ -190,55 +193,35 @@ put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 	store_put_http(s, &r);
 }
 
+/* One row per registered counter with a db name (common/counters.h). */
 static void
 put_stats(struct store *s, const struct event *ev)
 {
-	const struct stats_snapshot *x = ev->u.stats;
-	uint64_t t = ev->ts_us;
-	char name[64];
-	int i;
+	const struct ctr_snap *c = &ev->u.stats.c;
+	size_t i;
 
-	store_put_stat(s, t, "capture.received", x->cap.received);
-	store_put_stat(s, t, "capture.dropped", x->cap.dropped);
-	store_put_stat(s, t, "capture.if_dropped", x->cap.if_dropped);
-	store_put_stat(s, t, "flows.created", x->flows->created);
-	store_put_stat(s, t, "flows.active", x->flows->active);
-	store_put_stat(s, t, "flows.evicted", x->flows->evicted);
-	store_put_stat(s, t, "dpi.tls_hellos", x->dpi->tls_hellos);
-	store_put_stat(s, t, "dpi.quic_hellos", x->dpi->quic_hellos);
-	store_put_stat(s, t, "dpi.dns_messages", x->dpi->dns_msgs);
-	store_put_stat(s, t, "dpi.http_requests", x->dpi->http_reqs);
-	if (x->an != NULL) {
-		store_put_stat(s, t, "ai.flows", x->an->ai_flows);
-		store_put_stat(s, t, "ai.lookups", x->an->ai_lookups);
-		store_put_stat(s, t, "ai.alerts", x->an->alerts);
-		store_put_stat(s, t, "ai.tls_quic_flows", x->an->tls_quic_flows);
-		store_put_stat(s, t, "ai.blind_flows", x->an->blind_flows);
-		for (i = 0; i < VIS__COUNT; i++) {
-			snprintf(name, sizeof(name), "ai.visibility.%s",
-			    vocab_name(&vocab_vis_kind, i));
-			store_put_stat(s, t, name, x->an->vis[i]);
-		}
-	}
-	for (i = 0; i < DC__COUNT; i++) {
-		if (x->dec->c[i] == 0)
+	for (i = 0; i < c->n && i < ctr_count(); i++) {
+		const struct ctr_def *d = ctr_def(i);
+
+		if (d->db[0] == '\0' || d->kind == CTR_STR ||
+		    d->kind == CTR_RATIO ||
+		    ((d->flags & CTR_DB_NONZERO) && c->v[i] == 0))
 			continue;
-		snprintf(name, sizeof(name), "decoder.%s",
-		    decode_counter_name((enum dec_counter)i));
-		store_put_stat(s, t, name, x->dec->c[i]);
+		store_put_stat(s, ev->ts_us, d->db, c->v[i]);
 	}
 }
 
 static void
 put_ai(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
-	const struct ai_info *a = ev->u.ai;
+	const struct ai_info *a = &ev->u.ai;
+	const struct ev_flow *f = ev_flow(ev);
 	struct st_ai r;
 
 	memset(&r, 0, sizeof(r));
-	r.flow_id = ev->flow ? ev->flow->id : 0;
+	r.flow_id = f ? f->id : 0;
 	r.ts = ev->ts_us;
-	r.kind = ev->flow && ev->flow->meta.app == APP_DNS ? "lookup" : "flow";
+	r.kind = f && f->meta.dns ? "lookup" : "flow";
 	r.client = cm->pseudo;
 	r.dest_ip = cm->dest_ip;
 	r.dest_port = cm->dest_port;
@@ -257,36 +240,38 @@ put_ai(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.exception_expired = a->exception_expired;
 	r.policy_version = a->policy_version;
 	r.tenant_ambiguous = a->tenant_ambiguous;
-	r.bytes_up = ev->flow ? flow_upload_bytes(ev->flow) : 0;
+	r.bytes_up = f ? f->upload_bytes : 0;
 	store_put_ai(s, &r);
 }
 
 static void
 put_alert(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
-	const struct alert_info *a = ev->u.alert;
-	const struct ai_info *ai = ev->flow ? ev->flow->ai : NULL;
+	const struct alert_info *a = &ev->u.alert;
+	const struct ai_info *ai = ev_flow_ai(ev_flow(ev));
 	struct st_alert r;
 
+#define OPT(bit, field)	((a->has & (bit)) ? a->field : NULL)
 	memset(&r, 0, sizeof(r));
-	r.flow_id = ev->flow ? ev->flow->id : 0;
+	r.flow_id = ev->has_flow ? ev->flow.id : 0;
 	r.ts = ev->ts_us;
 	r.client = cm->pseudo;
 	r.dest_ip = cm->dest_ip;
-	r.dest_port = ev->flow ? cm->dest_port : 0;
+	r.dest_port = ev->has_flow ? cm->dest_port : 0;
 	r.kind = a->kind;
-	r.severity = a->severity;
-	r.rule = a->rule;
-	r.signature = a->signature;
+	r.severity = OPT(AL_SEVERITY, severity);
+	r.rule = OPT(AL_RULE, rule);
+	r.signature = OPT(AL_SIGNATURE, signature);
 	if (ai != NULL) {
 		r.service = ai->service;
 		r.verdict = vocab_name(&vocab_verdict, ai->verdict);
 	}
-	r.dlp_class = a->dlp_class;
-	r.detector = a->detector;
-	r.confidence = a->dlp_class != NULL ? a->confidence : -1;
-	r.evidence = a->evidence;
-	r.fingerprint = a->fingerprint;
+	r.dlp_class = OPT(AL_DLP, dlp_class);
+	r.detector = OPT(AL_DETECTOR, detector);
+	r.confidence = (a->has & AL_DLP) ? a->confidence : -1;
+	r.evidence = OPT(AL_EVIDENCE, evidence);
+	r.fingerprint = OPT(AL_FINGERPRINT, fingerprint);
+#undef OPT
 	r.bytes = a->bytes ? (int64_t)a->bytes : -1;
 	store_put_alert(s, &r);
 }
@@ -297,27 +282,27 @@ put_vis(struct store *s, const struct event *ev, const struct ev_common *cm)
 	struct st_vis r;
 
 	memset(&r, 0, sizeof(r));
-	r.flow_id = ev->flow ? ev->flow->id : 0;
+	r.flow_id = ev->has_flow ? ev->flow.id : 0;
 	r.ts = ev->ts_us;
 	r.client = cm->pseudo;
 	r.dest_ip = cm->dest_ip;
-	r.dest_port = ev->flow ? cm->dest_port : 0;
-	r.kind = ev->u.vis->kind;
-	r.detail = ev->u.vis->detail;
+	r.dest_port = ev->has_flow ? cm->dest_port : 0;
+	r.kind = ev->u.vis.kind;
+	r.detail = ev->u.vis.has_detail ? ev->u.vis.detail : NULL;
 	store_put_vis(s, &r);
 }
 
 static void
 put_policy(struct store *s, const struct event *ev)
 {
-	const struct policy_event *p = ev->u.policy;
+	const struct policy_event *p = &ev->u.policy;
 	struct st_policy r;
 
 	memset(&r, 0, sizeof(r));
 	r.ts = ev->ts_us;
 	r.version = p->version;
 	r.action = p->action;
-	r.summary = p->summary;
+	r.summary = p->has_summary ? p->summary : NULL;
 	r.errors = p->errors;
 	store_put_policy(s, &r);
 }
@@ -329,7 +314,7 @@ sink_store_emit(struct store *s, const struct event *ev,
 	switch (ev->type) {
 	case EV_FLOW:
 		put_flow(s, ev, cm);
-		if (ev->flow->meta.app == APP_DNS && ev->flow->meta.dns_pending)
+		if (ev->flow.meta.dns && ev->flow.meta.dns_pending)
 			put_dns_unanswered(s, ev, cm);
 		break;
 	case EV_DNS:

@@ -28,18 +28,21 @@ static struct got G;
 static int PKT;
 
 static void
-on_alert(void *arg, const struct event *ev)
+on_alert(void *arg, enum ev_type t, const struct flow *f, int dir,
+    uint64_t ts, const void *data)
 {
-	const struct alert_info *a = ev->u.alert;
+	const struct alert_info *a = data;
 	int k = G.n;
 
-	(void)arg;
+	(void)arg; (void)f; (void)dir; (void)ts;
+	if (t != EV_ALERT)
+		return;
 	if (k >= 8)
 		return;
 	snprintf(G.kind[k], sizeof(G.kind[k]), "%s", a->kind);
-	snprintf(G.cls[k], sizeof(G.cls[k]), "%s", a->dlp_class ? a->dlp_class : "");
-	snprintf(G.ev[k], sizeof(G.ev[k]), "%s", a->evidence ? a->evidence : "");
-	snprintf(G.fp[k], sizeof(G.fp[k]), "%s", a->fingerprint ? a->fingerprint : "");
+	snprintf(G.cls[k], sizeof(G.cls[k]), "%s", a->dlp_class);
+	snprintf(G.ev[k], sizeof(G.ev[k]), "%s", a->evidence);
+	snprintf(G.fp[k], sizeof(G.fp[k]), "%s", a->fingerprint);
 	G.bytes[k] = a->bytes;
 	G.at_pkt[k] = PKT;
 	G.n++;
@@ -48,6 +51,7 @@ on_alert(void *arg, const struct event *ev)
 static struct inspector *
 setup(struct flow *f, struct ai_info *ai)
 {
+	static const struct ev_hook hook = { on_alert, NULL };
 	struct inspector *in = NULL;
 
 	memset(&G, 0, sizeof(G));
@@ -61,9 +65,9 @@ setup(struct flow *f, struct ai_info *ai)
 		ai->verdict = VERDICT_SANCTIONED;
 		f->ai = ai;
 	}
-	if (inspector_new(&in, NULL, NULL) < 0)
+	if (inspector_new(&in, NULL) < 0)
 		return NULL;
-	inspector_set_alert_cb(in, on_alert, NULL);
+	inspector_set_hook(in, &hook);
 	return in;
 }
 

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "engine.h"
+#include "flow/flow.h"
 #include "output/output.h"
 #include "test.h"
 
@@ -524,19 +526,21 @@ TEST(eve_hostile_names)
 	hostile(ai->exception, sizeof(ai->exception));
 	ai->tenant_ambiguous = 1;
 	memset(&al, 0, sizeof(al));
-	al.kind = "dlp";
-	al.severity = "high";
-	al.signature = f->meta.host;
-	al.dlp_class = "iban";
-	al.evidence = hr->uri;
+	snprintf(al.kind, sizeof(al.kind), "dlp");
+	ALERT_SET(&al, AL_SEVERITY, severity, "high");
+	ALERT_SET(&al, AL_SIGNATURE, signature, f->meta.host);
+	ALERT_SET(&al, AL_DLP, dlp_class, "iban");
+	ALERT_SET(&al, AL_EVIDENCE, evidence, hr->uri);
 	memset(&vis, 0, sizeof(vis));
-	vis.kind = "ech";
-	vis.detail = hr->user_agent;
+	snprintf(vis.kind, sizeof(vis.kind), "ech");
+	snprintf(vis.detail, sizeof(vis.detail), "%s", hr->user_agent);
+	vis.has_detail = 1;
 
-	ev.flow = f;
+	ev.has_flow = 1;
 	ev.ts_us = f->ts_last;
 	for (t = 0; t <= 1; t++) {
 		f->ai = t ? ai : NULL;
+		ev_flow_fill(&ev.flow, f);
 		ev.type = EV_FLOW;
 		ev.u.why = FE_TIMEOUT;
 		n = eve_format(&ev, &cm, t, line, sizeof(line));
@@ -551,26 +555,27 @@ TEST(eve_hostile_names)
 		ASSERT(line_ok(line, n));
 		ev.type = EV_QUIC;
 		f->meta.host_src = HOST_QUIC_SNI;
+		ev_flow_fill(&ev.flow, f);
 		n = eve_format(&ev, &cm, t, line, sizeof(line));
 		ASSERT(line_ok(line, n));
 		ev.type = EV_DNS;
-		ev.u.dns = dm;
+		ev.u.dns = *dm;
 		n = eve_format(&ev, &cm, t, line, sizeof(line));
 		ASSERT(line_ok(line, n));
 		ev.type = EV_HTTP;
-		ev.u.http = hr;
+		ev.u.http = *hr;
 		n = eve_format(&ev, &cm, t, line, sizeof(line));
 		ASSERT(line_ok(line, n));
 		ev.type = EV_AI;
-		ev.u.ai = ai;
+		ev.u.ai = *ai;
 		n = eve_format(&ev, &cm, t, line, sizeof(line));
 		ASSERT(line_ok(line, n));
 		ev.type = EV_ALERT;
-		ev.u.alert = &al;
+		ev.u.alert = al;
 		n = eve_format(&ev, &cm, t, line, sizeof(line));
 		ASSERT(line_ok(line, n));
 		ev.type = EV_VISIBILITY;
-		ev.u.vis = &vis;
+		ev.u.vis = vis;
 		n = eve_format(&ev, &cm, t, line, sizeof(line));
 		ASSERT(line_ok(line, n));
 	}
@@ -629,8 +634,9 @@ TEST(eve_worst_case_dns_fits)
 	}
 	memset(&ev, 0, sizeof(ev));
 	ev.type = EV_DNS;
-	ev.flow = f;
-	ev.u.dns = dm;
+	ev.has_flow = 1;
+	ev_flow_fill(&ev.flow, f);
+	ev.u.dns = *dm;
 	output_emit(o, &ev);
 	ev.type = EV_FLOW;
 	ev.u.why = FE_SHUTDOWN;

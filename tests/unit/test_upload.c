@@ -175,13 +175,29 @@ static int nalerts;
 static uint64_t alert_thr;
 
 static void
-on_alert(void *arg, const struct event *ev)
+on_alert(void *arg, enum ev_type t, const struct flow *f, int d,
+    uint64_t ts, const void *data)
 {
-	(void)arg;
-	if (strcmp(ev->u.alert->kind, "upload") == 0) {
+	const struct alert_info *al = data;
+
+	(void)arg; (void)f; (void)d; (void)ts;
+	if (t == EV_ALERT && strcmp(al->kind, "upload") == 0) {
 		nalerts++;
-		alert_thr = ev->u.alert->threshold;
+		alert_thr = al->threshold;
 	}
+}
+
+/* The engine's wiring, in small: the inspector asks the analyzer. */
+static const struct inspect_policy *
+hook_policy(void *arg)
+{
+	return analyzer_inspect_policy(arg);
+}
+
+static struct dlp_engine *
+hook_dlp(void *arg)
+{
+	return analyzer_dlp(arg);
 }
 
 static uint8_t BLOB[300000];
@@ -207,9 +223,11 @@ burst(struct analyzer *an, int ct, int verdict, size_t n)
 	ai.verdict = (uint8_t)verdict;
 	ai.client_type = (uint8_t)ct;
 	fl.ai = &ai;
-	if (inspector_new(&in, an, NULL) < 0)
+	struct inspect_hooks h = { { on_alert, NULL }, hook_policy, hook_dlp,
+	    an };
+
+	if (inspector_new(&in, &h) < 0)
 		return -1;
-	inspector_set_alert_cb(in, on_alert, NULL);
 	for (off = 0; off < n; off += 1000) {
 		memset(&k, 0, sizeof(k));
 		k.ts_us = 1000000 + off;
