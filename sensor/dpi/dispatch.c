@@ -57,12 +57,17 @@ scratch(struct dpi_core *c, struct flow *f, int dir)
 	return f->parse.scratch[dir];
 }
 
+/* Names are length-delimited: a NUL inside is kept (issue 15). */
 static void
-set_host(struct flow *f, const char *name, enum host_src src)
+set_host(struct flow *f, const char *name, size_t len, enum host_src src)
 {
-	if (name[0] == '\0')
+	if (len == 0)
 		return;
-	str_lcpy(f->meta.host, name, sizeof(f->meta.host));
+	if (len > sizeof(f->meta.host) - 1)
+		len = sizeof(f->meta.host) - 1;
+	memcpy(f->meta.host, name, len);
+	f->meta.host[len] = '\0';
+	f->meta.host_len = (uint16_t)len;
 	f->meta.host_src = (uint8_t)src;
 }
 
@@ -70,7 +75,7 @@ static void
 take_hello(struct flow *f, const struct tls_hello *h, enum host_src src)
 {
 	if (h->has_sni)
-		set_host(f, h->sni, src);
+		set_host(f, h->sni, h->sni_len, src);
 	str_lcpy(f->meta.alpn, h->alpn, sizeof(f->meta.alpn));
 	str_lcpy(f->meta.ja3, h->ja3, sizeof(f->meta.ja3));
 	str_lcpy(f->meta.ja4, h->ja4, sizeof(f->meta.ja4));
@@ -138,9 +143,11 @@ http_on_request(void *arg, const struct http_req *req)
 	struct flow *f = c->cur_flow;
 
 	c->st.http_reqs++;
+	if (req->anomaly)
+		c->st.http_anomalies++;
 	f->meta.body_peek = 0;
 	if (f->meta.host_src == HOST_NONE || f->meta.host_src == HOST_NDPI)
-		set_host(f, req->host, HOST_HTTP);
+		set_host(f, req->host, req->host_len, HOST_HTTP);
 	if (f->meta.http_method[0] == '\0')
 		str_lcpy(f->meta.http_method, req->method, sizeof(f->meta.http_method));
 	analyze_http(c->an, f, req, c->cur_ts);
@@ -224,14 +231,14 @@ dns_message(void *arg, const uint8_t *msg, size_t len)
 	c->st.dns_msgs++;
 	if (d->qr == 0) {
 		if (f->meta.host_src == HOST_NONE || f->meta.host_src == HOST_DNS)
-			set_host(f, d->qname, HOST_DNS);
+			set_host(f, d->qname, d->qname_len, HOST_DNS);
 		f->meta.dns_pending = 1;
 		f->meta.dns_id = d->id;
 		f->meta.dns_qtype = d->qtype;
 		f->meta.dns_query_ts = c->cur_ts;
 	} else {
-		if (f->meta.host[0] == '\0')
-			set_host(f, d->qname, HOST_DNS);
+		if (f->meta.host_len == 0)
+			set_host(f, d->qname, d->qname_len, HOST_DNS);
 		if (f->meta.dns_pending && f->meta.dns_id == d->id)
 			f->meta.dns_pending = 0;
 	}

@@ -176,11 +176,12 @@ ndpi_finish(struct dpi *d, struct flow *f, ndpi_protocol p)
 			    (const uint8_t *)name, strlen(name));
 			f->meta.app = APP_OTHER;
 		}
-		if (nf != NULL && f->meta.host[0] == '\0' &&
+		if (nf != NULL && f->meta.host_len == 0 &&
 		    nf->host_server_name[0] != '\0' &&
 		    (id == NDPI_PROTOCOL_TLS || id == NDPI_PROTOCOL_HTTP ||
 		    id == NDPI_PROTOCOL_QUIC)) {
-			str_name_copy(f->meta.host, sizeof(f->meta.host),
+			f->meta.host_len = (uint16_t)str_name_copy(f->meta.host,
+			    sizeof(f->meta.host),
 			    (const uint8_t *)nf->host_server_name,
 			    strnlen(nf->host_server_name, sizeof(nf->host_server_name)));
 			f->meta.host_src = HOST_NDPI;

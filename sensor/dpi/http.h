@@ -22,7 +22,11 @@ struct http_req {
 	/* From an absolute-form or CONNECT target, else the first Host
 	 * header; lower-cased, port stripped, IPv6 literal without []. */
 	char		host[HTTP_HOST_MAX + 1];
-	char		uri[HTTP_URI_MAX + 1];		/* request-target as sent, truncated */
+	uint16_t	host_len;	/* bytes in host (a NUL may be one of them) */
+	/* request-target as sent, truncated; uri_len bytes (NULs counted) */
+	char		uri[HTTP_URI_MAX + 1];
+	uint16_t	uri_len;
+	uint8_t		anomaly;	/* HTTP_ANOM_* */
 	char		user_agent[HTTP_UA_MAX + 1];
 	char		content_type[HTTP_CT_MAX + 1];
 	char		content_encoding[32];
@@ -32,6 +36,9 @@ struct http_req {
 	uint8_t		upgrade;	/* Upgrade header present */
 	uint16_t	host_port;			/* port from Host, 0 if none */
 };
+
+/* http_req.anomaly: parsed, but not a valid request. */
+#define HTTP_ANOM_TARGET	0x01	/* control bytes or DEL in the target */
 
 /* Callbacks: on_request once the header block is complete; on_body for each
  * piece of (de-chunked) body; on_end when the body is complete (right after

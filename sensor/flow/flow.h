@@ -9,6 +9,7 @@
 #define ST_FLOW_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "common/vocab.h"
 #include "decode/decode.h"
@@ -28,6 +29,7 @@ enum app_proto {
 
 struct flow_meta {
 	char		host[FLOW_HOST_MAX + 1];	/* lower-cased server name */
+	uint16_t	host_len;	/* bytes in host: it may hold a NUL */
 	char		alpn[64];
 	char		ja3[33];
 	char		ja4[40];
@@ -51,6 +53,14 @@ struct flow_meta {
 	uint16_t	body_peek;	/* request body bytes shown to analyze_body */
 	uint64_t	dns_query_ts;
 };
+
+/* flow_host_len(f): bytes in f->meta.host.  host_len 0 with a non-empty
+ * host means code that wrote host as a C string (tests, nDPI). */
+static inline size_t
+flow_host_len(const struct flow_meta *m)
+{
+	return m->host_len != 0 ? m->host_len : strnlen(m->host, sizeof(m->host));
+}
 
 /* Parser state, small; big buffers are borrowed from dpi's scratch pool. */
 struct flow_parse {

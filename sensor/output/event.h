@@ -28,6 +28,7 @@ struct ai_info {
 	char		vendor[64];
 	char		category[24];	/* first category */
 	char		host[256];	/* the name that matched (or was asked) */
+	uint16_t	host_len;	/* bytes in host: it may hold a NUL */
 	char		rule[64];	/* policy rule or default that decided */
 	char		exception[64];	/* exception id applied, "" if none */
 	char		policy_version[17];
@@ -62,6 +63,7 @@ struct visibility_info {
 	const char	*kind;		/* "ech", "doh", "dot", "doh_canary", "quic_no_sni",
 					 * "tls_no_sni", "vpn", "ai_shared_host" */
 	const char	*detail;
+	size_t		 detail_len;	/* bytes in detail; 0: NUL-terminated */
 };
 
 /* Rules (re)loads. */
@@ -83,6 +85,7 @@ struct dpi_stats {
 	uint64_t	dns_msgs;
 	uint64_t	dns_bad;
 	uint64_t	http_reqs;
+	uint64_t	http_anomalies;	/* requests with control bytes in the target */
 	uint64_t	tcp_ooo;	/* out-of-order segments skipped by parsers */
 };
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify/analyzer.h"
+#include "common/esc.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "output/output.h"
@@ -43,13 +44,32 @@ answers_json(const struct dns_msg *d, char *buf, size_t cap, int64_t *ttl_min)
 	return jb_finish(&j);
 }
 
+/* An escaped name: six bytes per raw byte at most. */
+#define NAME_ESC_MAX	(6 * 255 + 1)
+
+/*
+ * name_txt(s, n, buf, cap): the length-delimited name ${s}[0..${n}) as
+ * TEXT.  Without a NUL the store's writer escapes it (a C string is
+ * enough); with one it is escaped here, with the function EVE uses
+ * (common/esc.h), so "evil\0hidden" is stored as "evil\u0000hidden"
+ * instead of being cut to "evil".  ${n} 0: ${s} is a C string.
+ */
+static const char *
+name_txt(const char *s, size_t n, char *buf, size_t cap)
+{
+	if (n == 0 || memchr(s, '\0', n) == NULL)
+		return s;
+	(void)esc_bytes(buf, cap, s, n, ESC_TEXT);
+	return buf;
+}
+
 static void
 put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
 	const struct flow *f = ev->flow;
 	const struct flow_meta *m = &f->meta;
 	struct st_flow r;
-	char vb[16];
+	char vb[16], hb[NAME_ESC_MAX];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = f->id;
@@ -61,7 +81,7 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.proto = cm->proto;
 	r.app_proto = cm->app_proto;
 	r.vlan = f->key.vlan[0] ? f->key.vlan[0] : -1;
-	r.host = m->host;
+	r.host = name_txt(m->host, m->host_len, hb, sizeof(hb));
 	r.host_source = m->host_src == HOST_NONE ? NULL :
 	    vocab_name(&vocab_host_src, m->host_src);
 	if (m->tls_version)
@@ -120,14 +140,15 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm)
 	const struct dns_msg *d = ev->u.dns;
 	static char ans[128 * 1024];	/* 32 fully escaped answers fit */
 	struct st_dns r;
-	char tb[8];
+	char tb[8], hb[NAME_ESC_MAX];
 	int64_t ttl_min = -1;
 
 	if (!d->qr)
 		return;
 	if (answers_json(d, ans, sizeof(ans), &ttl_min) == 0)
 		ans[0] = '\0';
-	dns_question(&r, ev->flow->id, ev->ts_us, cm, d->id, d->qname,
+	dns_question(&r, ev->flow->id, ev->ts_us, cm, d->id,
+	    name_txt(d->qname, d->qname_len, hb, sizeof(hb)),
 	    d->qtype, tb, sizeof(tb));
 	r.rcode = dns_rcode_str(d->rcode);
 	r.answers = ans;
@@ -142,11 +163,12 @@ put_dns_unanswered(struct store *s, const struct event *ev,
 {
 	const struct flow *f = ev->flow;
 	struct st_dns r;
-	char tb[8];
+	char tb[8], hb[NAME_ESC_MAX];
 
 	dns_question(&r, f->id, f->meta.dns_query_ts, cm, f->meta.dns_id,
-	    f->meta.host_src == HOST_DNS ? f->meta.host : "", f->meta.dns_qtype,
-	    tb, sizeof(tb));
+	    f->meta.host_src == HOST_DNS ?
+	    name_txt(f->meta.host, f->meta.host_len, hb, sizeof(hb)) : "",
+	    f->meta.dns_qtype, tb, sizeof(tb));
 	store_put_dns(s, &r);
 }
 
@@ -226,7 +248,8 @@ put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
 	const struct http_req *h = ev->u.http;
 	struct st_http r;
-	char ubuf[HTTP_URI_MAX + 1], abuf[64];
+	char ubuf[HTTP_URI_MAX + 1], abuf[64], hb[NAME_ESC_MAX];
+	static char uesc[6 * HTTP_URI_MAX + 1];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = ev->flow->id;
@@ -234,8 +257,9 @@ put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.client = cm->pseudo;
 	r.dest_ip = cm->dest_ip;
 	r.dest_port = cm->dest_port;
-	r.hostname = h->host;
-	r.url = url_min(h->uri, ubuf, sizeof(ubuf));
+	r.hostname = name_txt(h->host, h->host_len, hb, sizeof(hb));
+	r.url = url_min(name_txt(h->uri, h->uri_len, uesc, sizeof(uesc)),
+	    ubuf, sizeof(ubuf));
 	r.method = h->method;
 	r.user_agent = ua_family(h->user_agent, abuf, sizeof(abuf));
 	r.content_type = h->content_type;
@@ -261,6 +285,7 @@ put_stats(struct store *s, const struct event *ev)
 	store_put_stat(s, t, "dpi.quic_hellos", x->dpi->quic_hellos);
 	store_put_stat(s, t, "dpi.dns_messages", x->dpi->dns_msgs);
 	store_put_stat(s, t, "dpi.http_requests", x->dpi->http_reqs);
+	store_put_stat(s, t, "dpi.http_anomalies", x->dpi->http_anomalies);
 	if (x->an != NULL) {
 		store_put_stat(s, t, "ai.flows", x->an->ai_flows);
 		store_put_stat(s, t, "ai.lookups", x->an->ai_lookups);
@@ -287,6 +312,7 @@ put_ai(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
 	const struct ai_info *a = ev->u.ai;
 	struct st_ai r;
+	char hb[NAME_ESC_MAX];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = ev->flow ? ev->flow->id : 0;
@@ -301,7 +327,7 @@ put_ai(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.name = a->name;
 	r.vendor = a->vendor;
 	r.category = a->category;
-	r.host = a->host;
+	r.host = name_txt(a->host, a->host_len, hb, sizeof(hb));
 	r.matched_by = vocab_name(&vocab_matched_by, a->matched_by);
 	r.confidence = a->confidence;
 	r.verdict = vocab_name(&vocab_verdict, a->verdict);
@@ -348,6 +374,7 @@ static void
 put_vis(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
 	struct st_vis r;
+	char hb[NAME_ESC_MAX];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = ev->flow ? ev->flow->id : 0;
@@ -356,7 +383,8 @@ put_vis(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.dest_ip = cm->dest_ip;
 	r.dest_port = ev->flow ? cm->dest_port : 0;
 	r.kind = ev->u.vis->kind;
-	r.detail = ev->u.vis->detail;
+	r.detail = ev->u.vis->detail == NULL ? NULL : name_txt(ev->u.vis->detail,
+	    ev->u.vis->detail_len, hb, sizeof(hb));
 	store_put_vis(s, &r);
 }
 

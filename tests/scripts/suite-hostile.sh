@@ -3,6 +3,9 @@
 # /dev/urandom in place of a rules file are refused as "not a regular file"
 # by lint and by the sensor's -T, and neither blocks (timeout is only a hang
 # guard: a blocked read would never return).  A regular copy stays accepted.
+# Then policy_version, YAML strictness, lint's regex warnings, and hostile
+# names in packets (NUL bytes, control bytes, invalid UTF-8) through EVE
+# and SQLite.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 L=build/shadowtap-rules
@@ -85,5 +88,16 @@ if "$L" lint rules 2>&1 | grep -q "nested unbounded quantifier"; then
 	echo "not ok - hostile: shipped detectors have no nested quantifier"; fail=1
 else
 	echo "ok - hostile: shipped detectors have no nested quantifier"
+fi
+# Hostile names (NUL in SNI / Host / DNS label, control and invalid UTF-8
+# bytes, HTTP control bytes in the target): EVE and SQLite outputs checked
+# by hostile-names.py (Python's sqlite3 and `sqlite3 -json` must read them).
+python3 tests/scripts/hostile-mkpcap.py "$T/names.pcap"
+if "$S" -r "$T/names.pcap" -R rules --all-flows -d "$T/names.db" \
+    -e "$T/names.json" > "$T/out" 2>&1; then
+	python3 tests/scripts/hostile-names.py "$T/names.json" "$T/names.db" || fail=1
+else
+	echo "not ok - hostile names: sensor run"; fail=1
+	head -5 "$T/out" | sed 's/^/#   /'
 fi
 exit $fail

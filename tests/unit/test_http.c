@@ -361,6 +361,32 @@ TEST(request_line_bad)
 		    HTTP_FEED_ERROR, NULL));
 }
 
+/* Control bytes in the target: parsed, flagged, Host kept (issue 15);
+ * a NUL in Host is kept with its length. */
+TEST(target_control_bytes)
+{
+	static const char req[] = "GET /a\x01\x1b[1m\x7f\x00z HTTP/1.1\r\n"
+	    "Host: API.openai.com\r\n\r\n";
+	static const char nul[] = "GET / HTTP/1.1\r\nHost: evil\x00.chat.openai.com\r\n\r\n";
+	struct http_req q;
+
+	ASSERT_EQ(http_parse_request((const uint8_t *)req, sizeof(req) - 1, &q), 0);
+	ASSERT_EQ(q.anomaly, HTTP_ANOM_TARGET);
+	ASSERT_STR(q.host, "api.openai.com");
+	ASSERT_EQ(q.host_len, 14);
+	ASSERT_EQ(q.uri_len, 10);
+	ASSERT_EQ(memcmp(q.uri, "/a\x01\x1b[1m\x7f\x00z", 10), 0);
+	/* negative: a clean request is not flagged */
+	ASSERT_EQ(host_of("GET /a%01 HTTP/1.1\r\nHost: x.test\r\n\r\n", &q), 0);
+	ASSERT_EQ(q.anomaly, 0);
+	ASSERT_EQ(http_parse_request((const uint8_t *)nul, sizeof(nul) - 1, &q), 0);
+	ASSERT_EQ(q.host_len, 21);
+	ASSERT_EQ(memcmp(q.host, "evil\0.chat.openai.com", 22), 0);
+	ASSERT_EQ(q.anomaly, 0);
+	/* a space still ends the target */
+	ASSERT_EQ(host_of("GET /a\x01 b HTTP/1.1\r\n\r\n", &q), -EINVAL);
+}
+
 TEST(not_http)
 {
 	static const uint8_t tls[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 };
@@ -471,6 +497,7 @@ main(void)
 	RUN(request_line_bad);
 	RUN(not_http);
 	RUN(control_chars_in_ua);
+	RUN(target_control_bytes);
 	RUN(connect_tunnel);
 	RUN(fuzz_random);
 	return TEST_END();
