@@ -196,9 +196,30 @@ http_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 	}
 }
 
+/*
+ * A snap length cut the segment just fed: report the request whose header
+ * block was cut (http_cut), then stop this request.  Unlike a real gap,
+ * the next segment is in sequence (tcp_in_order), so late_start may
+ * restart the parser at the next request on a keep-alive connection.
+ */
+static void
+http_snap_cut(struct dpi_core *c, struct flow *f, int dir)
+{
+	struct http_cb cb = { http_on_request, NULL, NULL, c };
+
+	c->st.snap_cut++;
+	if (dir != 0)		/* responses are not parsed */
+		return;
+	f->meta.snap_cut = 1;
+	if (!f->meta.app_gave_up)
+		(void)http_cut(&f->parse.http, f->parse.scratch[0],
+		    f->parse.scratch[0] ? c->scratch_size : 0, &cb);
+	give_up(c, f);
+}
+
 /* One request per datagram (SSDP M-SEARCH/NOTIFY); replies are ignored. */
 static void
-http_datagram(struct dpi_core *c, const uint8_t *p, size_t n)
+http_datagram(struct dpi_core *c, const uint8_t *p, size_t n, int cut)
 {
 	struct http_req req;
 	size_t i;
@@ -208,8 +229,26 @@ http_datagram(struct dpi_core *c, const uint8_t *p, size_t n)
 		if (p[i] == '\r' && p[i + 1] == '\n' && p[i + 2] == '\r' &&
 		    p[i + 3] == '\n')
 			break;
-	if (i + 3 >= n || !http_looks_like_request(p, n))
+	if (!http_looks_like_request(p, n))
 		return;
+	if (i + 3 >= n) {
+		/* Cut by the snap length: its complete lines (http_cut). */
+		struct http_cb cb = { http_on_request, NULL, NULL, c };
+		struct http_stream hs;
+		struct flow *f = c->cur_flow;
+		uint8_t *buf;
+
+		if (!cut || (buf = scratch(c, f, 0)) == NULL)
+			return;
+		memset(&hs, 0, sizeof(hs));
+		c->st.snap_cut++;
+		if (http_feed(&hs, p, n, buf, c->scratch_size, &cb) ==
+		    HTTP_FEED_OK)
+			(void)http_cut(&hs, buf, c->scratch_size, &cb);
+		dpi_scratch_put(c, f->parse.scratch[0]);
+		f->parse.scratch[0] = NULL;
+		return;
+	}
 	memset(&req, 0, sizeof(req));
 	if (http_parse_request(p, i + 4, &req) == 0)
 		http_on_request(c, &req);
@@ -390,7 +429,10 @@ tcp_in_order(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
 		return 0;
 	*data += (uint32_t)-delta;
 	len -= (uint32_t)-delta;
-	fp->next_seq[dir] += len;
+	/* The snap length cut this segment: the sequence space of the bytes
+	 * not captured is skipped too (dispatch_packet stops the parser), so
+	 * the next segment is not a gap: a new request may start there. */
+	fp->next_seq[dir] += len + p->payload_cut;
 	return len;
 }
 
@@ -414,7 +456,7 @@ late_start(struct flow *f, const struct pkt *p, int dir, const uint8_t *d,
 		memset(f->parse.tls, 0, sizeof(f->parse.tls));
 		f->meta.app = APP_TLS;
 		f->meta.app_gave_up = 0;
-	} else if (!tunnel && f->meta.app != APP_HTTP &&
+	} else if (!tunnel && (f->meta.app != APP_HTTP || f->meta.snap_cut) &&
 	    http_looks_like_request(d, n)) {
 		memset(&f->parse.http, 0, sizeof(f->parse.http));
 		f->meta.app = APP_HTTP;
@@ -456,9 +498,11 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 		break;
 	case APP_HTTP:
 		if (p->proto == IPPROTO_UDP)
-			http_datagram(c, data, (size_t)n);
+			http_datagram(c, data, (size_t)n, p->payload_cut != 0);
 		else if (dir == 0)
 			http_bytes(c, f, data, (size_t)n);
+		if (p->proto == IPPROTO_TCP && p->payload_cut)
+			http_snap_cut(c, f, dir);
 		break;
 	case APP_DNS:
 		dns_bytes(c, f, dir, data, (size_t)n, p->proto == IPPROTO_TCP);
@@ -469,6 +513,13 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 		break;
 	default:
 		return 0;
+	}
+	if (p->proto == IPPROTO_TCP && p->payload_cut && !f->meta.app_gave_up &&
+	    f->meta.app != APP_HTTP) {
+		/* TLS, DNS over TCP: a record cut short cannot be framed. */
+		c->st.snap_cut++;
+		f->meta.snap_cut = 1;
+		give_up(c, f);
 	}
 	return 1;
 }

@@ -625,3 +625,43 @@ http_feed(struct http_stream *s, const uint8_t *p, size_t n,
 		s->state = ST_ERROR;
 	return rc;
 }
+
+/*
+ * http_cut(s, scratch, cap, cb):
+ * The bytes after those fed were not captured (snap length).  A header
+ * block still being gathered is reported from its complete lines, flagged
+ * HTTP_ANOM_CUT (what tshark shows of a cut request), then the stream
+ * stops: what follows the hole cannot be framed.  Returns 1 when a request
+ * was reported, 0 otherwise.
+ */
+int
+http_cut(struct http_stream *s, uint8_t *scratch, size_t cap,
+    const struct http_cb *cb)
+{
+	struct http_req req;
+	size_t end = 0;
+	int rc = 0;
+
+	if (s->state == ST_HDR && scratch != NULL && s->hdr_have <= cap)
+		for (end = s->hdr_have; end > 0 && scratch[end - 1] != '\n'; end--)
+			;
+	if (end > 0) {
+		/* close the block after the last complete line */
+		if (end + 2 <= cap) {
+			scratch[end] = '\r';
+			scratch[end + 1] = '\n';
+			if (http_parse_request(scratch, end + 2, &req) == 0) {
+				req.anomaly |= HTTP_ANOM_CUT;
+				s->requests++;
+				if (cb != NULL && cb->on_request != NULL)
+					cb->on_request(cb->arg, &req);
+				if (cb != NULL && cb->on_end != NULL)
+					cb->on_end(cb->arg);
+				rc = 1;
+			}
+		}
+	}
+	s->hdr_have = 0;
+	s->state = ST_ERROR;
+	return rc;
+}

@@ -39,6 +39,7 @@ struct http_req {
 
 /* http_req.anomaly: parsed, but not a valid request. */
 #define HTTP_ANOM_TARGET	0x01	/* control bytes or DEL in the target */
+#define HTTP_ANOM_CUT		0x02	/* header block cut by the snap length */
 
 /* Callbacks: on_request once the header block is complete; on_body for each
  * piece of (de-chunked) body; on_end when the body is complete (right after
@@ -96,6 +97,14 @@ int	http_looks_like_request(const uint8_t *p, size_t n);
  */
 int	http_feed(struct http_stream *s, const uint8_t *p, size_t n,
 	    uint8_t *scratch, size_t cap, const struct http_cb *cb);
+
+/* http_cut(s, scratch, cap, cb): the stream lost the bytes after those
+ * fed (a snap-length cut).  Reports a header block being gathered from
+ * its complete lines, with anomaly HTTP_ANOM_CUT; the stream then stops
+ * (later calls return HTTP_FEED_ERROR).  Returns 1 if a request was
+ * reported, else 0. */
+int	http_cut(struct http_stream *s, uint8_t *scratch, size_t cap,
+	    const struct http_cb *cb);
 
 /* http_parse_request(p, len, out): parse one complete header block
  * (request line + headers + empty line) in ${p}.  Returns 0 or -EINVAL. */

@@ -50,6 +50,7 @@ struct flow_meta {
 	uint8_t		tls_logged;	/* tls/quic event emitted */
 	uint8_t		recognised;	/* first payload looked at */
 	uint8_t		app_gave_up;	/* our parser stopped (gap, bad bytes) */
+	uint8_t		snap_cut;	/* a segment was cut by the snap length */
 	uint16_t	body_peek;	/* request body bytes shown to analyze_body */
 	uint64_t	dns_query_ts;
 };

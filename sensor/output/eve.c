@@ -412,6 +412,8 @@ fmt_http(struct jb *j, const struct http_req *h)
 	jb_strn(j, "url", h->uri, nlen(h->uri, h->uri_len));
 	if (h->anomaly & HTTP_ANOM_TARGET)
 		jb_str(j, "anomaly", "invalid_target");
+	else if (h->anomaly & HTTP_ANOM_CUT)
+		jb_str(j, "anomaly", "snap_cut");
 	jb_str(j, "http_method", h->method);
 	jb_str(j, "protocol", h->protocol);
 	if (h->user_agent[0])
@@ -706,6 +708,7 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 	jb_u64(j, "http_requests", s->dpi->http_reqs);
 	jb_u64(j, "http_anomalies", s->dpi->http_anomalies);
 	jb_u64(j, "tcp_out_of_order", s->dpi->tcp_ooo);
+	jb_u64(j, "snap_cut_parsed", s->dpi->snap_cut);
 	jb_obj_close(j);
 	jb_obj_open(j, "output");
 	for (i = 0; i < EV__COUNT; i++)

@@ -87,6 +87,8 @@ struct dpi_stats {
 	uint64_t	http_reqs;
 	uint64_t	http_anomalies;	/* requests with control bytes in the target */
 	uint64_t	tcp_ooo;	/* out-of-order segments skipped by parsers */
+	uint64_t	snap_cut;	/* segments (and HTTP datagrams) parsed although
+					 * the snap length cut them */
 };
 
 struct inspect_stats;

@@ -286,6 +286,7 @@ put_stats(struct store *s, const struct event *ev)
 	store_put_stat(s, t, "dpi.dns_messages", x->dpi->dns_msgs);
 	store_put_stat(s, t, "dpi.http_requests", x->dpi->http_reqs);
 	store_put_stat(s, t, "dpi.http_anomalies", x->dpi->http_anomalies);
+	store_put_stat(s, t, "dpi.snap_cut_parsed", x->dpi->snap_cut);
 	if (x->an != NULL) {
 		store_put_stat(s, t, "ai.flows", x->an->ai_flows);
 		store_put_stat(s, t, "ai.lookups", x->an->ai_lookups);

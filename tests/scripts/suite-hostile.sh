@@ -100,4 +100,21 @@ else
 	echo "not ok - hostile names: sensor run"; fail=1
 	head -5 "$T/out" | sed 's/^/#   /'
 fi
+# Snap length (tcpdump -s 96/128 on a tap): cut copies of the case
+# captures (and a few nDPI ones when ../shared is there); every name tshark
+# reads in the cut copy is found, none is invented (hostile-snaplen.py).
+if command -v tshark >/dev/null && command -v editcap >/dev/null; then
+	mkdir -p "$T/snap"
+	N=../shared/pcap/ndpi
+	extra=""
+	for x in dns.pcap dns-invalid-chars.pcap http-manipulated.pcap 1kxun.pcap; do
+		[ -f "$N/$x" ] && extra="$extra $N/$x"
+	done
+	python3 tests/scripts/hostile-snaplen.py "$S" "$T/snap" 128 \
+	    tests/cases/*/input.pcap $extra || fail=1
+	python3 tests/scripts/hostile-snaplen.py "$S" "$T/snap" 96 \
+	    tests/cases/core-*/input.pcap || fail=1
+else
+	echo "ok - hostile: snap length vs tshark # skip tshark/editcap missing"
+fi
 exit $fail
