@@ -35,6 +35,12 @@ int		 dlp_re_exec(const struct dlp_re *re, struct dlp_rx *rx,
 		    const uint8_t *s, size_t len, size_t start, int flags,
 		    size_t *ov, int nov);
 unsigned long	 dlp_rx_errors(const struct dlp_rx *rx);
+/* dlp_rx_budget(rx, units): work the following dlp_re_exec() calls may
+ * use (dlp_pcre.c says how a call is charged); dlp_rx_left(): what is
+ * left; dlp_rx_spent(): a call was refused since, the budget being gone. */
+void		 dlp_rx_budget(struct dlp_rx *rx, uint64_t units);
+uint64_t	 dlp_rx_left(const struct dlp_rx *rx);
+int		 dlp_rx_spent(const struct dlp_rx *rx);
 /* dlp_re_probe(re, rx, s, len, start): 1 when a match of ${re} may start
  * at ${start} given the ${len} bytes of ${s} (hard partial), else 0. */
 int		 dlp_re_probe(const struct dlp_re *re, struct dlp_rx *rx,

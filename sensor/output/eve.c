@@ -729,6 +729,7 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 		jb_u64(j, "alerts_dlp", s->insp->alerts_dlp);
 		jb_u64(j, "alerts_upload", s->insp->alerts_upload);
 		jb_u64(j, "truncated", s->insp->truncated);
+		jb_u64(j, "budget_exhausted", s->insp->budget_exhausted);
 		jb_u64(j, "reassembly_drops", s->insp->reasm_drops);
 		jb_u64(j, "reassembly_gaps", s->insp->reasm_gaps);
 		jb_u64(j, "reassembly_ooo", s->insp->reasm_ooo);

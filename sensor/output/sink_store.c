@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify/analyzer.h"
+#include "dlp/inspect.h"
 #include "common/esc.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -287,6 +288,9 @@ put_stats(struct store *s, const struct event *ev)
 	store_put_stat(s, t, "dpi.http_requests", x->dpi->http_reqs);
 	store_put_stat(s, t, "dpi.http_anomalies", x->dpi->http_anomalies);
 	store_put_stat(s, t, "dpi.snap_cut_parsed", x->dpi->snap_cut);
+	if (x->insp != NULL)
+		store_put_stat(s, t, "dlp.budget_exhausted",
+		    x->insp->budget_exhausted);
 	if (x->an != NULL) {
 		store_put_stat(s, t, "ai.flows", x->an->ai_flows);
 		store_put_stat(s, t, "ai.lookups", x->an->ai_lookups);

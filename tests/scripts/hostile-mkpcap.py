@@ -8,6 +8,8 @@ addresses only.  Flows, in this order:
                                                               (192.0.2.10:40004 -> 203.0.113.12:80)
   5. TLS ClientHello, SNI with invalid UTF-8, ESC and DEL      (192.0.2.10:40005 -> 203.0.113.13:443)
   6. HTTP GET with invalid UTF-8 in target, Host and UA        (192.0.2.10:40006 -> 203.0.113.14:80)
+hostile-mkpcap.py OUT.pcap post-a: instead, one POST of 60 KB of 'a' to
+api.openai.com (192.0.2.10:40100 -> 203.0.113.20:80), the regex budget case.
 """
 import struct, sys
 
@@ -77,6 +79,21 @@ ps += tcp_session(C, bytes([203, 0, 113, 13]), 40005, 443,
 ps += tcp_session(C, bytes([203, 0, 113, 14]), 40006, 80,
                   b"GET /caf\xe9\xc0\x80 HTTP/1.1\r\nHost: h\xe9llo.example.net\r\n"
                   b"User-Agent: ua\xff\xfe\r\n\r\n", R)
+if len(sys.argv) > 2 and sys.argv[2] == "post-a":
+    # One cleartext POST of 60 KB of 'a' to an AI host, in 1400-byte
+    # segments (the regex CPU budget case, issue 15).
+    c, s = C, bytes([203, 0, 113, 20])
+    body = b"a" * 60000
+    req = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: api.openai.com\r\n"
+           b"Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n" % len(body)) + body
+    ps = [tcp(c, s, 40100, 80, 1000, 0, 0x02), tcp(s, c, 80, 40100, 5000, 1001, 0x12),
+          tcp(c, s, 40100, 80, 1001, 5001, 0x10)]
+    for off in range(0, len(req), 1400):
+        ps.append(tcp(c, s, 40100, 80, 1001 + off, 5001, 0x18, req[off:off + 1400]))
+    ps += [tcp(s, c, 80, 40100, 5001, 1001 + len(req), 0x18, R),
+           tcp(c, s, 40100, 80, 1001 + len(req), 5001 + len(R), 0x11),
+           tcp(s, c, 80, 40100, 5001 + len(R), 1002 + len(req), 0x11)]
+    sys.argv.pop(2)
 with open(sys.argv[1], "wb") as f:
     f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
     t = int(sys.argv[2]) if len(sys.argv) > 2 else 1795430000

@@ -100,6 +100,30 @@ else
 	echo "not ok - hostile names: sensor run"; fail=1
 	head -5 "$T/out" | sed 's/^/#   /'
 fi
+# Regex CPU budget: the (a+)+$ detector and one 60 KB POST of 'a' (about
+# 30 s of CPU before the budget).  Asserted on the counter and the event,
+# not on time (timeout is only a hang guard).
+rm -rf "$T/r"; cp -r rules "$T/r"; cp tests/config/dlp/backtrack.yaml "$T/r/detectors.yaml"
+python3 tests/scripts/hostile-mkpcap.py "$T/posta.pcap" post-a
+timeout 300 "$S" -r "$T/posta.pcap" -R "$T/r" -e "$T/posta.json" \
+    -d "$T/posta.db" > "$T/out" 2>&1; rc=$?
+be=$(grep '"event_type":"stats"' "$T/posta.json" | tail -1 |
+    sed -n 's/.*"budget_exhausted":\([0-9]*\).*/\1/p')
+db=$(sqlite3 "$T/posta.db" "select value from stats where name = 'dlp.budget_exhausted' order by ts desc limit 1" 2>/dev/null)
+if [ $rc -eq 0 ] && [ "$be" = 1 ] && [ "$db" = 1 ] &&
+    grep -q '"kind":"dlp_budget"' "$T/posta.json"; then
+	echo "ok - hostile: (a+)+\$ on 60 KB of 'a': dlp.budget_exhausted 1 (EVE and DB), dlp_budget event"
+else
+	echo "not ok - hostile: (a+)+\$ on 60 KB of 'a' (rc $rc, eve $be, db $db)"; fail=1
+fi
+# negative: the shipped detectors on the same POST spend no budget
+timeout 300 "$S" -r "$T/posta.pcap" -R rules -e "$T/posta2.json" > "$T/out" 2>&1
+if grep '"event_type":"stats"' "$T/posta2.json" | tail -1 | grep -q '"budget_exhausted":0' &&
+    ! grep -q '"kind":"dlp_budget"' "$T/posta2.json"; then
+	echo "ok - hostile: shipped detectors on the same POST: budget not exhausted"
+else
+	echo "not ok - hostile: shipped detectors on the same POST: budget not exhausted"; fail=1
+fi
 # Snap length (tcpdump -s 96/128 on a tap): cut copies of the case
 # captures (and a few nDPI ones when ../shared is there); every name tshark
 # reads in the cut copy is found, none is invented (hostile-snaplen.py).
