@@ -136,6 +136,10 @@ struct dlp_engine {
 };
 
 /* --- dlp_validate.c ------------------------------------------------------ */
+/* dlp_lint_regex(pat, off): a backtracking trap in ${pat} (a message, its
+ * byte offset in *${off}) or NULL.  Lint warns; the engine's work budget
+ * (dlp.h DLP_RX_BUDGET) is what bounds the CPU. */
+const char	*dlp_lint_regex(const char *pat, size_t *off);
 struct dlp_vctx {
 	const struct dlp_det *d;
 	const uint8_t	*s;		/* subject */

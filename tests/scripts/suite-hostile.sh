@@ -84,6 +84,24 @@ if "$L" lint "$T/r" 2>&1 | grep -q "detectors.yaml:$ln:.*warning: .*nested unbou
 else
 	echo "not ok - hostile: lint warns about (a+)+"; fail=1
 fi
+# Other backtracking traps, each at file:line:col of the trap; clean
+# look-alikes give no warning.
+for c in "(a|a)*@15@repeated alternatives" "(.*)*@15@nested unbounded" \
+    "x.*.*y@16@adjacent unbounded wildcards" "(a|ab)+c@15@repeated alternatives" \
+    "(?:foo|bar)+@@" "(ab|cd)*@@" "[a-z]+x@@"; do
+	p=${c%%@*}; rest=${c#*@}; col=${rest%%@*}; msg=${rest#*@}
+	rm -rf "$T/r"; cp -r rules "$T/r"
+	printf "version: 1\ndetectors:\n  - id: T\n    class: api_key\n    pattern: '%s'\n    prefilter: {literals: [zz], after: 20}\n    confidence: 85\n" "$p" > "$T/r/detectors.yaml"
+	out=$("$L" lint "$T/r" 2>&1 | grep warning)
+	if [ -n "$msg" ]; then
+		case $out in *"detectors.yaml:5:$col: warning: detector 'T': $msg"*) r=ok ;; *) r="not ok" ;; esac
+		echo "$r - hostile: lint warns about $p at 5:$col"
+	else
+		[ -z "$out" ] && r=ok || r="not ok"
+		echo "$r - hostile: lint does not warn about $p"
+	fi
+	[ "$r" = ok ] || { fail=1; echo "#   $out"; }
+done
 if "$L" lint rules 2>&1 | grep -q "nested unbounded quantifier"; then
 	echo "not ok - hostile: shipped detectors have no nested quantifier"; fail=1
 else
