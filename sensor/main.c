@@ -503,6 +503,7 @@ main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	analyzer_allow_empty_policy(e.an, e.conf.allow_empty_policy);
 	if (inspector_new(&e.insp, e.an, e.out) < 0)
 		goto out;
 	if (dpi_new(&e.dpi, &e.conf.dpi, e.out) < 0 ||

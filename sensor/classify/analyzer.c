@@ -33,7 +33,14 @@ struct analyzer {
 	struct dnscache		*dc;
 	struct inspect_policy	 ip_default;
 	struct analyzer_stats	 st;
+	uint8_t			 allow_empty;	/* a reload may empty the policy */
 };
+
+void
+analyzer_allow_empty_policy(struct analyzer *a, int yes)
+{
+	a->allow_empty = yes != 0;
+}
 
 static void
 emit(struct analyzer *a, enum ev_type t, const struct flow *f, uint64_t ts,
@@ -180,7 +187,7 @@ analyzer_reload(struct analyzer *a, uint64_t ts)
 	}
 	free(diag);
 	if (nr->pol != NULL && nr->pol->empty && a->r != NULL &&
-	    a->r->pol != NULL && !a->r->pol->empty) {
+	    a->r->pol != NULL && !a->r->pol->empty && !a->allow_empty) {
 		/* A reload must not silently drop every decision. */
 		snprintf(sum, sizeof(sum), "policy.yaml missing or empty: "
 		    "reload refused, keeping %s", a->r->version);

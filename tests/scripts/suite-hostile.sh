@@ -75,6 +75,18 @@ if ! "$L" lint "$T/r" > "$T/out" 2>&1 && grep -q "unknown key 'defualt' in 'poli
 else
 	echo "not ok - hostile: an unknown key under policy: is an error"; fail=1
 fi
+# rules.allow_empty_policy (the override for an intentionally empty
+# policy; the reload itself: test_analyzer reload_keeps_old_rules) parses,
+# and a non-boolean is an error with file:line:col.
+printf 'rules:\n  allow_empty_policy: true\n' > "$T/ae.yaml"
+printf 'rules:\n  allow_empty_policy: maybe\n' > "$T/ae2.yaml"
+if "$S" -T -c "$T/ae.yaml" -R rules > "$T/out" 2>&1 &&
+    ! "$S" -T -c "$T/ae2.yaml" -R rules > "$T/out2" 2>&1 &&
+    grep -q "ae2.yaml:2:23: error: expected true or false" "$T/out2"; then
+	echo "ok - hostile: rules.allow_empty_policy in the sensor config (bool, checked)"
+else
+	echo "not ok - hostile: rules.allow_empty_policy in the sensor config"; fail=1
+fi
 # Lint warns about a nested unbounded quantifier; the shipped file has none.
 rm -rf "$T/r"; cp -r rules "$T/r"
 ln=$(grep -n 'pattern:' "$T/r/detectors.yaml" | sed -n 2p | cut -d: -f1)
