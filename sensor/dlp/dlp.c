@@ -747,45 +747,6 @@ code_step(struct dlp_engine *e, struct dlp_stream *st, const uint8_t *p,
 		emit(e, st, e->code_det, &f, cb, arg);
 }
 
-/* The regex work budget (dlp.h): what this call may spend. */
-/* The stream's regex work budget: DLP_RX_FLOW_BUDGET, or 8 units per byte
- * of its byte budget when that is larger (dense text costs ~3 per byte). */
-static uint64_t
-rx_flow_budget(const struct dlp_engine *e, const struct dlp_stream *st)
-{
-	uint64_t b = st->budget ? st->budget : e->budget;
-
-	if (b > (UINT32_MAX - 1) / 8)
-		return UINT32_MAX - 1;
-	return 8 * b > DLP_RX_FLOW_BUDGET ? 8 * b : DLP_RX_FLOW_BUDGET;
-}
-
-static uint64_t
-rx_allowance(const struct dlp_engine *e, const struct dlp_stream *st)
-{
-	uint64_t fb = rx_flow_budget(e, st);
-	uint64_t left = st->rx_used < fb ? fb - st->rx_used : 0;
-
-	return left < DLP_RX_PACKET_BUDGET ? left : DLP_RX_PACKET_BUDGET;
-}
-
-static void
-rx_begin(struct dlp_engine *e, const struct dlp_stream *st)
-{
-	dlp_rx_budget(e->rx, rx_allowance(e, st));
-}
-
-static void
-rx_end(struct dlp_engine *e, struct dlp_stream *st)
-{
-	uint64_t given = rx_allowance(e, st);
-
-	st->rx_used += (uint32_t)(given - dlp_rx_left(e->rx));
-	if (dlp_rx_spent(e->rx) || st->rx_used >= rx_flow_budget(e, st))
-		st->flags |= DLP_ST_RX_SPENT;
-	dlp_rx_budget(e->rx, UINT64_MAX);
-}
-
 static int
 scan_rc(const struct dlp_stream *st)
 {
@@ -821,7 +782,7 @@ dlp_scan(struct dlp_engine *e, struct dlp_stream *st, const void *p, size_t n,
 	}
 	if (n == 0)
 		return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
-	rx_begin(e, st);
+	dlp_rx_begin(e->rx, st, e->budget);
 	code_step(e, st, b, n, cb, arg);
 	sc.e = e;
 	sc.st = st;
@@ -846,7 +807,7 @@ dlp_scan(struct dlp_engine *e, struct dlp_stream *st, const void *p, size_t n,
 	sodium_memzero(join, tl + k);
 	tail_update(st, b, n);
 	st->pos += n;
-	rx_end(e, st);
+	dlp_rx_end(e->rx, st, e->budget);
 	return scan_rc(st);
 }
 
@@ -869,10 +830,10 @@ dlp_stream_end(struct dlp_engine *e, struct dlp_stream *st, dlp_cb cb,
 	sc.cb = cb;
 	sc.arg = arg;
 	if (!(st->flags & DLP_ST_RX_SPENT)) {
-		rx_begin(e, st);
+		dlp_rx_begin(e->rx, st, e->budget);
 		subject(&sc, st->tail, st->tail_len, st->pos - st->tail_len,
 		    st->done, st->pos, 1);
-		rx_end(e, st);
+		dlp_rx_end(e->rx, st, e->budget);
 	}
 	st->done = st->pos;
 	if (dlp_code_decide(e, st, &f))

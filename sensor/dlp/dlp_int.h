@@ -41,6 +41,14 @@ unsigned long	 dlp_rx_errors(const struct dlp_rx *rx);
 void		 dlp_rx_budget(struct dlp_rx *rx, uint64_t units);
 uint64_t	 dlp_rx_left(const struct dlp_rx *rx);
 int		 dlp_rx_spent(const struct dlp_rx *rx);
+/* dlp_rx_begin(rx, st, def) / dlp_rx_end(rx, st, def): around one
+ * dlp_scan() or dlp_stream_end() of ${st}: set what it may spend, then
+ * charge it to the stream (flag DLP_ST_RX_SPENT when spent).  ${def}: the
+ * engine's byte budget, for streams without their own. */
+void		 dlp_rx_begin(struct dlp_rx *rx, const struct dlp_stream *st,
+		    uint64_t def);
+void		 dlp_rx_end(struct dlp_rx *rx, struct dlp_stream *st,
+		    uint64_t def);
 /* dlp_re_probe(re, rx, s, len, start): 1 when a match of ${re} may start
  * at ${start} given the ${len} bytes of ${s} (hard partial), else 0. */
 int		 dlp_re_probe(const struct dlp_re *re, struct dlp_rx *rx,

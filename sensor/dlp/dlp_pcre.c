@@ -270,3 +270,44 @@ dlp_re_maxlookbehind(const struct dlp_re *re)
 	pcre2_pattern_info(re->code, PCRE2_INFO_MAXLOOKBEHIND, &n);
 	return (int)n;
 }
+
+/*
+ * The stream's regex work budget (dlp.h): DLP_RX_FLOW_BUDGET, or 8 units
+ * per byte of its byte budget (${def} when the stream has none) when that
+ * is larger: dense PII text costs about 3 units per byte.
+ */
+static uint64_t
+rx_flow_budget(const struct dlp_stream *st, uint64_t def)
+{
+	uint64_t b = st->budget ? st->budget : def;
+
+	if (b > (UINT32_MAX - 1) / 8)
+		return UINT32_MAX - 1;
+	return 8 * b > DLP_RX_FLOW_BUDGET ? 8 * b : DLP_RX_FLOW_BUDGET;
+}
+
+static uint64_t
+rx_allowance(const struct dlp_stream *st, uint64_t def)
+{
+	uint64_t fb = rx_flow_budget(st, def);
+	uint64_t left = st->rx_used < fb ? fb - st->rx_used : 0;
+
+	return left < DLP_RX_PACKET_BUDGET ? left : DLP_RX_PACKET_BUDGET;
+}
+
+void
+dlp_rx_begin(struct dlp_rx *rx, const struct dlp_stream *st, uint64_t def)
+{
+	dlp_rx_budget(rx, rx_allowance(st, def));
+}
+
+void
+dlp_rx_end(struct dlp_rx *rx, struct dlp_stream *st, uint64_t def)
+{
+	uint64_t given = rx_allowance(st, def);
+
+	st->rx_used += (uint32_t)(given - rx->left);
+	if (rx->spent || st->rx_used >= rx_flow_budget(st, def))
+		st->flags |= DLP_ST_RX_SPENT;
+	dlp_rx_budget(rx, UINT64_MAX);
+}
