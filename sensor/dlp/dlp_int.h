@@ -143,11 +143,13 @@ struct dlp_engine {
 	char		*strings;	/* owned copies of literals */
 };
 
-/* --- dlp_validate.c ------------------------------------------------------ */
+/* --- dlp_lint.c ----------------------------------------------------------- */
 /* dlp_lint_regex(pat, off): a backtracking trap in ${pat} (a message, its
  * byte offset in *${off}) or NULL.  Lint warns; the engine's work budget
  * (dlp.h DLP_RX_BUDGET) is what bounds the CPU. */
 const char	*dlp_lint_regex(const char *pat, size_t *off);
+
+/* --- dlp_validate.c ------------------------------------------------------ */
 struct dlp_vctx {
 	const struct dlp_det *d;
 	const uint8_t	*s;		/* subject */
