@@ -249,9 +249,14 @@ conf_load(struct sensor_conf *c, const char *path, FILE *errout)
 			continue;
 		if (strcmp(k, "rules") == 0) {
 			const char *s = ydoc_str(&d, ydoc_get(&d, v, "directory"));
-			static const char *const rk[] = { "directory", NULL };
+			static const char *const rk[] = { "directory",
+			    "allow_empty_policy", NULL };
+			yaml_node_t *ae = ydoc_get(&d, v, "allow_empty_policy");
+			int b;
 
 			ydoc_check_keys(&d, v, rk, "rules");
+			if (ae != NULL && ydoc_bool(&d, ae, &b) == 0)
+				c->allow_empty_policy = (uint8_t)b;
 			if (s != NULL && c->nowned < 16 &&
 			    (c->owned[c->nowned] = strdup(s)) != NULL)
 				c->rules_dir = c->owned[c->nowned++];

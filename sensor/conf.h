@@ -19,6 +19,7 @@ struct sensor_conf {
 	struct dpi_conf		dpi;
 	struct output_conf	out;
 	char			*rules_dir;
+	uint8_t			 allow_empty_policy;	/* rules.allow_empty_policy */
 	uint32_t		 stats_interval_s;
 	uint32_t		 defrag_slots;	/* datagrams reassembled at once */
 	int			 log_level;	/* log.level; 0: unset (info, -v debug) */

@@ -62,6 +62,8 @@ ev_flow_fill(struct ev_flow *d, const struct flow *f)
 	str_lcpy(d->app_proto, app_name(f), sizeof(d->app_proto));
 	_Static_assert(sizeof(d->meta.host) == sizeof(m->host), "host");
 	memcpy(d->meta.host, m->host, sizeof(d->meta.host));
+	d->meta.host_len = (uint16_t)flow_host_len(m);
+	d->meta.snap_cut = m->snap_cut;
 	str_lcpy(d->meta.alpn, m->alpn, sizeof(d->meta.alpn));
 	str_lcpy(d->meta.ja3, m->ja3, sizeof(d->meta.ja3));
 	str_lcpy(d->meta.ja4, m->ja4, sizeof(d->meta.ja4));
@@ -411,6 +413,7 @@ engine_open(struct engine *e)
 		e->rules_failed = 1;
 		return rc;
 	}
+	analyzer_allow_empty_policy(e->an, e->conf.allow_empty_policy);
 	if ((rc = inspector_new(&e->insp, &ih)) < 0)
 		return rc;
 	if (dpi_new(&e->dpi, &e->conf.dpi, e->conf.flow.max_flows, &dh) < 0 ||

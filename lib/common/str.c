@@ -19,14 +19,29 @@ str_name_copy(char *dst, size_t cap, const uint8_t *src, size_t len)
 	for (i = 0; i < n; i++) {
 		uint8_t c = src[i];
 
-		if (c == 0)
-			break;
 		if (c >= 'A' && c <= 'Z')
 			c = (uint8_t)(c + ('a' - 'A'));
 		dst[i] = (char)c;
 	}
 	dst[i] = '\0';
 	return i;
+}
+
+const char *
+str_name_tail(const char *s, size_t len)
+{
+	const char *z, *t = s;
+
+	while ((z = memchr(t, '\0', len)) != NULL) {
+		len -= (size_t)(z - t) + 1;
+		t = z + 1;
+	}
+	/* "evil\0.chat.openai.com": the tail starts at a label, not a dot. */
+	while (t != s && len > 0 && *t == '.') {
+		t++;
+		len--;
+	}
+	return t;
 }
 
 size_t

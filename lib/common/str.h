@@ -12,10 +12,21 @@
  * str_name_copy(dst, cap, src, len):
  * Copy the host/domain name ${src}[0..${len}) into ${dst} lower-cased (ASCII
  * only), without a trailing dot, NUL-terminated and truncated to ${cap}-1
- * bytes.  Other bytes (control, non-ASCII) are copied unchanged: the JSON
- * writer escapes them.  Returns the length written.
+ * bytes.  Other bytes (control, non-ASCII, NUL included) are copied
+ * unchanged: names are length-delimited and the outputs escape them
+ * (common/esc.h).  Returns the length written, which is what the caller
+ * must keep beside ${dst}: strlen() stops at an embedded NUL.
  */
 size_t	str_name_copy(char *dst, size_t cap, const uint8_t *src, size_t len);
+
+/*
+ * str_name_tail(s, len): the part of the name ${s}[0..${len}) after its
+ * last NUL byte (${s} itself when there is none).  ${s}[len] must be NUL,
+ * so the tail is a C string.  A name with a NUL is not a valid host name;
+ * the classifier attributes it by this tail, leading dots dropped (what a C resolver or a
+ * server that reads past the NUL sees) and reports it (docs/SECURITY.md).
+ */
+const char *str_name_tail(const char *s, size_t len);
 
 /*
  * str_copy(dst, cap, src, len):

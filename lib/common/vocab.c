@@ -81,7 +81,9 @@ TABLE(vocab_vis_kind, "visibility", VIS__COUNT,
 	[VIS_CANARY] = { "doh_canary", "DoH-canarydomein", "DoH canary domain" },
 	[VIS_QUIC_NO_SNI] = { "quic_no_sni", "QUIC zonder servernaam", "QUIC without server name" },
 	[VIS_TLS_NO_SNI] = { "tls_no_sni", "TLS zonder servernaam", "TLS without server name" },
-	[VIS_VPN] = { "vpn", "VPN of tunnel", "VPN or tunnel" });
+	[VIS_VPN] = { "vpn", "VPN of tunnel", "VPN or tunnel" },
+	[VIS_NAME_NUL] = { "name_nul", "servernaam met NUL-byte", "server name with a NUL byte" },
+	[VIS_DLP_BUDGET] = { "dlp_budget", "DLP-rekenbudget op", "DLP regex budget spent" });
 
 TABLE(vocab_alert_kind, "alert_kind", AK__COUNT,
 	[AK_ACCESS] = { "access", "toegang", "access" },

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/esc.h"
 #include "common/log.h"
 #include "store/store_int.h"
 
@@ -111,20 +112,44 @@ store_day_of(uint64_t ts_us)
 	return (uint64_t)d * 1000000ULL;
 }
 
+/* Longest escaped TEXT value (an escaped URL or name of up to ~1.3 KiB raw). */
+#define STORE_TEXT_MAX	8192
+
+/*
+ * Every TEXT value is valid UTF-8 without control bytes (issue 15): names
+ * come from the wire, and raw bytes break Python's sqlite3 and
+ * `sqlite3 -json`.  Text that is not clean is escaped the way EVE escapes
+ * it (common/esc.h, ESC_TEXT); too long for the buffer, it is cut on a
+ * whole escape.
+ */
+static void
+bind_clean(sqlite3_stmt *q, int i, const char *v)
+{
+	char buf[STORE_TEXT_MAX];
+	size_t n = strlen(v);
+
+	if (esc_text_clean(v, n)) {
+		sqlite3_bind_text(q, i, v, (int)n, SQLITE_TRANSIENT);
+		return;
+	}
+	(void)esc_bytes(buf, sizeof(buf), v, n, ESC_TEXT);
+	sqlite3_bind_text(q, i, buf, -1, SQLITE_TRANSIENT);
+}
+
 static void
 txt(sqlite3_stmt *q, int i, const char *v)
 {
 	if (v == NULL || v[0] == '\0')
 		sqlite3_bind_null(q, i);
 	else
-		sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
+		bind_clean(q, i, v);
 }
 
 /* Key columns of the aggregates are NOT NULL: "" for none. */
 static void
 key(sqlite3_stmt *q, int i, const char *v)
 {
-	sqlite3_bind_text(q, i, v != NULL ? v : "", -1, SQLITE_TRANSIENT);
+	bind_clean(q, i, v != NULL ? v : "");
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "classify/dnscache.h"
 #include "classify/rules.h"
+#include "common/esc.h"
 #include "common/counters.h"
 #include "common/log.h"
 #include "common/str.h"
@@ -33,7 +34,14 @@ struct analyzer {
 	struct dnscache		*dc;
 	struct inspect_policy	 ip_default;
 	struct analyzer_stats	 st;
+	uint8_t			 allow_empty;	/* a reload may empty the policy */
 };
+
+void
+analyzer_allow_empty_policy(struct analyzer *a, int yes)
+{
+	a->allow_empty = yes != 0;
+}
 
 /* A fact for the engine to turn into an event. */
 static void
@@ -171,7 +179,7 @@ analyzer_reload(struct analyzer *a, uint64_t ts)
 	}
 	free(diag);
 	if (nr->pol != NULL && nr->pol->empty && a->r != NULL &&
-	    a->r->pol != NULL && !a->r->pol->empty) {
+	    a->r->pol != NULL && !a->r->pol->empty && !a->allow_empty) {
 		/* A reload must not silently drop every decision. */
 		snprintf(sum, sizeof(sum), "policy.yaml missing or empty: "
 		    "reload refused, keeping %s", a->r->version);
@@ -274,8 +282,8 @@ analyzer_counters(struct analyzer *a)
 /* ---- attribution ---- */
 
 static void
-visibility(struct analyzer *a, struct flow *f, enum vis_kind k,
-    const char *detail, uint64_t ts)
+visibility_n(struct analyzer *a, struct flow *f, enum vis_kind k,
+    const char *detail, size_t dlen, uint64_t ts)
 {
 	struct visibility_info v;
 
@@ -289,7 +297,33 @@ visibility(struct analyzer *a, struct flow *f, enum vis_kind k,
 		str_lcpy(v.detail, detail, sizeof(v.detail));
 		v.has_detail = 1;
 	}
+	v.detail_len = dlen;
 	emit(a, EV_VISIBILITY, f, ts, &v);
+}
+
+static void
+visibility(struct analyzer *a, struct flow *f, enum vis_kind k,
+    const char *detail, uint64_t ts)
+{
+	visibility_n(a, f, k, detail, 0, ts);
+}
+
+/*
+ * attr_name(a, f, name, len, ts): the part of a wire name the catalog is
+ * asked about.  A NUL byte makes it an invalid host name that C code
+ * would cut ("evil\0hidden.chat.openai.com" read as "evil"): the name is
+ * attributed by what follows the last NUL and reported once per flow as a
+ * name_nul visibility event carrying the whole name (escaped by the
+ * outputs), so it is neither cut nor invisible (docs/SECURITY.md).
+ */
+static const char *
+attr_name(struct analyzer *a, struct flow *f, const char *name, size_t len,
+    uint64_t ts)
+{
+	if (memchr(name, '\0', len) == NULL)
+		return name;
+	visibility_n(a, f, VIS_NAME_NUL, name, len, ts);
+	return str_name_tail(name, len);
 }
 
 static struct ai_info *
@@ -338,14 +372,14 @@ client_type(const struct catalog *cat, int svc, const char *host)
  * flows (${access}), the access alert the policy asks for. */
 static void
 attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
-    int conf, const char *host, int access, uint64_t ts)
+    int conf, const char *host, size_t hlen, int access, uint64_t ts)
 {
 	const struct catalog *cat = a->r->cat;
 	const struct cat_service *s = &cat->svc[svc];
 	struct ai_info tmp, *ai = f->ai;
 	struct pol_result pr;
 	struct alert_info al;
-	char sig[400];
+	char sig[400], hesc[300];
 
 	if (ai == NULL && (ai = pool_get(a)) == NULL) {
 		a->st.pool_empty++;
@@ -356,7 +390,16 @@ attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
 	str_lcpy(ai->name, s->name, sizeof(ai->name));
 	str_lcpy(ai->vendor, s->vendor, sizeof(ai->vendor));
 	str_lcpy(ai->category, s->category, sizeof(ai->category));
-	str_lcpy(ai->host, host ? host : "", sizeof(ai->host));
+	if (host == NULL)
+		hlen = 0;
+	else if (hlen == 0)
+		hlen = strlen(host);
+	if (hlen > sizeof(ai->host) - 1)
+		hlen = sizeof(ai->host) - 1;
+	if (hlen > 0)
+		memcpy(ai->host, host, hlen);
+	ai->host[hlen] = '\0';
+	ai->host_len = (uint16_t)hlen;
 	str_lcpy(ai->policy_version, a->r->version, sizeof(ai->policy_version));
 	policy_eval(a->r->pol, cat, svc, flow_cli_ip(f)->a, flow_srv_ip(f)->a,
 	    rules_today(ts), &pr);
@@ -382,8 +425,9 @@ attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
 		return;
 	f->alerted |= ANALYZER_ALERTED_ACCESS;
 	a->st.alerts++;
+	(void)esc_bytes(hesc, sizeof(hesc), ai->host, ai->host_len, ESC_TEXT);
 	snprintf(sig, sizeof(sig), "%s AI service: %s (%s)",
-	    vocab_name(&vocab_verdict, (enum verdict)pr.verdict), s->name, ai->host);
+	    vocab_name(&vocab_verdict, (enum verdict)pr.verdict), s->name, hesc);
 	memset(&al, 0, sizeof(al));
 	str_lcpy(al.kind, "access", sizeof(al.kind));
 	ALERT_SET(&al, AL_SEVERITY, severity, pr.severity);
@@ -395,7 +439,7 @@ attribute(struct analyzer *a, struct flow *f, int svc, enum matched_by mb,
 static int
 host_is_sni(const struct flow *f)
 {
-	return f->meta.host[0] != '\0' && (f->meta.host_src == HOST_TLS_SNI ||
+	return flow_host_len(&f->meta) != 0 && (f->meta.host_src == HOST_TLS_SNI ||
 	    f->meta.host_src == HOST_QUIC_SNI);
 }
 
@@ -412,13 +456,16 @@ by_address(struct analyzer *a, struct flow *f, uint64_t ts)
 	name = dnscache_get(a->dc, flow_cli_ip(f)->a, flow_srv_ip(f)->a, ts);
 	if (name != NULL && (svc = catalog_match_name(a->r->cat, name, NULL)) >= 0) {
 		a->st.dns_attributed++;
-		attribute(a, f, svc, MB_DNS_ANSWER, 75, name, 1, ts);
+		attribute(a, f, svc, MB_DNS_ANSWER, 75, name, 0, 1, ts);
 		return 1;
 	}
 	if ((svc = catalog_match_ip(a->r->cat, flow_srv_ip(f)->a)) >= 0) {
 		ip_addr_str(flow_srv_ip(f), ip, sizeof(ip));
-		attribute(a, f, svc, MB_IP, 50, host_is_sni(f) ? f->meta.host : ip,
-		    1, ts);
+		if (host_is_sni(f))
+			attribute(a, f, svc, MB_IP, 50, f->meta.host,
+			    flow_host_len(&f->meta), 1, ts);
+		else
+			attribute(a, f, svc, MB_IP, 50, ip, 0, 1, ts);
 		return 1;
 	}
 	return name != NULL ? 0 : -1;
@@ -428,21 +475,23 @@ void
 analyze_hello(struct analyzer *a, struct flow *f, uint64_t ts)
 {
 	int quic = f->meta.app == APP_QUIC, sni = host_is_sni(f), svc;
+	size_t hl = flow_host_len(&f->meta);
+	const char *h;
 
 	if (a->r == NULL)
 		return;
+	h = sni ? attr_name(a, f, f->meta.host, hl, ts) : NULL;
 	if (f->meta.ech)
-		visibility(a, f, VIS_ECH, sni ? f->meta.host : NULL, ts);
+		visibility(a, f, VIS_ECH, h, ts);
 	if (!quic && flow_srv_port(f) == 853)
-		visibility(a, f, VIS_DOT, sni ? f->meta.host : NULL, ts);
-	else if (sni && nameset_find(a->r->pol->doh, f->meta.host, (size_t)-1,
-	    NULL) >= 0)
-		visibility(a, f, VIS_DOH, f->meta.host, ts);
+		visibility(a, f, VIS_DOT, h, ts);
+	else if (sni && nameset_find(a->r->pol->doh, h, (size_t)-1, NULL) >= 0)
+		visibility(a, f, VIS_DOH, h, ts);
 	if (f->ai != NULL)
 		return;
-	if (sni && (svc = catalog_match_name(a->r->cat, f->meta.host, NULL)) >= 0) {
+	if (sni && (svc = catalog_match_name(a->r->cat, h, NULL)) >= 0) {
 		attribute(a, f, svc, quic ? MB_QUIC_SNI : MB_TLS_SNI, 95,
-		    f->meta.host, 1, ts);
+		    f->meta.host, hl, 1, ts);
 		return;
 	}
 	if (sni && !f->meta.ech)
@@ -455,11 +504,13 @@ analyze_hello(struct analyzer *a, struct flow *f, uint64_t ts)
 void
 analyze_name(struct analyzer *a, struct flow *f, uint64_t ts)
 {
+	size_t hl = flow_host_len(&f->meta);
 	enum matched_by mb;
 	int svc;
 
-	if (a->r == NULL || f->ai != NULL || f->meta.host[0] == '\0' ||
-	    (svc = catalog_match_name(a->r->cat, f->meta.host, NULL)) < 0)
+	if (a->r == NULL || f->ai != NULL || hl == 0 ||
+	    (svc = catalog_match_name(a->r->cat,
+	    attr_name(a, f, f->meta.host, hl, ts), NULL)) < 0)
 		return;
 	switch (f->meta.host_src) {
 	case HOST_TLS_SNI: mb = MB_TLS_SNI; break;
@@ -468,7 +519,7 @@ analyze_name(struct analyzer *a, struct flow *f, uint64_t ts)
 	case HOST_DNS: mb = MB_DNS_QUERY; break;
 	default: mb = MB_TLS_SNI; break;
 	}
-	attribute(a, f, svc, mb, 80, f->meta.host, mb != MB_DNS_QUERY, ts);
+	attribute(a, f, svc, mb, 80, f->meta.host, hl, mb != MB_DNS_QUERY, ts);
 }
 
 static int
@@ -483,21 +534,25 @@ void
 analyze_dns(struct analyzer *a, struct flow *f, const struct dns_msg *d,
     uint64_t ts)
 {
+	const char *q;
 	int svc;
 
 	if (a->r == NULL)
 		return;
+	q = attr_name(a, f, d->qname, d->qname_len, ts);
 	if (strcmp(d->qname, CANARY) == 0 || strcmp(d->qname, CANARY ".") == 0)
 		visibility(a, f, VIS_CANARY, d->qname, ts);
 	if (d->qr && d->rcode == 0 && d->n_answers > 0)
 		a->st.dns_remembered += (uint64_t)dnscache_answer(a->dc,
 		    flow_cli_ip(f)->a, d, is_ai_name, a, ts);
-	if ((svc = catalog_match_name(a->r->cat, d->qname, NULL)) < 0)
+	if ((svc = catalog_match_name(a->r->cat, q, NULL)) < 0)
 		return;
 	/* One ai event per query; a response alone (query not seen) also
 	 * counts, its own query's event already covers it otherwise. */
-	if (d->qr == 0 || f->ai == NULL || strcmp(f->ai->host, d->qname) != 0)
-		attribute(a, f, svc, MB_DNS_QUERY, 80, d->qname, 0, ts);
+	if (d->qr == 0 || f->ai == NULL || f->ai->host_len != d->qname_len ||
+	    memcmp(f->ai->host, d->qname, d->qname_len) != 0)
+		attribute(a, f, svc, MB_DNS_QUERY, 80, d->qname, d->qname_len,
+		    0, ts);
 }
 
 /* The path of a request-target (origin or absolute form). */
@@ -517,28 +572,32 @@ void
 analyze_http(struct analyzer *a, struct flow *f, const struct http_req *r,
     uint64_t ts)
 {
-	const char *path = uri_path(r->uri);
+	const char *path = uri_path(r->uri), *h;
 	char ip[64];
 	int svc, conf;
 
 	if (a->r == NULL)
 		return;
+	h = attr_name(a, f, r->host, r->host_len, ts);
 	if (strncmp(path, "/dns-query", 10) == 0 ||
-	    (r->host[0] && nameset_find(a->r->pol->doh, r->host, (size_t)-1,
-	    NULL) >= 0))
-		visibility(a, f, VIS_DOH, r->host[0] ? r->host : path, ts);
+	    (h[0] && nameset_find(a->r->pol->doh, h, (size_t)-1, NULL) >= 0))
+		visibility(a, f, VIS_DOH, h[0] ? h : path, ts);
 	if (f->ai != NULL)
 		return;
-	if (r->host[0] && (svc = catalog_match_name(a->r->cat, r->host, NULL)) >= 0) {
-		attribute(a, f, svc, MB_HTTP_HOST, 90, r->host, 1, ts);
+	if (h[0] && (svc = catalog_match_name(a->r->cat, h, NULL)) >= 0) {
+		attribute(a, f, svc, MB_HTTP_HOST, 90, r->host, r->host_len, 1, ts);
 		return;
 	}
-	if ((svc = catalog_match_http(a->r->cat, r->host, flow_srv_port(f), path,
+	if ((svc = catalog_match_http(a->r->cat, h, flow_srv_port(f), path,
 	    &conf)) < 0)
 		return;
 	ip_addr_str(flow_srv_ip(f), ip, sizeof(ip));
-	attribute(a, f, svc, conf == 85 ? MB_HTTP_HOST : MB_PORT_PATH, conf,
-	    r->host[0] ? r->host : ip, 1, ts);
+	if (h[0])
+		attribute(a, f, svc, conf == 85 ? MB_HTTP_HOST : MB_PORT_PATH,
+		    conf, r->host, r->host_len, 1, ts);
+	else
+		attribute(a, f, svc, conf == 85 ? MB_HTTP_HOST : MB_PORT_PATH,
+		    conf, ip, 0, 1, ts);
 }
 
 void
@@ -553,8 +612,11 @@ analyze_body(struct analyzer *a, struct flow *f, const uint8_t *p, size_t n,
 	if ((svc = catalog_match_body(a->r->cat, p, n)) < 0)
 		return;
 	ip_addr_str(flow_srv_ip(f), ip, sizeof(ip));
-	attribute(a, f, svc, MB_HTTP_BODY, 80,
-	    f->meta.host_src == HOST_HTTP ? f->meta.host : ip, 1, ts);
+	if (f->meta.host_src == HOST_HTTP)
+		attribute(a, f, svc, MB_HTTP_BODY, 80, f->meta.host,
+		    flow_host_len(&f->meta), 1, ts);
+	else
+		attribute(a, f, svc, MB_HTTP_BODY, 80, ip, 0, 1, ts);
 }
 
 static void

@@ -62,6 +62,10 @@ void	analyzer_free(struct analyzer *a);
  * swap; on error keep the running rules.  Emits a policy event either way.
  * Returns 0 or -EINVAL. */
 int	analyzer_reload(struct analyzer *a, uint64_t ts);
+/* analyzer_allow_empty_policy(a, yes): a reload to a missing or empty
+ * policy.yaml is refused (reload_failed, old policy kept) unless the
+ * sensor config says rules.allow_empty_policy: true. */
+void	analyzer_allow_empty_policy(struct analyzer *a, int yes);
 /* analyzer_lint(rules_dir, out): check without loading into an engine;
  * prints every error and warning; returns 0 or -EINVAL. */
 int	analyzer_lint(const char *rules_dir, FILE *out);

@@ -403,6 +403,7 @@ decode_ipv4(struct dec_stats *st, const uint8_t *d, size_t len, struct pkt *p,
 	if (tot > len) {
 		/* Snaplen cut: decode what was captured. */
 		st->c[DC_SNAPLEN_CUT]++;
+		p->payload_cut = (uint32_t)(tot - len);
 		tot = len;
 	}
 	off = (uint16_t)((d[6] << 8) | d[7]);
@@ -444,6 +445,7 @@ decode_ipv6(struct dec_stats *st, const uint8_t *d, size_t len, struct pkt *p,
 	end = 40 + plen;
 	if (end > len) {
 		st->c[DC_SNAPLEN_CUT]++;
+		p->payload_cut = (uint32_t)(end - len);
 		end = len;
 	}
 	nh = d[6];
@@ -518,6 +520,7 @@ decode_ip(struct dec_stats *st, const uint8_t *d, size_t len, int ver,
 	p->tcp_flags = 0;
 	p->payload = NULL;
 	p->payload_len = 0;
+	p->payload_cut = 0;
 	if (len >= 1 && (d[0] >> 4) != ver) {
 		/* Raw link types do not say the version; trust the header. */
 		ver = d[0] >> 4;

@@ -45,6 +45,8 @@ struct pkt {
 	uint32_t	 l3_len;	/* IP header + payload, as captured */
 	uint32_t	 payload_len;
 	uint32_t	 wire_len;	/* original frame length */
+	uint32_t	 payload_cut;	/* L4 payload bytes the snap length cut off
+					 * (IP length minus what was captured) */
 	uint32_t	 seq, ack;	/* TCP */
 	struct ip_addr	 src, dst;
 	uint16_t	 sport, dport;

@@ -779,6 +779,14 @@ code_step(struct dlp_engine *e, struct dlp_stream *st, const uint8_t *p,
 		emit(e, st, e->code_det, &f, cb, arg);
 }
 
+static int
+scan_rc(const struct dlp_stream *st)
+{
+	if (st->flags & DLP_ST_RX_SPENT)
+		return DLP_RX_BUDGET;
+	return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+}
+
 /*
  * dlp_scan(e, st, p, n, cb, arg):
  * The stream is tail || p.  The first JOIN_EXTRA bytes of ${p} are scanned
@@ -797,13 +805,16 @@ dlp_scan(struct dlp_engine *e, struct dlp_stream *st, const void *p, size_t n,
 	size_t k, tl = st->tail_len;
 
 	if (st->flags & DLP_ST_ENDED)
-		return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+		return scan_rc(st);
+	if (st->flags & DLP_ST_RX_SPENT)
+		return DLP_RX_BUDGET;
 	if (st->pos + n > budget) {
 		st->flags |= DLP_ST_TRUNCATED;
 		n = st->pos < budget ? (size_t)(budget - st->pos) : 0;
 	}
 	if (n == 0)
 		return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+	dlp_rx_begin(e->rx, st, e->budget);
 	code_step(e, st, b, n, cb, arg);
 	sc.e = e;
 	sc.st = st;
@@ -828,7 +839,8 @@ dlp_scan(struct dlp_engine *e, struct dlp_stream *st, const void *p, size_t n,
 	sodium_memzero(join, tl + k);
 	tail_update(st, b, n);
 	st->pos += n;
-	return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+	dlp_rx_end(e->rx, st, e->budget);
+	return scan_rc(st);
 }
 
 /*
@@ -844,20 +856,24 @@ dlp_stream_end(struct dlp_engine *e, struct dlp_stream *st, dlp_cb cb,
 	struct scan sc;
 
 	if (st->flags & DLP_ST_ENDED)
-		return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+		return scan_rc(st);
 	sc.e = e;
 	sc.st = st;
 	sc.cb = cb;
 	sc.arg = arg;
-	subject(&sc, st->tail, st->tail_len, st->pos - st->tail_len, st->done,
-	    st->pos, 1);
+	if (!(st->flags & DLP_ST_RX_SPENT)) {
+		dlp_rx_begin(e->rx, st, e->budget);
+		subject(&sc, st->tail, st->tail_len, st->pos - st->tail_len,
+		    st->done, st->pos, 1);
+		dlp_rx_end(e->rx, st, e->budget);
+	}
 	st->done = st->pos;
 	if (dlp_code_decide(e, st, &f))
 		emit(e, st, e->code_det, &f, cb, arg);
 	sodium_memzero(st->tail, sizeof(st->tail));
 	st->tail_len = 0;
 	st->flags |= DLP_ST_ENDED;
-	return st->flags & DLP_ST_TRUNCATED ? DLP_TRUNCATED : 0;
+	return scan_rc(st);
 }
 
 _Static_assert(sizeof(struct dlp_stream) <= 512, "dlp_stream must stay small");

@@ -70,6 +70,7 @@ struct dlp_stream {
 	uint64_t	pos;		/* bytes accepted so far */
 	uint64_t	done;		/* match starts below this are decided */
 	uint64_t	budget;		/* 0: engine default */
+	uint32_t	rx_used;	/* regex work units spent (dlp_pcre.c) */
 	uint32_t	dedupe[DLP_DEDUPE];
 	uint16_t	tail_len;
 	uint8_t		dedupe_next;
@@ -100,6 +101,19 @@ struct dlp_stream {
 #define DLP_ST_TRUNCATED	0x01	/* budget exhausted */
 #define DLP_ST_ENDED		0x02
 #define DLP_ST_CODE_DONE	0x04
+#define DLP_ST_RX_SPENT		0x08	/* regex work budget exhausted */
+
+/*
+ * Regex work budget (issue 15): PCRE2's match limit bounds one call, but
+ * a detector runs at every prefilter hit.  Each stream may spend
+ * DLP_RX_FLOW_BUDGET work units (or 8 per byte of its byte budget, if
+ * more: 8 MiB units for the default 1 MiB), each dlp_scan() call at most
+ * DLP_RX_PACKET_BUDGET (dlp_pcre.c: a call within 2,000 steps costs its
+ * window length, one beyond costs 102,000).  Spent, the stream is no
+ * longer scanned: dlp_scan() and dlp_stream_end() return DLP_RX_BUDGET.
+ */
+#define DLP_RX_FLOW_BUDGET	8000000u
+#define DLP_RX_PACKET_BUDGET	2000000u
 
 struct dlp_engine;
 
@@ -134,6 +148,7 @@ void		 dlp_stream_set_budget(struct dlp_stream *st, uint64_t bytes);
  * up (the bytes beyond it are ignored, and every later call returns it).
  */
 #define DLP_TRUNCATED	1
+#define DLP_RX_BUDGET	2	/* regex work budget spent: scanning stopped */
 int		 dlp_scan(struct dlp_engine *e, struct dlp_stream *st,
 		    const void *p, size_t n, dlp_cb cb, void *arg);
 

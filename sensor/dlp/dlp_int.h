@@ -35,6 +35,20 @@ int		 dlp_re_exec(const struct dlp_re *re, struct dlp_rx *rx,
 		    const uint8_t *s, size_t len, size_t start, int flags,
 		    size_t *ov, int nov);
 unsigned long	 dlp_rx_errors(const struct dlp_rx *rx);
+/* dlp_rx_budget(rx, units): work the following dlp_re_exec() calls may
+ * use (dlp_pcre.c says how a call is charged); dlp_rx_left(): what is
+ * left; dlp_rx_spent(): a call was refused since, the budget being gone. */
+void		 dlp_rx_budget(struct dlp_rx *rx, uint64_t units);
+uint64_t	 dlp_rx_left(const struct dlp_rx *rx);
+int		 dlp_rx_spent(const struct dlp_rx *rx);
+/* dlp_rx_begin(rx, st, def) / dlp_rx_end(rx, st, def): around one
+ * dlp_scan() or dlp_stream_end() of ${st}: set what it may spend, then
+ * charge it to the stream (flag DLP_ST_RX_SPENT when spent).  ${def}: the
+ * engine's byte budget, for streams without their own. */
+void		 dlp_rx_begin(struct dlp_rx *rx, const struct dlp_stream *st,
+		    uint64_t def);
+void		 dlp_rx_end(struct dlp_rx *rx, struct dlp_stream *st,
+		    uint64_t def);
 /* dlp_re_probe(re, rx, s, len, start): 1 when a match of ${re} may start
  * at ${start} given the ${len} bytes of ${s} (hard partial), else 0. */
 int		 dlp_re_probe(const struct dlp_re *re, struct dlp_rx *rx,
@@ -133,6 +147,12 @@ struct dlp_engine {
 	int		 min_conf;
 	char		*strings;	/* owned copies of literals */
 };
+
+/* --- dlp_lint.c ----------------------------------------------------------- */
+/* dlp_lint_regex(pat, off): a backtracking trap in ${pat} (a message, its
+ * byte offset in *${off}) or NULL.  Lint warns; the engine's work budget
+ * (dlp.h DLP_RX_BUDGET) is what bounds the CPU. */
+const char	*dlp_lint_regex(const char *pat, size_t *off);
 
 /* --- dlp_validate.c ------------------------------------------------------ */
 struct dlp_vctx {

@@ -181,53 +181,12 @@ load_prefilter(struct loader *L, struct dlp_det *d, const yaml_node_t *pf)
 	return bad ? -1 : 0;
 }
 
-/*
- * nested_quantifier(pat): 1 when a group holding an unbounded quantifier
- * (+, *, {n,}) is itself repeated without bound, like (a+)+ or (x*)*: the
- * classic catastrophic-backtracking shape.  Escapes and classes skipped.
- */
-static int
-nested_quantifier(const char *pat)
-{
-	uint8_t inner[64];
-	int depth = 0;
-	const char *q;
-
-	memset(inner, 0, sizeof(inner));
-	for (q = pat; *q != '\0'; q++) {
-		if (*q == '\\' && q[1] != '\0') {
-			q++;
-		} else if (*q == '[') {
-			for (q++; *q != '\0' && *q != ']'; q++)
-				if (*q == '\\' && q[1] != '\0')
-					q++;
-			if (*q == '\0')
-				break;
-		} else if (*q == '(' && depth < 63) {
-			inner[++depth] = 0;
-		} else if (*q == ')' && depth > 0) {
-			int had = inner[depth--];
-
-			if (had && (q[1] == '+' || q[1] == '*' ||
-			    (q[1] == '{' && strchr(q, ',') != NULL &&
-			    strchr(q, ',')[1] == '}')))
-				return 1;
-			if (had)
-				inner[depth] = 1;
-		} else if (*q == '+' || *q == '*' ||
-		    (*q == '{' && strchr(q, '}') != NULL &&
-		    strchr(q, '}')[-1] == ',')) {
-			inner[depth] = 1;
-		}
-	}
-	return 0;
-}
-
 static int
 re_compile(struct loader *L, const yaml_node_t *n, const char *id,
     const char *pat, int flags, struct dlp_re **out)
 {
 	char msg[256];
+	const char *why;
 	size_t off;
 
 	if ((*out = dlp_re_compile(pat, flags, msg, sizeof(msg), &off)) == NULL) {
@@ -235,9 +194,16 @@ re_compile(struct loader *L, const yaml_node_t *n, const char *id,
 		    "offset %zu: %s", id, off, msg);
 		return -1;
 	}
-	if (nested_quantifier(pat))
-		ydoc_warn(&L->y, n, "detector '%s': nested unbounded quantifier "
-		    "(like (a+)+): catastrophic backtracking", id);
+	if ((why = dlp_lint_regex(pat, &off)) != NULL) {
+		yaml_node_t at = *n;
+
+		/* file:line:col of the trap: single-line scalars only (a
+		 * quoted one starts one column before its text) */
+		if (n->start_mark.line == n->end_mark.line)
+			at.start_mark.column += off + (n->data.scalar.style ==
+			    YAML_PLAIN_SCALAR_STYLE ? 0 : 1);
+		ydoc_warn(&L->y, &at, "detector '%s': %s", id, why);
+	}
 	return 0;
 }
 

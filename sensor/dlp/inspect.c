@@ -49,6 +49,7 @@ struct insp_slot {
 	uint8_t			 ds_open;	/* ds has unfinished data */
 	uint8_t			 body_on;	/* bd decodes the current body */
 	uint8_t			 truncated;
+	uint8_t			 rx_spent;	/* regex budget ran out */
 	uint16_t		 alerts;
 };
 
@@ -186,17 +187,42 @@ ds_ready(struct insp_slot *s)
 	return 1;
 }
 
+/*
+ * What dlp_scan()/dlp_stream_end() said: the byte budget ran out
+ * (truncated), or the regex work budget did (dlp.h DLP_RX_BUDGET: a
+ * backtracking detector on hostile text); the latter once per flow as
+ * dlp.budget_exhausted and a dlp_budget visibility event.
+ */
+static void
+scan_result(struct insp_slot *s, int rc)
+{
+	if (rc == DLP_TRUNCATED && !s->truncated) {
+		s->truncated = 1;
+		s->in->st.truncated++;
+	}
+	if (rc == DLP_RX_BUDGET && !s->rx_spent) {
+		struct visibility_info v;
+
+		s->rx_spent = 1;
+		s->in->st.budget_exhausted++;
+		memset(&v, 0, sizeof(v));
+		str_lcpy(v.kind, vocab_name(&vocab_vis_kind, VIS_DLP_BUDGET),
+		    sizeof(v.kind));
+		str_lcpy(v.detail, "regex work budget spent: the rest of this "
+		    "flow is not scanned", sizeof(v.detail));
+		v.has_detail = 1;
+		ev_report(&s->in->h.report, EV_VISIBILITY, s->f, 0, s->in->now,
+		    &v);
+	}
+}
+
 static void
 ds_close(struct insp_slot *s)
 {
 	if (!s->ds_open)
 		return;
-	if (s->eng == s->in->eng &&
-	    dlp_stream_end(s->eng, &s->ds, on_finding, s) == DLP_TRUNCATED &&
-	    !s->truncated) {
-		s->truncated = 1;
-		s->in->st.truncated++;
-	}
+	if (s->eng == s->in->eng)
+		scan_result(s, dlp_stream_end(s->eng, &s->ds, on_finding, s));
 	s->ds_open = 0;
 }
 
@@ -213,12 +239,10 @@ scan_text(void *arg, const uint8_t *p, size_t n)
 		n = (size_t)left;
 	s->scanned += n;
 	s->in->st.bytes_scanned += n;
-	if (dlp_scan(s->eng, &s->ds, p, n, on_finding, s) == DLP_TRUNCATED ||
-	    s->scanned >= s->budget) {
-		if (!s->truncated) {
-			s->truncated = 1;
-			s->in->st.truncated++;
-		}
+	scan_result(s, dlp_scan(s->eng, &s->ds, p, n, on_finding, s));
+	if (s->scanned >= s->budget && !s->truncated) {
+		s->truncated = 1;
+		s->in->st.truncated++;
 	}
 }
 
@@ -615,6 +639,9 @@ inspector_counters(struct inspector *in)
 		ctr_add(CTR_OWN_ENGINE, "shadowtap.inspect", c[i].name, NULL,
 		    CTR_COUNTER, (const uint64_t *)(const void *)(base + c[i].off),
 		    NULL);
+	/* also in the stats table: the dashboard shows flows left unscanned */
+	ctr_add(CTR_OWN_ENGINE, "shadowtap.inspect", "budget_exhausted",
+	    "dlp.budget_exhausted", CTR_COUNTER, &in->st.budget_exhausted, NULL);
 }
 
 static void

@@ -76,6 +76,7 @@ struct inspect_stats {
 	uint64_t	alerts_dlp;
 	uint64_t	alerts_upload;	/* incl. baseline alerts */
 	uint64_t	truncated;	/* flows whose scan budget ran out */
+	uint64_t	budget_exhausted; /* flows whose regex work budget ran out */
 	uint64_t	reasm_drops;	/* segments/bytes the reassembly gave up */
 	uint64_t	reasm_gaps;	/* holes skipped */
 	uint64_t	reasm_ooo;	/* out-of-order segments buffered */

@@ -49,12 +49,17 @@ scratch(struct dpi_core *c, int dir)
 	return c->fp->scratch[dir];
 }
 
+/* Names are length-delimited: a NUL inside is kept (issue 15). */
 static void
-set_host(struct flow *f, const char *name, enum host_src src)
+set_host(struct flow *f, const char *name, size_t len, enum host_src src)
 {
-	if (name[0] == '\0')
+	if (len == 0)
 		return;
-	str_lcpy(f->meta.host, name, sizeof(f->meta.host));
+	if (len > sizeof(f->meta.host) - 1)
+		len = sizeof(f->meta.host) - 1;
+	memcpy(f->meta.host, name, len);
+	f->meta.host[len] = '\0';
+	f->meta.host_len = (uint16_t)len;
 	f->meta.host_src = (uint8_t)src;
 }
 
@@ -62,7 +67,7 @@ static void
 take_hello(struct flow *f, const struct tls_hello *h, enum host_src src)
 {
 	if (h->has_sni)
-		set_host(f, h->sni, src);
+		set_host(f, h->sni, h->sni_len, src);
 	str_lcpy(f->meta.alpn, h->alpn, sizeof(f->meta.alpn));
 	str_lcpy(f->meta.ja3, h->ja3, sizeof(f->meta.ja3));
 	str_lcpy(f->meta.ja4, h->ja4, sizeof(f->meta.ja4));
@@ -221,9 +226,11 @@ http_on_request(void *arg, const struct http_req *req)
 	struct flow *f = c->cur_flow;
 
 	c->st.http_reqs++;
+	if (req->anomaly)
+		c->st.http_anomalies++;
 	f->meta.body_peek = 0;
 	if (f->meta.host_src == HOST_NONE || f->meta.host_src == HOST_NDPI)
-		set_host(f, req->host, HOST_HTTP);
+		set_host(f, req->host, req->host_len, HOST_HTTP);
 	if (f->meta.http_method[0] == '\0')
 		str_lcpy(f->meta.http_method, req->method, sizeof(f->meta.http_method));
 	if (c->h.http != NULL)
@@ -274,9 +281,30 @@ http_bytes(struct dpi_core *c, struct flow *f, const uint8_t *p, size_t n)
 	}
 }
 
+/*
+ * A snap length cut the segment just fed: report the request whose header
+ * block was cut (http_cut), then stop this request.  Unlike a real gap,
+ * the next segment is in sequence (tcp_in_order), so late_start may
+ * restart the parser at the next request on a keep-alive connection.
+ */
+static void
+http_snap_cut(struct dpi_core *c, struct flow *f, int dir)
+{
+	struct http_cb cb = { http_on_request, NULL, NULL, c };
+
+	c->st.snap_cut++;
+	if (dir != 0)		/* responses are not parsed */
+		return;
+	f->meta.snap_cut = 1;
+	if (!f->meta.app_gave_up)
+		(void)http_cut(&c->fp->http, c->fp->scratch[0],
+		    c->fp->scratch[0] ? c->scratch_size : 0, &cb);
+	give_up(c, f);
+}
+
 /* One request per datagram (SSDP M-SEARCH/NOTIFY); replies are ignored. */
 static void
-http_datagram(struct dpi_core *c, const uint8_t *p, size_t n)
+http_datagram(struct dpi_core *c, const uint8_t *p, size_t n, int cut)
 {
 	struct http_req req;
 	size_t i;
@@ -286,8 +314,25 @@ http_datagram(struct dpi_core *c, const uint8_t *p, size_t n)
 		if (p[i] == '\r' && p[i + 1] == '\n' && p[i + 2] == '\r' &&
 		    p[i + 3] == '\n')
 			break;
-	if (i + 3 >= n || !http_looks_like_request(p, n))
+	if (!http_looks_like_request(p, n))
 		return;
+	if (i + 3 >= n) {
+		/* Cut by the snap length: its complete lines (http_cut). */
+		struct http_cb cb = { http_on_request, NULL, NULL, c };
+		struct http_stream hs;
+		uint8_t *buf;
+
+		if (!cut || (buf = scratch(c, 0)) == NULL)
+			return;
+		memset(&hs, 0, sizeof(hs));
+		c->st.snap_cut++;
+		if (http_feed(&hs, p, n, buf, c->scratch_size, &cb) ==
+		    HTTP_FEED_OK)
+			(void)http_cut(&hs, buf, c->scratch_size, &cb);
+		dpi_scratch_put(c, c->fp->scratch[0]);
+		c->fp->scratch[0] = NULL;
+		return;
+	}
 	memset(&req, 0, sizeof(req));
 	if (http_parse_request(p, i + 4, &req) == 0) {
 		http_on_request(c, &req);
@@ -311,14 +356,14 @@ dns_message(void *arg, const uint8_t *msg, size_t len)
 	c->st.dns_msgs++;
 	if (d->qr == 0) {
 		if (f->meta.host_src == HOST_NONE || f->meta.host_src == HOST_DNS)
-			set_host(f, d->qname, HOST_DNS);
+			set_host(f, d->qname, d->qname_len, HOST_DNS);
 		f->meta.dns_pending = 1;
 		f->meta.dns_id = d->id;
 		f->meta.dns_qtype = d->qtype;
 		f->meta.dns_query_ts = c->cur_ts;
 	} else {
-		if (f->meta.host[0] == '\0')
-			set_host(f, d->qname, HOST_DNS);
+		if (f->meta.host_len == 0)
+			set_host(f, d->qname, d->qname_len, HOST_DNS);
 		if (f->meta.dns_pending && f->meta.dns_id == d->id)
 			f->meta.dns_pending = 0;
 	}
@@ -472,7 +517,10 @@ tcp_in_order(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
 		return 0;
 	*data += (uint32_t)-delta;
 	len -= (uint32_t)-delta;
-	fp->next_seq[dir] += len;
+	/* The snap length cut this segment: the sequence space of the bytes
+	 * not captured is skipped too (dispatch_packet stops the parser), so
+	 * the next segment is not a gap: a new request may start there. */
+	fp->next_seq[dir] += len + p->payload_cut;
 	return len;
 }
 
@@ -498,7 +546,7 @@ late_start(struct dpi_core *c, struct flow *f, const struct pkt *p, int dir,
 		f->meta.tls_up_bytes = 0;
 		f->meta.app = APP_TLS;
 		f->meta.app_gave_up = 0;
-	} else if (!tunnel && f->meta.app != APP_HTTP &&
+	} else if (!tunnel && (f->meta.app != APP_HTTP || f->meta.snap_cut) &&
 	    http_looks_like_request(d, n)) {
 		memset(&c->fp->http, 0, sizeof(c->fp->http));
 		f->meta.app = APP_HTTP;
@@ -544,9 +592,11 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 		break;
 	case APP_HTTP:
 		if (p->proto == IPPROTO_UDP)
-			http_datagram(c, data, (size_t)n);
+			http_datagram(c, data, (size_t)n, p->payload_cut != 0);
 		else if (dir == 0)
 			http_bytes(c, f, data, (size_t)n);
+		if (p->proto == IPPROTO_TCP && p->payload_cut)
+			http_snap_cut(c, f, dir);
 		else
 			http_response(c, f, data, (size_t)n);
 		break;
@@ -559,6 +609,13 @@ dispatch_packet(struct dpi_core *c, struct flow *f, const struct pkt *p,
 		break;
 	default:
 		return 0;
+	}
+	if (p->proto == IPPROTO_TCP && p->payload_cut && !f->meta.app_gave_up &&
+	    f->meta.app != APP_HTTP) {
+		/* TLS, DNS over TCP: a record cut short cannot be framed. */
+		c->st.snap_cut++;
+		f->meta.snap_cut = 1;
+		give_up(c, f);
 	}
 	return 1;
 }

@@ -105,7 +105,8 @@ sb_addr(struct sbuf *b, int af, const uint8_t *a)
  * (lower-cased, no trailing dot, "" for the root).  Iterative: pointers must
  * point before the pointer itself, at most DNS_MAX_JUMPS are followed, and
  * the wire length may not exceed 255.  On success advances *${off} past the
- * name as it sits in place and returns 0; returns -EINVAL otherwise.
+ * name as it sits in place and returns the length written to ${out} (a
+ * label may hold NUL bytes, so strlen() is not it); -EINVAL otherwise.
  */
 static int
 name_read(const uint8_t *msg, size_t len, size_t *off, char *out, size_t cap)
@@ -147,8 +148,7 @@ name_read(const uint8_t *msg, size_t len, size_t *off, char *out, size_t cap)
 		pos += 1u + l;
 	}
 	*off = end != 0 ? end : pos + 1;
-	str_name_copy(out, cap, raw, rlen);
-	return 0;
+	return (int)str_name_copy(out, cap, raw, rlen);
 }
 
 /* svcb_param(b, key, v, n, ans): append " key=value" for one SvcParam. */
@@ -225,7 +225,7 @@ rd_svcb(const uint8_t *msg, size_t off, size_t rdlen,
 
 	if (rdlen < 3)
 		return -EINVAL;
-	if (name_read(msg, rdend, &p, target, sizeof(target)) != 0)
+	if (name_read(msg, rdend, &p, target, sizeof(target)) < 0)
 		return -EINVAL;
 	sb_u32(b, (uint32_t)(msg[off] << 8 | msg[off + 1]));
 	sb_putc(b, ' ');
@@ -286,14 +286,14 @@ rdata(const uint8_t *msg, uint16_t type, size_t off,
 	case T_NS:
 	case T_PTR:
 	case T_DNAME:
-		if (name_read(msg, off + rdlen, &p, name, sizeof(name)) != 0)
+		if (name_read(msg, off + rdlen, &p, name, sizeof(name)) < 0)
 			return -EINVAL;
 		sb_puts(&b, name);
 		break;
 	case T_MX:
 		p += 2;
 		if (rdlen < 3 ||
-		    name_read(msg, off + rdlen, &p, name, sizeof(name)) != 0)
+		    name_read(msg, off + rdlen, &p, name, sizeof(name)) < 0)
 			return -EINVAL;
 		sb_u32(&b, (uint32_t)(msg[off] << 8 | msg[off + 1]));
 		sb_putc(&b, ' ');
@@ -322,7 +322,7 @@ answer_read(const uint8_t *msg, size_t len, size_t *off,
 	uint16_t rdlen;
 
 	memset(ans, 0, sizeof(*ans));
-	if (name_read(msg, len, off, ans->name, sizeof(ans->name)) != 0)
+	if (name_read(msg, len, off, ans->name, sizeof(ans->name)) < 0)
 		return -EINVAL;
 	cur_init(&c, msg + *off, len - *off);
 	ans->rrtype = cur_be16(&c);
@@ -381,10 +381,13 @@ dns_parse(const uint8_t *p, size_t len, struct dns_msg *out)
 	if (out->opcode > 6 || out->qdcount > DNS_MAX_QD)
 		return -EINVAL;
 	for (i = 0; i < out->qdcount; i++) {
-		if (name_read(p, len, &off, i == 0 ? out->qname : skip,
-		    sizeof(skip)) != 0 || len - off < 4)
+		int nl = name_read(p, len, &off, i == 0 ? out->qname : skip,
+		    sizeof(skip));
+
+		if (nl < 0 || len - off < 4)
 			return -EINVAL;
 		if (i == 0) {
+			out->qname_len = (uint16_t)nl;
 			out->qtype = (uint16_t)(p[off] << 8 | p[off + 1]);
 			out->qclass = (uint16_t)(p[off + 2] << 8 | p[off + 3]);
 		}

@@ -36,7 +36,10 @@ struct dns_msg {
 	uint8_t		rcode;
 	uint8_t		flags_aa, flags_tc, flags_rd, flags_ra;
 	uint16_t	qdcount, ancount, nscount, arcount;
-	char		qname[DNS_NAME_MAX + 1];	/* first question, lower-cased */
+	/* first question, lower-cased; qname_len bytes: a label may hold a
+	 * NUL ("x\0y.example"), so do not use strlen(). */
+	char		qname[DNS_NAME_MAX + 1];
+	uint16_t	qname_len;
 	uint16_t	qtype;
 	uint16_t	qclass;
 	uint16_t	n_answers;	/* parsed into answers[] */

@@ -81,7 +81,9 @@ dpi_counters(struct dpi *d)
 		{ "dns_messages", "dpi.dns_messages", offsetof(struct dpi_stats, dns_msgs) },
 		{ "dns_malformed", NULL, offsetof(struct dpi_stats, dns_bad) },
 		{ "http_requests", "dpi.http_requests", offsetof(struct dpi_stats, http_reqs) },
+		{ "http_anomalies", "dpi.http_anomalies", offsetof(struct dpi_stats, http_anomalies) },
 		{ "tcp_out_of_order", NULL, offsetof(struct dpi_stats, tcp_ooo) },
+		{ "snap_cut_parsed", "dpi.snap_cut_parsed", offsetof(struct dpi_stats, snap_cut) },
 	};
 	const uint8_t *base = (const uint8_t *)&d->core.st;
 	size_t i;
@@ -240,11 +242,12 @@ ndpi_finish(struct dpi *d, struct flow *f, ndpi_protocol p)
 			    (const uint8_t *)name, strlen(name));
 			f->meta.app = APP_OTHER;
 		}
-		if (nf != NULL && f->meta.host[0] == '\0' &&
+		if (nf != NULL && f->meta.host_len == 0 &&
 		    nf->host_server_name[0] != '\0' &&
 		    (id == NDPI_PROTOCOL_TLS || id == NDPI_PROTOCOL_HTTP ||
 		    id == NDPI_PROTOCOL_QUIC)) {
-			str_name_copy(f->meta.host, sizeof(f->meta.host),
+			f->meta.host_len = (uint16_t)str_name_copy(f->meta.host,
+			    sizeof(f->meta.host),
 			    (const uint8_t *)nf->host_server_name,
 			    strnlen(nf->host_server_name, sizeof(nf->host_server_name)));
 			f->meta.host_src = HOST_NDPI;

@@ -30,7 +30,10 @@ struct dpi_stats {
 	uint64_t	dns_msgs;
 	uint64_t	dns_bad;
 	uint64_t	http_reqs;
+	uint64_t	http_anomalies;	/* requests with control bytes in the target */
 	uint64_t	tcp_ooo;	/* out-of-order segments skipped by parsers */
+	uint64_t	snap_cut;	/* segments (and HTTP datagrams) parsed although
+					 * the snap length cut them */
 };
 
 /*

@@ -134,8 +134,8 @@ host_set(struct http_req *out, const uint8_t *v, size_t n)
 
 		if (after < n && v[after] == ':')
 			out->host_port = parse_port(v + after + 1, n - after - 1);
-		str_name_copy(out->host, sizeof(out->host), v + 1,
-		    (size_t)(rb - v) - 1);
+		out->host_len = (uint16_t)str_name_copy(out->host,
+		    sizeof(out->host), v + 1, (size_t)(rb - v) - 1);
 		return;
 	}
 	c = memchr(v, ':', n);
@@ -143,7 +143,8 @@ host_set(struct http_req *out, const uint8_t *v, size_t n)
 		hl = (size_t)(c - v);
 		out->host_port = parse_port(c + 1, n - hl - 1);
 	}
-	str_name_copy(out->host, sizeof(out->host), v, hl);
+	out->host_len = (uint16_t)str_name_copy(out->host, sizeof(out->host),
+	    v, hl);
 }
 
 /* target_host(hp, t, n): host from an absolute-form request-target. */
@@ -179,14 +180,21 @@ request_line(struct hp *hp, const uint8_t *p, size_t n)
 	if (m == 0 || m >= sizeof(out->method) || m >= n || p[m] != ' ')
 		return -EINVAL;
 	t0 = m + 1;
-	for (t = t0; t < n && p[t] > 0x20 && p[t] != 0x7f; t++)
-		;
-	if (t == t0 || t >= n || p[t] != ' ' || n - t - 1 != 8 ||
+	/* Control bytes or DEL inside the target are not valid (RFC 9112
+	 * 3.2), but a server may still act on the request: keep it, flagged,
+	 * rather than make it invisible (issue 15).  A space still ends it. */
+	for (t = t0; t < n && p[t] != ' '; t++)
+		if (p[t] < 0x20 || p[t] == 0x7f)
+			out->anomaly |= HTTP_ANOM_TARGET;
+	if (t == t0 || t >= n || n - t - 1 != 8 ||
 	    (memcmp(p + t + 1, "HTTP/1.1", 8) != 0 &&
 	    memcmp(p + t + 1, "HTTP/1.0", 8) != 0))
 		return -EINVAL;
 	str_copy(out->method, sizeof(out->method), p, m);
-	str_copy(out->uri, sizeof(out->uri), p + t0, t - t0);
+	out->uri_len = (uint16_t)(t - t0 < sizeof(out->uri) - 1 ?
+	    t - t0 : sizeof(out->uri) - 1);
+	memcpy(out->uri, p + t0, out->uri_len);
+	out->uri[out->uri_len] = '\0';
 	str_copy(out->protocol, sizeof(out->protocol), p + t + 1, 8);
 	if (strcmp(out->method, "CONNECT") == 0) {
 		host_set(out, p + t0, t - t0);
@@ -702,4 +710,44 @@ http_parse_response(const uint8_t *p, size_t n, struct http_resp *out)
 	if (off >= n || te)
 		out->length = -1;
 	return 0;
+}
+
+/*
+ * http_cut(s, scratch, cap, cb):
+ * The bytes after those fed were not captured (snap length).  A header
+ * block still being gathered is reported from its complete lines, flagged
+ * HTTP_ANOM_CUT (what tshark shows of a cut request), then the stream
+ * stops: what follows the hole cannot be framed.  Returns 1 when a request
+ * was reported, 0 otherwise.
+ */
+int
+http_cut(struct http_stream *s, uint8_t *scratch, size_t cap,
+    const struct http_cb *cb)
+{
+	struct http_req req;
+	size_t end = 0;
+	int rc = 0;
+
+	if (s->state == ST_HDR && scratch != NULL && s->hdr_have <= cap)
+		for (end = s->hdr_have; end > 0 && scratch[end - 1] != '\n'; end--)
+			;
+	if (end > 0) {
+		/* close the block after the last complete line */
+		if (end + 2 <= cap) {
+			scratch[end] = '\r';
+			scratch[end + 1] = '\n';
+			if (http_parse_request(scratch, end + 2, &req) == 0) {
+				req.anomaly |= HTTP_ANOM_CUT;
+				s->requests++;
+				if (cb != NULL && cb->on_request != NULL)
+					cb->on_request(cb->arg, &req);
+				if (cb != NULL && cb->on_end != NULL)
+					cb->on_end(cb->arg);
+				rc = 1;
+			}
+		}
+	}
+	s->hdr_have = 0;
+	s->state = ST_ERROR;
+	return rc;
 }

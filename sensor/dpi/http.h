@@ -22,7 +22,11 @@ struct http_req {
 	/* From an absolute-form or CONNECT target, else the first Host
 	 * header; lower-cased, port stripped, IPv6 literal without []. */
 	char		host[HTTP_HOST_MAX + 1];
-	char		uri[HTTP_URI_MAX + 1];		/* request-target as sent, truncated */
+	uint16_t	host_len;	/* bytes in host (a NUL may be one of them) */
+	/* request-target as sent, truncated; uri_len bytes (NULs counted) */
+	char		uri[HTTP_URI_MAX + 1];
+	uint16_t	uri_len;
+	uint8_t		anomaly;	/* HTTP_ANOM_* */
 	char		user_agent[HTTP_UA_MAX + 1];
 	char		content_type[HTTP_CT_MAX + 1];
 	char		content_encoding[32];
@@ -42,6 +46,10 @@ struct http_resp {
 	uint16_t	status;		/* 100..999 */
 	int64_t		length;		/* Content-Length, -1 if absent/unknown */
 };
+
+/* http_req.anomaly: parsed, but not a valid request. */
+#define HTTP_ANOM_TARGET	0x01	/* control bytes or DEL in the target */
+#define HTTP_ANOM_CUT		0x02	/* header block cut by the snap length */
 
 /* Callbacks: on_request once the header block is complete; on_body for each
  * piece of (de-chunked) body; on_end when the body is complete (right after
@@ -109,6 +117,14 @@ int	http_feed(struct http_stream *s, const uint8_t *p, size_t n,
  * Returns 0, or -EINVAL when it does not start a response.
  */
 int	http_parse_response(const uint8_t *p, size_t n, struct http_resp *out);
+
+/* http_cut(s, scratch, cap, cb): the stream lost the bytes after those
+ * fed (a snap-length cut).  Reports a header block being gathered from
+ * its complete lines, with anomaly HTTP_ANOM_CUT; the stream then stops
+ * (later calls return HTTP_FEED_ERROR).  Returns 1 if a request was
+ * reported, else 0. */
+int	http_cut(struct http_stream *s, uint8_t *scratch, size_t cap,
+	    const struct http_cb *cb);
 
 /* http_parse_request(p, len, out): parse one complete header block
  * (request line + headers + empty line) in ${p}.  Returns 0 or -EINVAL. */

@@ -17,7 +17,8 @@
  * What a ClientHello (TLS over TCP, or QUIC CRYPTO) tells us.  Strings are
  * NUL-terminated and may hold control or non-ASCII bytes (the JSON writer
  * escapes them).  sni: first host_name entry, lower-cased, trailing dot
- * dropped, cut at a NUL byte or TLS_SNI_MAX.  alpn: names joined by ',',
+ * dropped, cut at TLS_SNI_MAX; length-delimited by sni_len, since it may
+ * hold NUL bytes (a hostile "evil\0hidden.example").  alpn: names joined by ',',
  * cut (possibly mid-name) at TLS_ALPN_MAX.  ja3: Salesforce JA3 (GREASE
  * left out).  ja4: FoxIO JA4; "" when the hello carries more than 256
  * ciphers or 128 extensions.  ja3/ja4 are also "" if libcrypto fails.
@@ -27,6 +28,7 @@ struct tls_hello {
 	char		alpn[TLS_ALPN_MAX + 1];	/* "h2,http/1.1"; "" if none */
 	char		ja3[33];		/* MD5 hex of the JA3 string */
 	char		ja4[40];		/* JA4 (a_b_c), "" if not computed */
+	uint16_t	sni_len;		/* bytes in sni (NULs counted) */
 	uint16_t	legacy_version;		/* ClientHello.legacy_version */
 	uint16_t	max_version;		/* highest non-GREASE supported_versions, else legacy */
 	uint8_t		ech;			/* encrypted_client_hello (0xfe0d) present */

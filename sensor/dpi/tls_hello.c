@@ -182,9 +182,9 @@ ext_sni(const uint8_t *b, size_t n, struct tls_hello *out)
 		name = cur_take(&c, name_len);
 		if (c.bad)
 			return -EINVAL;
-		if (type == 0 && out->sni[0] == '\0')
-			str_name_copy(out->sni, sizeof(out->sni), name,
-			    name_len);
+		if (type == 0 && out->sni_len == 0)
+			out->sni_len = (uint16_t)str_name_copy(out->sni,
+			    sizeof(out->sni), name, name_len);
 	}
 	return 0;
 }

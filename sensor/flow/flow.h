@@ -10,6 +10,7 @@
 #define ST_FLOW_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "common/vocab.h"
 #include "decode/decode.h"
@@ -25,6 +26,7 @@ enum app_proto {
 
 struct flow_meta {
 	char		host[FLOW_HOST_MAX + 1];	/* lower-cased server name */
+	uint16_t	host_len;	/* bytes in host: it may hold a NUL */
 	char		alpn[64];
 	char		ja3[33];
 	char		ja4[40];
@@ -46,10 +48,19 @@ struct flow_meta {
 	uint8_t		recognised;	/* first payload looked at */
 	uint8_t		app_gave_up;	/* our parser stopped (gap, bad bytes) */
 	uint8_t		tls_up_state;	/* client TLS record walker's state (0: none) */
+	uint8_t		snap_cut;	/* a segment was cut by the snap length */
 	uint16_t	body_peek;	/* request body bytes shown to analyze_body */
 	uint64_t	tls_up_bytes;	/* client TLS application-data bytes */
 	uint64_t	dns_query_ts;
 };
+
+/* flow_host_len(f): bytes in f->meta.host.  host_len 0 with a non-empty
+ * host means code that wrote host as a C string (tests, nDPI). */
+static inline size_t
+flow_host_len(const struct flow_meta *m)
+{
+	return m->host_len != 0 ? m->host_len : strnlen(m->host, sizeof(m->host));
+}
 
 enum flow_state { FS_NEW = 0, FS_ESTABLISHED, FS_CLOSED };
 

@@ -10,6 +10,7 @@
 #include "dpi/quic.h"
 #include "dpi/tls.h"
 #include "common/counters.h"
+#include "common/esc.h"
 #include "common/json.h"
 #include "common/minimise.h"
 #include "output/output.h"
@@ -44,6 +45,14 @@ suri_tls_version(const char *s, char *b, size_t n)
 	return s != NULL ? s : "UNDETERMINED";
 }
 
+/* nlen(s, n): a length-delimited name's bytes; 0 means a C string (a
+ * field filled without its length, e.g. by a test). */
+static size_t
+nlen(const char *s, size_t n)
+{
+	return n != 0 ? n : strlen(s);
+}
+
 static const char *
 suri_quic_version(const char *s)
 {
@@ -62,7 +71,7 @@ fmt_hello(struct jb *j, const struct ev_flow *f, int quic)
 
 	jb_obj_open(j, quic ? "quic" : "tls");
 	if (m->host_src == (quic ? HOST_QUIC_SNI : HOST_TLS_SNI))
-		jb_str(j, "sni", m->host);
+		jb_strn(j, "sni", m->host, nlen(m->host, m->host_len));
 	if (quic)
 		jb_str(j, "version", suri_quic_version(quic_version_str(
 		    m->quic_version, vb, sizeof(vb))));
@@ -123,8 +132,11 @@ fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 	jb_u64(j, "version", 2);
 	jb_str(j, "type", d->qr ? "answer" : "query");
 	jb_u64(j, "id", d->id);
-	jb_str(j, "rrname", hide ? min_devname(d->qname, port, nb,
-	    sizeof(nb)) : d->qname);
+	/* length-delimited: a NUL inside a label is escaped, not a cut */
+	if (hide && min_is_mdns(d->qname, port))
+		jb_str(j, "rrname", min_devname(d->qname, port, nb, sizeof(nb)));
+	else
+		jb_strn(j, "rrname", d->qname, nlen(d->qname, d->qname_len));
 	fmt_type(j, "rrtype", d->qtype);
 	if (d->qr) {
 		jb_str(j, "rcode", rc ? rc : "UNKNOWN");
@@ -175,9 +187,15 @@ fmt_http(struct jb *j, const struct http_req *h, const struct ev_common *cm)
 	int hide = cm->hide_addr != NULL;
 
 	jb_obj_open(j, "http");
-	jb_str(j, "hostname", h->host);
-	jb_str(j, "url", min_url(h->uri, !hide || es.url_keep, ub,
-	    sizeof(ub)));
+	jb_strn(j, "hostname", h->host, nlen(h->host, h->host_len));
+	if (!hide || es.url_keep)
+		jb_strn(j, "url", h->uri, nlen(h->uri, h->uri_len));
+	else	/* query dropped; a NUL in the target ends it here */
+		jb_str(j, "url", min_url(h->uri, 0, ub, sizeof(ub)));
+	if (h->anomaly & HTTP_ANOM_TARGET)
+		jb_str(j, "anomaly", "invalid_target");
+	else if (h->anomaly & HTTP_ANOM_CUT)
+		jb_str(j, "anomaly", "snap_cut");
 	jb_str(j, "http_method", h->method);
 	jb_str(j, "protocol", h->protocol);
 	if (h->user_agent[0])
@@ -216,13 +234,18 @@ fmt_flow(struct jb *j, const struct ev_flow *f, enum flow_end why,
 	if (f->pickup)
 		jb_bool(j, "midstream", 1);
 	jb_obj_close(j);
-	if (f->meta.host[0]) {
+	if (nlen(f->meta.host, f->meta.host_len) != 0) {
 		/* The name the flow was attributed to, whatever its source:
 		 * later layers (catalog) match on it.  Not "metadata": that
 		 * is Suricata's flowbits/flowvars object. */
 		jb_obj_open(j, "shadowtap");
-		jb_str(j, "host", cm->hide_addr == NULL ? f->meta.host :
-		    min_devname(f->meta.host, cm->dest_port, hb, sizeof(hb)));
+		if (cm->hide_addr != NULL && min_is_mdns(f->meta.host,
+		    cm->dest_port))
+			jb_str(j, "host", min_devname(f->meta.host,
+			    cm->dest_port, hb, sizeof(hb)));
+		else
+			jb_strn(j, "host", f->meta.host, nlen(f->meta.host,
+			    f->meta.host_len));
 		jb_str(j, "host_source", f->meta.host_src == HOST_NONE ? "" :
 		    vocab_name(&vocab_host_src, f->meta.host_src));
 		jb_obj_close(j);
@@ -237,7 +260,7 @@ fmt_ai(struct jb *j, const struct ai_info *a)
 	jb_str(j, "name", a->name);
 	jb_str(j, "vendor", a->vendor);
 	jb_str(j, "category", a->category);
-	jb_str(j, "host", a->host);
+	jb_strn(j, "host", a->host, nlen(a->host, a->host_len));
 	jb_str(j, "matched_by", vocab_name(&vocab_matched_by, a->matched_by));
 	jb_u64(j, "confidence", a->confidence);
 	jb_str(j, "verdict", vocab_name(&vocab_verdict, a->verdict));
@@ -315,11 +338,14 @@ alert_text(const struct alert_info *a, const struct ai_info *ai, char *b,
 {
 	if (strcmp(a->kind, "access") == 0 && ai != NULL && ai->name[0]) {
 		const char *v = vocab_name(&vocab_verdict, ai->verdict);
+		char h[200];	/* a NUL must not cut the host; long ones are */
 
-		if (ai->host[0] && strcasecmp(ai->host, ai->name) != 0 &&
-		    strstr(ai->name, ai->host) == NULL)
+		(void)esc_bytes(h, sizeof(h), ai->host,
+		    nlen(ai->host, ai->host_len), ESC_TEXT);
+		if (h[0] && strcasecmp(h, ai->name) != 0 &&
+		    strstr(ai->name, h) == NULL)
 			snprintf(b, n, "shadowtap: %s AI service %s (%s)", v,
-			    ai->name, ai->host);
+			    ai->name, h);
 		else
 			snprintf(b, n, "shadowtap: %s AI service %s", v,
 			    ai->name);
@@ -529,7 +555,8 @@ eve_format(const struct event *ev, const struct ev_common *cm, int ip,
 		jb_obj_open(&j, "visibility");
 		jb_str(&j, "kind", ev->u.vis.kind);
 		if (ev->u.vis.has_detail)
-			jb_str(&j, "detail", ev->u.vis.detail);
+			jb_strn(&j, "detail", ev->u.vis.detail,
+			    nlen(ev->u.vis.detail, ev->u.vis.detail_len));
 		jb_obj_close(&j);
 		break;
 	case EV_POLICY:

@@ -33,6 +33,7 @@ struct ai_info {
 	char		vendor[64];
 	char		category[24];	/* first category */
 	char		host[256];	/* the name that matched (or was asked) */
+	uint16_t	host_len;	/* bytes in host: it may hold a NUL */
 	char		rule[64];	/* policy rule or default that decided */
 	char		exception[64];	/* exception id applied, "" if none */
 	char		policy_version[17];
@@ -78,6 +79,8 @@ struct visibility_info {
 	char		kind[24];	/* "ech", "doh", "dot", "doh_canary", "quic_no_sni",
 					 * "tls_no_sni", "vpn", "ai_shared_host" */
 	char		detail[HTTP_URI_MAX + 1];
+	uint16_t	detail_len;	/* bytes in detail (it may hold a NUL);
+					 * 0: NUL-terminated */
 	uint8_t		has_detail;
 };
 
@@ -96,6 +99,8 @@ struct policy_event {
  */
 struct ev_flow_meta {
 	char		host[256];	/* lower-cased server name */
+	uint16_t	host_len;	/* bytes in host (it may hold a NUL) */
+	uint8_t		snap_cut;	/* a segment was cut by the snap length */
 	char		alpn[64];
 	char		ja3[33];
 	char		ja4[40];

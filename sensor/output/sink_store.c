@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "dpi/quic.h"
+#include "dlp/inspect.h"
+#include "common/esc.h"
 #include "dpi/tls.h"
 #include "common/counters.h"
 #include "common/json.h"
@@ -51,6 +53,25 @@ answers_json(const struct dns_msg *d, unsigned port, char *buf, size_t cap,
 	return jb_finish(&j);
 }
 
+/* An escaped name: six bytes per raw byte at most. */
+#define NAME_ESC_MAX	(6 * 255 + 1)
+
+/*
+ * name_txt(s, n, buf, cap): the length-delimited name ${s}[0..${n}) as
+ * TEXT.  Without a NUL the store's writer escapes it (a C string is
+ * enough); with one it is escaped here, with the function EVE uses
+ * (common/esc.h), so "evil\0hidden" is stored as "evil\u0000hidden"
+ * instead of being cut to "evil".  ${n} 0: ${s} is a C string.
+ */
+static const char *
+name_txt(const char *s, size_t n, char *buf, size_t cap)
+{
+	if (n == 0 || memchr(s, '\0', n) == NULL)
+		return s;
+	(void)esc_bytes(buf, cap, s, n, ESC_TEXT);
+	return buf;
+}
+
 static void
 put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
@@ -58,7 +79,7 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 	const struct ev_flow_meta *m = &f->meta;
 	const struct ai_info *ai = ev_flow_ai(f);
 	struct st_flow r;
-	char vb[16], hb[sizeof(m->host)];
+	char vb[16], hb[NAME_ESC_MAX], eb[NAME_ESC_MAX];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = f->id;
@@ -70,7 +91,8 @@ put_flow(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.proto = cm->proto;
 	r.app_proto = cm->app_proto;
 	r.vlan = f->vlan[0] ? f->vlan[0] : -1;
-	r.host = min_devname(m->host, cm->dest_port, hb, sizeof(hb));
+	r.host = min_devname(name_txt(m->host, m->host_len, eb, sizeof(eb)),
+	    cm->dest_port, hb, sizeof(hb));
 	r.host_source = m->host_src == HOST_NONE ? NULL :
 	    vocab_name(&vocab_host_src, m->host_src);
 	if (m->tls_version)
@@ -129,14 +151,15 @@ put_dns(struct store *s, const struct event *ev, const struct ev_common *cm)
 	const struct dns_msg *d = &ev->u.dns;
 	static char ans[128 * 1024];	/* 32 fully escaped answers fit */
 	struct st_dns r;
-	char tb[8], nb[DNS_NAME_MAX + 1];
+	char tb[8], nb[NAME_ESC_MAX], eb[NAME_ESC_MAX];
 	int64_t ttl_min = -1;
 
 	if (!d->qr)
 		return;
 	if (answers_json(d, cm->dest_port, ans, sizeof(ans), &ttl_min) == 0)
 		ans[0] = '\0';
-	dns_question(&r, ev->flow.id, ev->ts_us, cm, d->id, d->qname,
+	dns_question(&r, ev->flow.id, ev->ts_us, cm, d->id,
+	    name_txt(d->qname, d->qname_len, eb, sizeof(eb)),
 	    d->qtype, tb, sizeof(tb), nb, sizeof(nb));
 	r.rcode = dns_rcode_str(d->rcode);
 	r.answers = ans;
@@ -151,11 +174,12 @@ put_dns_unanswered(struct store *s, const struct event *ev,
 {
 	const struct ev_flow *f = &ev->flow;
 	struct st_dns r;
-	char tb[8], nb[DNS_NAME_MAX + 1];
+	char tb[8], nb[NAME_ESC_MAX], eb[NAME_ESC_MAX];
 
 	dns_question(&r, f->id, f->meta.dns_query_ts, cm, f->meta.dns_id,
-	    f->meta.host_src == HOST_DNS ? f->meta.host : "", f->meta.dns_qtype,
-	    tb, sizeof(tb), nb, sizeof(nb));
+	    f->meta.host_src == HOST_DNS ?
+	    name_txt(f->meta.host, f->meta.host_len, eb, sizeof(eb)) : "",
+	    f->meta.dns_qtype, tb, sizeof(tb), nb, sizeof(nb));
 	store_put_dns(s, &r);
 }
 
@@ -174,7 +198,8 @@ put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 {
 	const struct http_req *h = &ev->u.http;
 	struct st_http r;
-	char ubuf[HTTP_URI_MAX + 1], abuf[MIN_UA_MAX];
+	char ubuf[HTTP_URI_MAX + 1], abuf[MIN_UA_MAX], hb[NAME_ESC_MAX];
+	static char uesc[6 * HTTP_URI_MAX + 1];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = ev->flow.id;
@@ -182,8 +207,9 @@ put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.client = cm->pseudo;
 	r.dest_ip = cm->dest_ip;
 	r.dest_port = cm->dest_port;
-	r.hostname = h->host;
-	r.url = min_url(h->uri, url_keep, ubuf, sizeof(ubuf));
+	r.hostname = name_txt(h->host, h->host_len, hb, sizeof(hb));
+	r.url = min_url(name_txt(h->uri, h->uri_len, uesc, sizeof(uesc)),
+	    url_keep, ubuf, sizeof(ubuf));
 	r.method = h->method;
 	r.user_agent = min_ua(h->user_agent, ua_full, abuf, sizeof(abuf));
 	r.content_type = h->content_type;
@@ -217,6 +243,7 @@ put_ai(struct store *s, const struct event *ev, const struct ev_common *cm)
 	const struct ai_info *a = &ev->u.ai;
 	const struct ev_flow *f = ev_flow(ev);
 	struct st_ai r;
+	char hb[NAME_ESC_MAX];
 
 	memset(&r, 0, sizeof(r));
 	r.flow_id = f ? f->id : 0;
@@ -231,7 +258,7 @@ put_ai(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.name = a->name;
 	r.vendor = a->vendor;
 	r.category = a->category;
-	r.host = a->host;
+	r.host = name_txt(a->host, a->host_len, hb, sizeof(hb));
 	r.matched_by = vocab_name(&vocab_matched_by, a->matched_by);
 	r.confidence = a->confidence;
 	r.verdict = vocab_name(&vocab_verdict, a->verdict);
@@ -287,8 +314,10 @@ put_vis(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.client = cm->pseudo;
 	r.dest_ip = cm->dest_ip;
 	r.dest_port = ev->has_flow ? cm->dest_port : 0;
+	char hb[NAME_ESC_MAX];
 	r.kind = ev->u.vis.kind;
-	r.detail = ev->u.vis.has_detail ? ev->u.vis.detail : NULL;
+	r.detail = ev->u.vis.has_detail ? name_txt(ev->u.vis.detail,
+	    ev->u.vis.detail_len, hb, sizeof(hb)) : NULL;
 	store_put_vis(s, &r);
 }
 

@@ -56,6 +56,7 @@ OURS = {
     "tls.alpn": (S, "first ALPN offered by the client"), "tls.ech": (B, "Encrypted Client Hello offered"),
     "quic.alpn": (S, "first ALPN offered by the client"), "quic.ech": (B, "Encrypted Client Hello offered"),
     "dns.answers[].ech": (B, "HTTPS/SVCB record carries an ECH config"),
+    "http.anomaly": (S, "invalid_target (control bytes in the target) or snap_cut (header block cut by the snap length)"),
     "dns.answers_truncated": (B, "more answers than the sensor keeps"),
     "http.request_content_length": (I, "request Content-Length"),
     "http.chunked": (B, "request Transfer-Encoding chunked"),

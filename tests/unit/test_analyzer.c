@@ -412,6 +412,13 @@ TEST(reload_keeps_old_rules)
 	ASSERT_EQ(st->reload_failures, 3);
 	ASSERT_EQ(st->reloads, 1);
 	ASSERT_EQ(analyzer_inspect_policy(a)->upload_bytes, 5000);
+	/* ... unless the sensor config allows it (rules.allow_empty_policy):
+	 * then the missing policy is loaded and the defaults apply. */
+	analyzer_allow_empty_policy(a, 1);
+	ASSERT_EQ(analyzer_reload(a, 0), 0);
+	ASSERT_EQ(st->reloads, 2);
+	ASSERT_EQ(st->reload_failures, 3);
+	ASSERT(analyzer_inspect_policy(a)->upload_bytes != 5000);
 	analyzer_free(a);
 	fclose(quiet);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);

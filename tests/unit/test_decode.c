@@ -583,8 +583,10 @@ TEST(snaplen_cut_udp)
 	ASSERT_EQ(p.payload_len, 50);
 	ASSERT_EQ(p.wire_len, n);
 	ASSERT_EQ(p.l3_len, 78);
-	/* One cut packet, counted once. */
+	/* One cut packet, counted once; the payload bytes cut off are
+	 * reported (issue 15: the stream layer skips them). */
 	ASSERT_EQ(st.c[DC_SNAPLEN_CUT], 1);
+	ASSERT_EQ(p.payload_cut, 150);
 	ASSERT_EQ(st.c[DC_UDP_BAD_LEN], 0);
 }
 
@@ -604,8 +606,36 @@ TEST(udp_len_beyond_ip)
 	ASSERT_EQ(decode_packet(&st, LT_EN10MB, fr, (uint32_t)n, (uint32_t)n, 0,
 	    &p), 0);
 	ASSERT_EQ(p.payload_len, 4);
+	ASSERT_EQ(p.payload_cut, 0);
 	ASSERT_EQ(st.c[DC_SNAPLEN_CUT], 0);
 	ASSERT_EQ(st.c[DC_UDP_BAD_LEN], 1);
+}
+
+/* A TCP segment cut by the snap length: decoded as captured, never read
+ * past caplen, the missing payload reported in payload_cut. */
+TEST(snaplen_cut_tcp)
+{
+	struct dec_stats st = { { 0 } };
+	struct pkt p;
+	uint8_t pl[300], l4[400], l3[500], fr[600];
+	size_t n;
+
+	memset(pl, 'H', sizeof(pl));
+	n = mk_tcp(l4, 40000, 80, TH_ACK | TH_PUSH, pl, sizeof(pl));
+	n = mk_ip4(l3, IPPROTO_TCP, A4, B4, l4, n);
+	n = mk_eth(fr, 0x0800, l3, n);
+	ASSERT_EQ(decode_packet(&st, LT_EN10MB, fr, 128, (uint32_t)n, 0, &p), 0);
+	ASSERT_EQ(p.proto, IPPROTO_TCP);
+	ASSERT_EQ(p.payload_len, 128 - 14 - 20 - 20);
+	ASSERT_EQ(p.payload_cut, 300 - (128 - 14 - 20 - 20));
+	ASSERT(p.payload + p.payload_len == fr + 128);
+	ASSERT_EQ(st.c[DC_SNAPLEN_CUT], 1);
+	/* negative: captured whole */
+	ASSERT_EQ(decode_packet(&st, LT_EN10MB, fr, (uint32_t)n, (uint32_t)n, 0,
+	    &p), 0);
+	ASSERT_EQ(p.payload_cut, 0);
+	ASSERT_EQ(p.payload_len, 300);
+	ASSERT_EQ(st.c[DC_SNAPLEN_CUT], 1);
 }
 
 TEST(ipv4_fragments)
@@ -1029,6 +1059,7 @@ main(void)
 	RUN(ipv4_bad_hlen);
 	RUN(truncated_every_length);
 	RUN(snaplen_cut_udp);
+	RUN(snaplen_cut_tcp);
 	RUN(udp_len_beyond_ip);
 	RUN(ipv4_fragments);
 	RUN(ipv6_fragment_header);

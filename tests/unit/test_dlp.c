@@ -974,6 +974,52 @@ TEST(test_evidence_bounded)
 	ASSERT(any);
 }
 
+static int bt_found;
+
+static void
+bt_cb(void *arg, const struct dlp_finding *f)
+{
+	(void)arg;
+	(void)f;
+	bt_found++;
+}
+
+/* The regex work budget (issue 15): (a+)+$ at every "aa" of 60 KB of 'a'
+ * is stopped (DLP_RX_BUDGET, every later call too); the same detector on
+ * text without the trap is scanned to the end.  No timing: the return
+ * code is the assertion. */
+TEST(test_rx_budget)
+{
+	static uint8_t a[60000];
+	struct dlp_engine *e = NULL;
+	struct dlp_stream st;
+	struct dlp_opts o;
+	size_t i;
+	int rc = 0;
+
+	memset(&o, 0, sizeof(o));
+	ASSERT_EQ(dlp_engine_load("tests/config/dlp/backtrack.yaml", &o, &e), 0);
+	memset(a, 'a', sizeof(a));
+	dlp_stream_init(&st);
+	for (i = 0; i < sizeof(a) && rc == 0; i += 1400)
+		rc = dlp_scan(e, &st, a + i, sizeof(a) - i < 1400 ?
+		    sizeof(a) - i : 1400, bt_cb, NULL);
+	ASSERT_EQ(rc, DLP_RX_BUDGET);
+	ASSERT(i < sizeof(a));		/* stopped early, not at the end */
+	ASSERT_EQ(dlp_scan(e, &st, a, 100, bt_cb, NULL), DLP_RX_BUDGET);
+	ASSERT_EQ(dlp_stream_end(e, &st, bt_cb, NULL), DLP_RX_BUDGET);
+	/* negative: the same detector on "aab" repeated (a prefilter hit
+	 * every 3 bytes, little backtracking) scans to the end */
+	for (i = 0; i < sizeof(a); i++)
+		a[i] = i % 3 == 2 ? 'b' : 'a';
+	dlp_stream_init(&st);
+	for (i = 0; i < sizeof(a); i += 1400)
+		ASSERT_EQ(dlp_scan(e, &st, a + i, sizeof(a) - i < 1400 ?
+		    sizeof(a) - i : 1400, bt_cb, NULL), 0);
+	ASSERT_EQ(dlp_stream_end(e, &st, bt_cb, NULL), 0);
+	dlp_engine_free(e);
+}
+
 /* Load ${name}.yaml from tests/config/dlp and compare the diagnostics
  * with ${name}.err byte for byte. */
 static int
@@ -1060,6 +1106,7 @@ main(void)
 	RUN(test_evidence_masked);
 	RUN(test_evidence_bounded);
 	RUN(test_loader_errors);
+	RUN(test_rx_budget);
 	dlp_engine_free(E);
 	return TEST_END();
 }

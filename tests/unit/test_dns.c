@@ -348,6 +348,23 @@ static const uint8_t resp_jumps16[] = {
 	0x00, 0x01, 0x00, 0x00, 0x00, 0x05, 0x00, 0x04, 0x09, 0x09, 0x09, 0x09,
 };
 
+/* A label with a NUL byte: kept whole, length-delimited (issue 15). */
+static const uint8_t query_nul[] = {
+	0x00, 0x08, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x03, 'x', 0x00, 'Y', 0x04, 'c', 'h', 'a', 't', 0x06, 'o', 'p', 'e',
+	'n', 'a', 'i', 0x03, 'c', 'o', 'm', 0x00, 0x00, 0x01, 0x00, 0x01,
+};
+
+TEST(qname_nul)
+{
+	ASSERT_EQ(dns_parse(query_nul, sizeof(query_nul), &m), 0);
+	ASSERT_EQ(m.qname_len, 19);
+	ASSERT_EQ(memcmp(m.qname, "x\0y.chat.openai.com", 20), 0);
+	ASSERT_EQ(dns_parse(query_only, sizeof(query_only), &m), 0);
+	ASSERT_EQ(m.qname_len, strlen(m.qname));
+	ASSERT_STR(m.qname, "api.openai.com");
+}
+
 TEST(multi_a)
 {
 	ASSERT_EQ(dns_parse(resp_multi_a, sizeof(resp_multi_a), &m), 0);
@@ -878,6 +895,7 @@ TEST(pcap_vs_tshark)
 int
 main(void)
 {
+	RUN(qname_nul);
 	RUN(multi_a);
 	RUN(aaaa);
 	RUN(cname_chain);

@@ -361,6 +361,79 @@ TEST(request_line_bad)
 		    HTTP_FEED_ERROR, NULL));
 }
 
+/* Control bytes in the target: parsed, flagged, Host kept (issue 15);
+ * a NUL in Host is kept with its length. */
+TEST(target_control_bytes)
+{
+	static const char req[] = "GET /a\x01\x1b[1m\x7f\x00z HTTP/1.1\r\n"
+	    "Host: API.openai.com\r\n\r\n";
+	static const char nul[] = "GET / HTTP/1.1\r\nHost: evil\x00.chat.openai.com\r\n\r\n";
+	struct http_req q;
+
+	ASSERT_EQ(http_parse_request((const uint8_t *)req, sizeof(req) - 1, &q), 0);
+	ASSERT_EQ(q.anomaly, HTTP_ANOM_TARGET);
+	ASSERT_STR(q.host, "api.openai.com");
+	ASSERT_EQ(q.host_len, 14);
+	ASSERT_EQ(q.uri_len, 10);
+	ASSERT_EQ(memcmp(q.uri, "/a\x01\x1b[1m\x7f\x00z", 10), 0);
+	/* negative: a clean request is not flagged */
+	ASSERT_EQ(host_of("GET /a%01 HTTP/1.1\r\nHost: x.test\r\n\r\n", &q), 0);
+	ASSERT_EQ(q.anomaly, 0);
+	ASSERT_EQ(http_parse_request((const uint8_t *)nul, sizeof(nul) - 1, &q), 0);
+	ASSERT_EQ(q.host_len, 21);
+	ASSERT_EQ(memcmp(q.host, "evil\0.chat.openai.com", 22), 0);
+	ASSERT_EQ(q.anomaly, 0);
+	/* a space still ends the target */
+	ASSERT_EQ(host_of("GET /a\x01 b HTTP/1.1\r\n\r\n", &q), -EINVAL);
+}
+
+static struct http_req cut_req;
+static int cut_n;
+
+static void
+on_req_cut(void *arg, const struct http_req *r)
+{
+	(void)arg;
+	cut_req = *r;
+	cut_n++;
+}
+
+/* A header block cut by the snap length: its complete lines (http_cut). */
+TEST(cut_header_block)
+{
+	static const char part[] = "GET /v1/chat HTTP/1.1\r\nHost: api.openai.com\r\n"
+	    "User-Agent: curl/8.5\r\nAccept: text/ht";
+	static const char line1[] = "GET /v1/chat HTTP/1.1\r\nHost: api.openai.co";
+	struct http_stream s;
+	uint8_t scratch[512];
+	struct http_cb cb = { on_req_cut, NULL, NULL, NULL };
+
+	memset(&s, 0, sizeof(s));
+	cut_n = 0;
+	ASSERT_EQ(http_feed(&s, (const uint8_t *)part, sizeof(part) - 1, scratch,
+	    sizeof(scratch), &cb), HTTP_FEED_OK);
+	ASSERT_EQ(cut_n, 0);
+	ASSERT_EQ(http_cut(&s, scratch, sizeof(scratch), &cb), 1);
+	ASSERT_EQ(cut_n, 1);
+	ASSERT_STR(cut_req.host, "api.openai.com");
+	ASSERT_STR(cut_req.user_agent, "curl/8.5");
+	ASSERT_EQ(cut_req.anomaly, HTTP_ANOM_CUT);
+	/* the stream stops after the hole */
+	ASSERT_EQ(http_feed(&s, (const uint8_t *)"x", 1, scratch,
+	    sizeof(scratch), &cb), HTTP_FEED_ERROR);
+	/* negative: a Host line cut mid-name is not reported as a name */
+	memset(&s, 0, sizeof(s));
+	ASSERT_EQ(http_feed(&s, (const uint8_t *)line1, sizeof(line1) - 1,
+	    scratch, sizeof(scratch), &cb), HTTP_FEED_OK);
+	ASSERT_EQ(http_cut(&s, scratch, sizeof(scratch), &cb), 1);
+	ASSERT_EQ(cut_n, 2);
+	ASSERT_STR(cut_req.host, "");
+	/* negative: nothing gathered, nothing reported */
+	memset(&s, 0, sizeof(s));
+	ASSERT_EQ(http_cut(&s, scratch, sizeof(scratch), &cb), 0);
+	ASSERT_EQ(cut_n, 2);
+}
+
 TEST(not_http)
 {
 	static const uint8_t tls[] = { 0x16, 0x03, 0x01, 0x02, 0x00, 0x01 };
@@ -521,6 +594,8 @@ main(void)
 	RUN(request_line_bad);
 	RUN(not_http);
 	RUN(control_chars_in_ua);
+	RUN(target_control_bytes);
+	RUN(cut_header_block);
 	RUN(connect_tunnel);
 	RUN(fuzz_random);
 	RUN(response_status_length);

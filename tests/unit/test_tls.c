@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/str.h"
 #include "dpi/tls.h"
 #include "test.h"
 
@@ -418,7 +419,10 @@ TEST(sni_control_bytes)
 	ext_sni(&e, nul, sizeof(nul) - 1);
 	hello(&w, &c, 1, &e);
 	ASSERT_EQ(tls_parse_client_hello(w.b, w.n, 0, &h), 0);
-	ASSERT_STR(h.sni, "evil.com");
+	/* Length-delimited: the NUL and what follows it are kept (issue 15). */
+	ASSERT_EQ(h.sni_len, sizeof(nul) - 1);
+	ASSERT_EQ(memcmp(h.sni, nul, sizeof(nul)), 0);
+	ASSERT_STR(str_name_tail(h.sni, h.sni_len), "good.com");
 	/* SNI list length that disagrees with the extension length. */
 	w.b[4 + 2 + 32 + 1 + 2 + 2 + 2 + 2 + 2 + 1] ^= 1;
 	ASSERT_EQ(tls_parse_client_hello(w.b, w.n, 0, &h), -EINVAL);
