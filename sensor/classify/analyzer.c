@@ -293,11 +293,17 @@ visibility_n(struct analyzer *a, struct flow *f, enum vis_kind k,
 	a->st.vis[k]++;
 	memset(&v, 0, sizeof(v));
 	str_lcpy(v.kind, vocab_name(&vocab_vis_kind, k), sizeof(v.kind));
-	if (detail != NULL) {
+	if (detail != NULL && dlen > 0) {
+		/* length-delimited: the name may hold a NUL */
+		if (dlen > sizeof(v.detail) - 1)
+			dlen = sizeof(v.detail) - 1;
+		memcpy(v.detail, detail, dlen);
+		v.detail_len = (uint16_t)dlen;
+		v.has_detail = 1;
+	} else if (detail != NULL) {
 		str_lcpy(v.detail, detail, sizeof(v.detail));
 		v.has_detail = 1;
 	}
-	v.detail_len = dlen;
 	emit(a, EV_VISIBILITY, f, ts, &v);
 }
 

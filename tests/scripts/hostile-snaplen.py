@@ -46,8 +46,13 @@ def tshark_names(path):
 def sensor_names(path, eve):
     if os.path.exists(eve):
         os.unlink(eve)
-    r = subprocess.run([sensor, "-r", path, "--all-flows", "-e", eve],
-                       capture_output=True, text=True)
+    # Address mode: names are compared as sent (pseudonym mode withholds
+    # mDNS/LLMNR device names, which tshark shows).
+    conf = os.path.join(out, "addr.yaml")
+    with open(conf, "w") as c:
+        c.write("privacy:\n  eve_clients: address\n")
+    r = subprocess.run([sensor, "-c", conf, "-r", path, "--all-flows",
+                        "-e", eve], capture_output=True, text=True)
     names, stats = set(), {}
     for l in open(eve, encoding="utf-8"):
         e = json.loads(l)
