@@ -59,7 +59,9 @@ TABLE(vocab_vis_kind, "visibility", VIS__COUNT,
 	[VIS_CANARY] = { "doh_canary", "DoH-canarydomein", "DoH canary domain" },
 	[VIS_QUIC_NO_SNI] = { "quic_no_sni", "QUIC zonder servernaam", "QUIC without server name" },
 	[VIS_TLS_NO_SNI] = { "tls_no_sni", "TLS zonder servernaam", "TLS without server name" },
-	[VIS_VPN] = { "vpn", "VPN of tunnel", "VPN or tunnel" });
+	[VIS_VPN] = { "vpn", "VPN of tunnel", "VPN or tunnel" },
+	[VIS_DOC] = { "doc_uninspectable", "document niet te inspecteren (te groot, versleuteld, beschadigd of zonder tekst)",
+	    "document not inspectable (too large, encrypted, corrupt or without text)" });
 
 TABLE(vocab_alert_kind, "alert_kind", AK__COUNT,
 	[AK_ACCESS] = { "access", "toegang", "access" },

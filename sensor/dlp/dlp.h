@@ -100,6 +100,7 @@ struct dlp_stream {
 #define DLP_ST_TRUNCATED	0x01	/* budget exhausted */
 #define DLP_ST_ENDED		0x02
 #define DLP_ST_CODE_DONE	0x04
+#define DLP_ST_CODE_HINT	0x08	/* file name / type says source code */
 
 struct dlp_engine;
 
@@ -125,6 +126,11 @@ const char	*dlp_engine_detector(const struct dlp_engine *e, int i);
 void		 dlp_stream_init(struct dlp_stream *st);
 /* dlp_stream_set_budget(st, bytes): per-stream budget (0: engine's). */
 void		 dlp_stream_set_budget(struct dlp_stream *st, uint64_t bytes);
+/* dlp_stream_set_code_hint(st): the stream is a file whose name or type
+ * says source code (doc_is_code_name()): the source-code detector's size
+ * floor drops to an eighth (min_bytes) and 5 lines, 35 % code-like lines
+ * suffice, and >= 50 % gives the high confidence (name and content agree). */
+void		 dlp_stream_set_code_hint(struct dlp_stream *st);
 
 /*
  * dlp_scan(e, st, p, n, cb, arg):

@@ -3,8 +3,9 @@
  * accounting on encrypted flows (payload and TLS application-data bytes,
  * bursts, per-client daily baseline) and, for cleartext flows, TCP
  * reassembly -> HTTP request bodies (de-chunked, decompressed, multipart,
- * form and JSON decoded) -> DLP detectors.  Emits alert events of kind
- * "upload" and "dlp".  Pools sized at start-up; f->inspect set on demand
+ * form and JSON decoded; files in them through the document extractor,
+ * dlp/doc.h) -> DLP detectors.  Emits alert events of kind "upload" and
+ * "dlp", and "doc_uninspectable" visibility events.  Pools sized at start-up; f->inspect set on demand
  * and released in inspect_flow_end().
  */
 #ifndef ST_INSPECT_H
@@ -13,6 +14,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "dlp/doc.h"
 #include "flow/flow.h"
 
 struct inspector;
@@ -38,6 +40,8 @@ struct inspect_stats {
 	uint64_t	decode_errors;	/* corrupt compressed bodies, bad HTTP */
 	uint64_t	no_slot;	/* flows not scanned: scan pool empty */
 	uint64_t	no_record;	/* flows not tracked: record pool empty */
+	struct doc_stats doc;		/* documents: docs, members, inflated,
+					 * problems[] (doc_too_large, ...) */
 };
 
 int	inspector_new(struct inspector **ip, struct analyzer *an,

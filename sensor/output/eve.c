@@ -575,6 +575,13 @@ fmt_alert(struct jb *j, const struct alert_info *a, const struct ai_info *ai)
 			jb_str(j, "evidence", a->evidence);
 		if (a->fingerprint)
 			jb_str(j, "fingerprint", a->fingerprint);
+		if (a->doc_type[0] != '\0') {
+			jb_obj_open(j, "document");
+			jb_str(j, "file", a->doc_file);
+			jb_str(j, "type", a->doc_type);
+			jb_str(j, "member", a->doc_member);
+			jb_obj_close(j);
+		}
 	}
 	if (a->bytes) {
 		jb_u64(j, "bytes", a->bytes);
@@ -718,6 +725,12 @@ fmt_stats(struct jb *j, const struct stats_snapshot *s)
 		jb_u64(j, "decode_errors", s->insp->decode_errors);
 		jb_u64(j, "no_slot", s->insp->no_slot);
 		jb_u64(j, "no_record", s->insp->no_record);
+		jb_u64(j, "docs", s->insp->doc.docs);
+		jb_u64(j, "doc_members", s->insp->doc.members);
+		jb_u64(j, "doc_inflated", s->insp->doc.inflated);
+		for (i = 0; i < DOC_P__COUNT; i++)
+			jb_u64(j, doc_problem_name((int)i),
+			    s->insp->doc.problems[i]);
 		jb_obj_close(j);
 	}
 	if (s->an != NULL)
