@@ -446,7 +446,8 @@ doc_zip_end(struct doc_dec *d)
 {
 	struct doc_zip *z = &d->u.zip;
 
-	if (z->st == ZS_DATA && z->use != U_SKIP)
-		doc_problem(d, DOC_P_CORRUPT, "ZIP archive cut short", 0);
+	if (z->st != ZS_DONE)
+		doc_problem(d, DOC_P_CORRUPT, "ZIP archive ends early (cut "
+		    "short or corrupt)", 0);
 	doc_flush(d);
 }
