@@ -184,6 +184,7 @@ bench: deps all
 
 bench-dlp: deps all
 	$(Q)sh tests/scripts/bench-dlp.sh
+	$(Q)sh tests/scripts/bench-doc.sh
 
 # deb: build/shadowtap_VERSION_ARCH.deb (packaging/, docs/PACKAGING.md).
 # Version: SENSOR_VERSION in sensor/main.c, the one place.

@@ -95,15 +95,6 @@ doc_flush(struct doc_dec *d)
 }
 
 void
-doc_putc(struct doc_dec *d, uint8_t c)
-{
-	if (d->on == sizeof(d->obuf))
-		doc_flush(d);
-	d->obuf[d->on++] = c;
-	d->text_bytes++;
-}
-
-void
 doc_put(struct doc_dec *d, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
@@ -115,7 +106,7 @@ doc_put(struct doc_dec *d, const uint8_t *p, size_t n)
 		if (k > n)
 			k = n;
 		memcpy(d->obuf + d->on, p, k);
-		d->on = (uint16_t)(d->on + k);
+		d->on += (uint32_t)k;
 		d->text_bytes += k;
 		p += k;
 		n -= k;
@@ -374,7 +365,11 @@ body_feed_typed(struct doc_dec *d, const uint8_t *p, size_t n)
 	case DOC_T_OLE:
 		break;
 	default:
-		doc_put(d, p, n);
+		/* Plain text goes on as it is, without a copy. */
+		doc_flush(d);
+		d->text_bytes += n;
+		if (d->cb.text != NULL)
+			d->cb.text(d->cb.arg, p, n);
 		break;
 	}
 }
@@ -473,7 +468,7 @@ doc_begin(struct doc_dec *d, const char *name, const char *ctype, int flags,
     uint8_t *arena, size_t arena_cap, const struct doc_cb *cb,
     struct doc_stats *stats)
 {
-	memset(d, 0, offsetof(struct doc_dec, obuf));
+	memset(d, 0, offsetof(struct doc_dec, on));
 	d->on = 0;
 	d->cb = *cb;
 	d->stats = stats;

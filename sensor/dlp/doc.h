@@ -192,8 +192,8 @@ struct doc_dec {
 		struct doc_rtf	 rtf;
 	} u;
 	struct doc_xml	 xml;
-	uint8_t		 obuf[2048];
-	uint16_t	 on;
+	uint32_t	 on;
+	uint8_t		 obuf[16384];
 };
 
 /*
@@ -225,8 +225,16 @@ int	doc_is_code_name(const char *name, const char *ctype);
 int	doc_is_doc_type(const char *ctype);
 
 /* ---- between the doc_*.c files only ---- */
+void	doc_flush(struct doc_dec *d);
 void	doc_put(struct doc_dec *d, const uint8_t *p, size_t n);
-void	doc_putc(struct doc_dec *d, uint8_t c);
+static inline void
+doc_putc(struct doc_dec *d, uint8_t c)
+{
+	if (d->on == sizeof(d->obuf))
+		doc_flush(d);
+	d->obuf[d->on++] = c;
+	d->text_bytes++;
+}
 void	doc_put_utf8(struct doc_dec *d, uint32_t cp);
 void	doc_flush(struct doc_dec *d);
 void	doc_member(struct doc_dec *d, const char *member);

@@ -215,19 +215,39 @@ c_operator(struct doc_dec *d, struct doc_pdf *q)
 	}
 }
 
+/* A PDF number ("-12.5", ".3")?  ${*nz}: not zero, ${*gap}: < -200. */
+static int
+number(const char *t, int *nz, int *gap)
+{
+	long ip = 0;
+	int neg = 0, digits = 0, frac = 0;
+
+	if (*t == '-' || *t == '+')
+		neg = *t++ == '-';
+	for (; *t >= '0' && *t <= '9'; t++, digits++)
+		if (ip < 1000000)
+			ip = ip * 10 + (*t - '0');
+	if (*t == '.')
+		for (t++; *t >= '0' && *t <= '9'; t++, digits++)
+			frac |= *t != '0';
+	if (*t != '\0' || digits == 0)
+		return 0;
+	*nz = ip != 0 || frac;
+	*gap = neg && ip >= 200 && (ip > 200 || frac);
+	return 1;
+}
+
 static void
 c_token_done(struct doc_dec *d, struct doc_pdf *q)
 {
-	char *end;
-	double v;
+	int nz, gap;
 
 	q->c_tok[q->c_tlen] = '\0';
 	q->c_tlen = 0;
 	q->c_st = C_TOP;
-	v = strtod(q->c_tok, &end);
-	if (end != q->c_tok && *end == '\0') {
-		q->nonzero = v != 0.0;
-		if (q->arr && q->bt && v < -200.0)
+	if (number(q->c_tok, &nz, &gap)) {
+		q->nonzero = (uint8_t)nz;
+		if (q->arr && q->bt && gap)
 			doc_putc(d, ' ');	/* a word gap inside TJ */
 		return;
 	}
@@ -244,6 +264,21 @@ content_feed(struct doc_dec *d, struct doc_pdf *q, const uint8_t *p, size_t n)
 
 		switch (q->c_st) {
 		case C_LSTR:
+			if (q->bt && !q->esc && !q->oct && !q->u16 && q->nb == 2 &&
+			    c >= 0x20 && c < 0x80 && c != '(' && c != ')' &&
+			    c != '\\') {
+				/* A run of plain characters at once. */
+				size_t k = i + 1;
+
+				while (k < n && p[k] >= 0x20 && p[k] < 0x80 &&
+				    p[k] != '(' && p[k] != ')' && p[k] != '\\')
+					k++;
+				doc_put(d, p + i, k - i);
+				if (q->cur == CUR_CONTENT)
+					q->ntext += k - i;
+				i = k - 1;
+				continue;
+			}
 			if (lit_byte(d, q, c, q->bt)) {
 				str_end(d, q);
 				q->c_st = C_TOP;

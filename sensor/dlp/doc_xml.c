@@ -145,6 +145,17 @@ doc_xml_feed(struct doc_dec *d, const uint8_t *p, size_t n)
 
 		switch (x->st) {
 		case X_TEXT:
+			if (c >= 0x20 && c != '<' && c != '&') {
+				/* A run of plain text at once. */
+				size_t k = i + 1;
+
+				while (k < n && p[k] >= 0x20 && p[k] != '<' &&
+				    p[k] != '&')
+					k++;
+				doc_put(d, p + i, k - i);
+				i = k - 1;
+				break;
+			}
 			if (c == '<')
 				x->st = X_LT;
 			else if (c == '&') {
