@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "classify/analyzer.h"
+#include "dlp/inspect.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "output/output.h"
@@ -243,6 +244,18 @@ put_http(struct store *s, const struct event *ev, const struct ev_common *cm)
 	store_put_http(s, &r);
 }
 
+/* doc_uninspectable visibility events the inspector sent. */
+static uint64_t
+doc_events(const struct stats_snapshot *x)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < DOC_P__COUNT; i++)
+		n += x->insp->doc.problems[i];
+	return n;
+}
+
 static void
 put_stats(struct store *s, const struct event *ev)
 {
@@ -270,7 +283,16 @@ put_stats(struct store *s, const struct event *ev)
 		for (i = 0; i < VIS__COUNT; i++) {
 			snprintf(name, sizeof(name), "ai.visibility.%s",
 			    vocab_name(&vocab_vis_kind, i));
-			store_put_stat(s, t, name, x->an->vis[i]);
+			store_put_stat(s, t, name, x->an->vis[i] +
+			    (i == VIS_DOC && x->insp != NULL ? doc_events(x) : 0));
+		}
+	}
+	if (x->insp != NULL) {
+		/* Documents (issue 14): dlp.docs, dlp.doc_too_large, ... */
+		store_put_stat(s, t, "dlp.docs", x->insp->doc.docs);
+		for (i = 0; i < DOC_P__COUNT; i++) {
+			snprintf(name, sizeof(name), "dlp.%s", doc_problem_name(i));
+			store_put_stat(s, t, name, x->insp->doc.problems[i]);
 		}
 	}
 	for (i = 0; i < DC__COUNT; i++) {
