@@ -105,6 +105,28 @@ idoc_start(struct insp_doc *d, const char *name, const char *ctype, int flags)
 	d->on = 1;
 }
 
+/* Does [b, e) end in a file extension: 1-5 characters, a letter among
+ * them ("report.pdf", not "gpt-4.1" or "v1")? */
+static int
+ext_ok(const char *b, const char *e)
+{
+	const char *dot = NULL, *c;
+	int alpha = 0;
+
+	for (c = b; c < e; c++)
+		if (*c == '.')
+			dot = c;
+	if (dot == NULL || dot == b || e - dot < 2 || e - dot > 6)
+		return 0;
+	for (c = dot + 1; c < e; c++) {
+		if ((*c | 0x20) >= 'a' && (*c | 0x20) <= 'z')
+			alpha = 1;
+		else if (*c < '0' || *c > '9')
+			return 0;
+	}
+	return alpha;
+}
+
 /* The last path segment of the request target, when it looks like a file
  * name ("/upload/report.pdf?x=1" -> "report.pdf"). */
 void
@@ -117,8 +139,7 @@ idoc_raw(struct insp_doc *d, const char *uri, const char *ctype)
 	for (sl = b; sl < e; sl++)
 		if (*sl == '/')
 			b = sl + 1;
-	if (e - b >= 3 && (size_t)(e - b) < sizeof(name) &&
-	    memchr(b, '.', (size_t)(e - b)) != NULL) {
+	if (e - b >= 3 && (size_t)(e - b) < sizeof(name) && ext_ok(b, e)) {
 		memcpy(name, b, (size_t)(e - b));
 		name[e - b] = '\0';
 	}
