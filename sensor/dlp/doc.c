@@ -15,7 +15,7 @@ static const char *const type_names[DOC_T__COUNT] = {
 	[DOC_T_UTF16] = "utf16", [DOC_T_RTF] = "rtf", [DOC_T_PDF] = "pdf",
 	[DOC_T_ZIP] = "zip", [DOC_T_DOCX] = "docx", [DOC_T_XLSX] = "xlsx",
 	[DOC_T_PPTX] = "pptx", [DOC_T_ODT] = "odt", [DOC_T_ODS] = "ods",
-	[DOC_T_ODP] = "odp", [DOC_T_OLE] = "ole",
+	[DOC_T_ODP] = "odp", [DOC_T_OLE] = "ole", [DOC_T_EML] = "eml",
 };
 
 static const char *const problem_names[DOC_P__COUNT] = {
@@ -279,6 +279,7 @@ type_from_name(const char *name)
 		{ "xlsx", DOC_T_XLSX }, { "xlsm", DOC_T_XLSX },
 		{ "pptx", DOC_T_PPTX }, { "odt", DOC_T_ODT },
 		{ "ods", DOC_T_ODS }, { "odp", DOC_T_ODP },
+		{ "eml", DOC_T_EML },
 	};
 	const char *e = ext_of(name);
 	size_t i;
@@ -312,7 +313,14 @@ sniff_decide(struct doc_dec *d)
 		d->type = DOC_T_RTF;
 	else if (n >= 8 && memcmp(s, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
 		d->type = DOC_T_OLE;
-	else if (n >= 2 && ((s[0] == 0xff && s[1] == 0xfe) ||
+	else if (t == DOC_T_EML ||
+	    strncasecmp(d->ctype, "message/rfc822", 14) == 0 ||
+	    (n >= 8 && (memcmp(s, "Received", 8) == 0 ||
+	    memcmp(s, "Return-P", 8) == 0 || memcmp(s, "MIME-Ver", 8) == 0 ||
+	    memcmp(s, "Delivere", 8) == 0))) {
+		d->type = DOC_T_EML;
+		doc_eml_begin(d);
+	} else if (n >= 2 && ((s[0] == 0xff && s[1] == 0xfe) ||
 	    (s[0] == 0xfe && s[1] == 0xff))) {
 		d->type = DOC_T_UTF16;
 		d->u16be = s[0] == 0xfe;
@@ -354,6 +362,9 @@ body_feed_typed(struct doc_dec *d, const uint8_t *p, size_t n)
 		break;
 	case DOC_T_RTF:
 		doc_rtf_feed(d, p, n);
+		break;
+	case DOC_T_EML:
+		doc_eml_feed(d, p, n);
 		break;
 	case DOC_T_PDF:
 		doc_pdf_feed(d, p, n);
@@ -524,6 +535,8 @@ doc_end(struct doc_dec *d)
 	if (!d->stopped) {
 		if (d->type == DOC_T_PDF)
 			doc_pdf_end(d);
+		else if (d->type == DOC_T_EML)
+			doc_eml_end(d);
 		else if (d->type >= DOC_T_ZIP && d->type <= DOC_T_ODP)
 			doc_zip_end(d);
 	}

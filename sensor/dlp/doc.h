@@ -8,7 +8,8 @@
  * This module owns: sniffing (magic bytes, then file name / Content-Type),
  * base64 and UTF-16 (BOM) transcoding, the caps and the problem reports.
  * doc_zip.c owns ZIP (OOXML, OpenDocument, plain zip), doc_xml.c the XML
- * text-node extractor, doc_pdf.c PDF, doc_rtf.c RTF.  No allocation: all
+ * text-node extractor, doc_pdf.c PDF, doc_rtf.c RTF, doc_eml.c e-mail
+ * (MIME) messages.  No allocation: all
  * state lives in struct doc_dec, zlib in a caller arena.
  */
 #ifndef ST_DOC_H
@@ -28,11 +29,12 @@
 #define DOC_NAME_MAX		96		/* file name kept (incl. NUL) */
 #define DOC_MEMBER_NAME_MAX	64		/* member name kept (incl. NUL) */
 #define DOC_TYPE_MAX		8		/* container name (incl. NUL) */
+#define DOC_EML_DEPTH		4		/* nested MIME multiparts */
 
 enum doc_type {
 	DOC_T_TEXT = 0, DOC_T_CSV, DOC_T_TSV, DOC_T_UTF16, DOC_T_RTF,
 	DOC_T_PDF, DOC_T_ZIP, DOC_T_DOCX, DOC_T_XLSX, DOC_T_PPTX, DOC_T_ODT,
-	DOC_T_ODS, DOC_T_ODP, DOC_T_OLE, DOC_T__COUNT
+	DOC_T_ODS, DOC_T_ODP, DOC_T_OLE, DOC_T_EML, DOC_T__COUNT
 };
 
 /* Why a document (or part of it) could not be inspected. */
@@ -155,6 +157,24 @@ struct doc_rtf {
 	char		 word[32];
 };
 
+struct doc_eml {
+	uint8_t		 st;		/* headers, body, skip */
+	uint8_t		 text;		/* the current part's body is text */
+	uint8_t		 html;		/* ... HTML: through the XML extractor */
+	uint8_t		 enc;		/* raw, base64, quoted-printable */
+	uint8_t		 ptext, phtml, pmulti, pattach, penc;	/* part headers */
+	uint8_t		 nb;		/* boundary length found in headers */
+	uint8_t		 depth;		/* open multiparts */
+	uint8_t		 longl;		/* in the rest of a long line */
+	uint8_t		 b64n;
+	uint32_t	 b64v;
+	uint16_t	 llen;
+	uint8_t		 blen[DOC_EML_DEPTH];
+	char		 bnd[DOC_EML_DEPTH][72];
+	char		 newb[72];
+	char		 line[512];
+};
+
 /* Decoder state: caller-owned, set up by doc_begin(). Fields are private. */
 struct doc_dec {
 	struct doc_cb	 cb;
@@ -190,6 +210,7 @@ struct doc_dec {
 		struct doc_zip	 zip;
 		struct doc_pdf	 pdf;
 		struct doc_rtf	 rtf;
+		struct doc_eml	 eml;
 	} u;
 	struct doc_xml	 xml;
 	uint32_t	 on;
@@ -252,5 +273,8 @@ void	doc_zip_end(struct doc_dec *d);
 void	doc_pdf_feed(struct doc_dec *d, const uint8_t *p, size_t n);
 void	doc_pdf_end(struct doc_dec *d);
 void	doc_rtf_feed(struct doc_dec *d, const uint8_t *p, size_t n);
+void	doc_eml_begin(struct doc_dec *d);
+void	doc_eml_feed(struct doc_dec *d, const uint8_t *p, size_t n);
+void	doc_eml_end(struct doc_dec *d);
 
 #endif

@@ -81,6 +81,8 @@ CASES = {
     "letter.rtf": ([("bsn", "", "rtf"), ("classification", "", "rtf")], [], []),
     "utf16.txt": ([("bsn", "", "utf16")], [], []),
     "klanten.csv": ([("iban", "", "csv")], [], []),
+    "mail.eml": ([("bsn", "", "eml"), ("iban", "", "eml")], [], []),
+    "memo.txt": ([("bsn", "", "text")], [], []),
     "small.py": ([("source_code", "", "text")], [], []),
     "tiny.go": ([("source_code", "", "text")], [], []),
     "prose.md": ([], [], ["source_code"]),

@@ -242,4 +242,20 @@ open(path("letter.rtf"), "w").write(
 # UTF-16 (LE with a BOM) and CSV.
 open(path("utf16.txt"), "wb").write(b"\xff\xfe" + ("Naam;BSN\nJ. Jansen;%s\n" % BSN).encode("utf-16-le"))
 open(path("klanten.csv"), "w").write("naam,iban\nJ. Jansen,%s\n" % IBAN)
+# An e-mail: a BSN in a quoted-printable text part (split by a soft line
+# break), an IBAN in a base64 HTML part, an attachment that is not opened.
+import base64 as _b64
+_html = _b64.encodebytes(("<html><body><p>Rekening <b>%s</b></p></body></html>" % IBAN).encode()).decode()
+open(path("mail.eml"), "w").write(
+    "Return-Path: <a@example.org>\r\nReceived: from x by y\r\nFrom: J. Jansen <a@example.org>\r\n"
+    "To: b@example.org\r\nSubject: Dossier\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: multipart/mixed; boundary=\"OUTER\"\r\n\r\npreamble 123456782\r\n--OUTER\r\n"
+    "Content-Type: multipart/alternative;\r\n boundary=\"INNER\"\r\n\r\n--INNER\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+    "Caf=C3=A9 klant, BSN 9999=\r\n64070.\r\n--INNER\r\nContent-Type: text/html\r\n"
+    "Content-Transfer-Encoding: base64\r\n\r\n" + _html.replace("\n", "\r\n") + "--INNER--\r\n"
+    "--OUTER\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=x.bin\r\n"
+    "Content-Transfer-Encoding: base64\r\n\r\n" + _b64.b64encode(b"BSN 999964070").decode() + "\r\n"
+    "--OUTER--\r\nepilogue\r\n")
+open(path("memo.txt"), "w").write("Date: 12 maart\nBSN: %s\n\nNotitie.\n" % BSN)
 print("mkdocs: %d files in %s" % (len(os.listdir(OUT)), OUT))
