@@ -208,6 +208,7 @@ bench-scale: all
 
 bench-dlp: deps all
 	$(Q)sh tests/scripts/bench-dlp.sh
+	$(Q)sh tests/scripts/bench-doc.sh
 
 bench-catalog: all
 	$(Q)sh tests/scripts/bench-catalog.sh

@@ -95,7 +95,7 @@ kpi_add(struct sw_kpi *a, const struct sw_kpi *b)
 	a->dlp += b->dlp;
 	a->alerts += b->alerts;
 	a->vis += b->vis;
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < VIS__COUNT; i++)
 		a->vis_kind[i] += b->vis_kind[i];
 	a->packets += b->packets;
 	a->drops += b->drops;

@@ -83,7 +83,10 @@ TABLE(vocab_vis_kind, "visibility", VIS__COUNT,
 	[VIS_TLS_NO_SNI] = { "tls_no_sni", "TLS zonder servernaam", "TLS without server name" },
 	[VIS_VPN] = { "vpn", "VPN of tunnel", "VPN or tunnel" },
 	[VIS_NAME_NUL] = { "name_nul", "servernaam met NUL-byte", "server name with a NUL byte" },
-	[VIS_DLP_BUDGET] = { "dlp_budget", "DLP-rekenbudget op", "DLP regex budget spent" });
+	[VIS_DLP_BUDGET] = { "dlp_budget", "DLP-rekenbudget op", "DLP regex budget spent" },
+
+	[VIS_DOC] = { "doc_uninspectable", "document niet te inspecteren (te groot, versleuteld, beschadigd of zonder tekst)",
+	    "document not inspectable (too large, encrypted, corrupt or without text)" });
 
 TABLE(vocab_alert_kind, "alert_kind", AK__COUNT,
 	[AK_ACCESS] = { "access", "toegang", "access" },

@@ -53,7 +53,7 @@ enum flow_end { FE_TIMEOUT = 0, FE_EVICTED, FE_SHUTDOWN, FE__COUNT };
 /* What the sensor cannot see into (bit i of f->vis_flags). */
 enum vis_kind {
 	VIS_ECH = 0, VIS_DOH, VIS_DOT, VIS_CANARY, VIS_QUIC_NO_SNI,
-	VIS_TLS_NO_SNI, VIS_VPN, VIS_NAME_NUL, VIS_DLP_BUDGET, VIS__COUNT
+	VIS_TLS_NO_SNI, VIS_VPN, VIS_NAME_NUL, VIS_DLP_BUDGET, VIS_DOC, VIS__COUNT
 };
 
 enum alert_kind {

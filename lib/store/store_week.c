@@ -79,7 +79,7 @@ store_week_kpi(struct store *s, uint64_t from, uint64_t to, struct sw_kpi *k)
 		return rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		k->vis += u64(q, 1);
-		if ((i = vocab_lookup(&vocab_vis_kind, col(q, 0))) >= 0 && i < 8)
+		if ((i = vocab_lookup(&vocab_vis_kind, col(q, 0))) >= 0 && i < VIS__COUNT)
 			k->vis_kind[i] += u64(q, 1);
 	}
 	if ((rc = finish(q, rc)) < 0)

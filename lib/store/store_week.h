@@ -13,6 +13,8 @@
 
 #include <stdint.h>
 
+#include "common/vocab.h"
+
 struct store;
 
 struct sw_kpi {
@@ -21,7 +23,7 @@ struct sw_kpi {
 	uint64_t	interest;		/* flows to vendor sites (verdict
 						 * interest): interest, not use */
 	uint64_t	lookups, bytes_up, uploads, dlp, alerts;
-	uint64_t	vis, vis_kind[8];	/* by vocab visibility index */
+	uint64_t	vis, vis_kind[VIS__COUNT];	/* by vocab visibility index */
 	uint64_t	packets, drops;		/* capture.kernel_* summed */
 	uint64_t	stat_hours;		/* hours with a stats row */
 	uint64_t	epochs;			/* key rotations in the range */

@@ -253,6 +253,8 @@ analyzer_counters(struct analyzer *a)
 	ctr_add(CTR_OWN_ENGINE, sect, "pool_empty", NULL, CTR_COUNTER,
 	    &st->pool_empty, "attributions without a pooled ai_info");
 	for (i = 0; i < VIS__COUNT; i++) {
+		if (i == VIS_DOC || i == VIS_DLP_BUDGET)
+			continue;	/* raised and counted by the inspector */
 		snprintf(db, sizeof(db), "ai.visibility.%s",
 		    vocab_name(&vocab_vis_kind, i));
 		ctr_add(CTR_OWN_ENGINE, "shadowtap.ai.visibility",

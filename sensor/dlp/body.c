@@ -27,8 +27,12 @@ enum { MP_PREAMBLE = 0, MP_AFTER, MP_AFTER_LF, MP_HDR, MP_BODY, MP_END };
 static void
 o_flush(struct obuf *o)
 {
-	if (o->n > 0)
-		o->b->sink(o->b->arg, o->buf, o->n);
+	if (o->n > 0) {
+		if (o->b->route)
+			o->b->dh->data(o->b->dh_arg, o->buf, o->n);
+		else
+			o->b->sink(o->b->arg, o->buf, o->n);
+	}
 	o->n = 0;
 }
 
@@ -80,11 +84,130 @@ o_utf8(struct obuf *o, uint32_t cp)
 
 /* ---- JSON: strings unescaped, structure turned into separators ---- */
 
+/* Base64 of the first bytes of a ZIP, PDF, RTF and OLE file. */
+static const char *const b64_magic[] = { "UEsDB", "JVBERi0", "e1xydGY",
+	"0M8R4KGx", NULL };
+
+/* -1: not a file, 0: undecided, 1: a file (${*skip} bytes of the buffer
+ * are a "data:" prefix, ${ct} its media type). */
+static int
+j_sniff(const struct body_dec *b, size_t *skip, char *ct, size_t ctcap)
+{
+	const uint8_t *s = b->j_snbuf;
+	size_t n = b->j_sn, k, i;
+	const char *const *m;
+	int maybe = 0;
+
+	for (m = b64_magic; *m != NULL; m++) {
+		k = strlen(*m);
+		if (memcmp(s, *m, n < k ? n : k) == 0) {
+			if (n >= k) {
+				*skip = 0;
+				ct[0] = '\0';
+				return 1;
+			}
+			maybe = 1;
+		}
+	}
+	if (memcmp(s, "data:", n < 5 ? n : 5) != 0)
+		return maybe ? 0 : -1;
+	if (n < 5)
+		return 0;
+	for (i = 5; i < n; i++) {
+		if (s[i] != ',')
+			continue;
+		if (i < 12 || memcmp(s + i - 7, ";base64", 7) != 0)
+			return -1;
+		k = i - 7 - 5 < ctcap - 1 ? i - 7 - 5 : ctcap - 1;
+		memcpy(ct, s + 5, k);
+		ct[k] = '\0';
+		if ((i = strcspn(ct, ";")) < k)
+			ct[i] = '\0';	/* ";name=..." parameters */
+		*skip = n;
+		return 1;
+	}
+	return 0;
+}
+
+/* The string's sniffed bytes were text after all. */
+static void
+j_unsniff(struct body_dec *b, struct obuf *o)
+{
+	if (!b->j_snd && b->j_sn > 0)
+		o_puts(o, b->j_snbuf, b->j_sn);
+	b->j_snd = 1;
+}
+
+/* One decoded byte of a JSON string. */
+static void
+j_out(struct body_dec *b, struct obuf *o, uint8_t c)
+{
+	char ct[64];
+	size_t skip = 0;
+	int r;
+
+	if (b->j_capn < sizeof(b->j_cap))
+		b->j_cap[b->j_capn++] = c;
+	if (b->route || b->j_snd || b->dh == NULL) {
+		o_put(o, c);
+		return;
+	}
+	b->j_snbuf[b->j_sn++] = c;
+	r = j_sniff(b, &skip, ct, sizeof(ct));
+	if (r == 0 && b->j_sn < sizeof(b->j_snbuf))
+		return;
+	if (r <= 0) {
+		j_unsniff(b, o);
+		return;
+	}
+	b->j_snd = 1;
+	o_flush(o);
+	if (!b->dh->begin(b->dh_arg, b->j_fname, ct, 1)) {
+		o_puts(o, b->j_snbuf, b->j_sn);
+		return;
+	}
+	b->route = 1;
+	o_puts(o, b->j_snbuf + skip, b->j_sn - skip);
+}
+
+/* A name-like string ("report.docx"): the name of base64 content that
+ * follows it. */
+static void
+j_capture(struct body_dec *b)
+{
+	const uint8_t *s = b->j_cap, *dot;
+	size_t n = b->j_capn, i;
+
+	if (n == 0 || n >= sizeof(b->j_cap) ||
+	    (dot = memrchr(s, '.', n)) == NULL || dot == s ||
+	    (size_t)(s + n - dot) > 6 || (size_t)(s + n - dot) < 2)
+		return;
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x21 || s[i] == '/' || s[i] == '\\')
+			return;
+	memcpy(b->j_fname, s, n);
+	b->j_fname[n] = '\0';
+}
+
+static void
+j_str_end(struct body_dec *b, struct obuf *o)
+{
+	if (b->route) {
+		o_flush(o);
+		b->dh->end(b->dh_arg);
+		b->route = 0;
+	} else
+		j_unsniff(b, o);
+	j_capture(b);
+}
+
 static void
 json_uhex(struct body_dec *b, struct obuf *o)
 {
 	uint16_t u = b->j_u;
 
+	if (!b->route)
+		j_unsniff(b, o);
 	if (u >= 0xd800 && u <= 0xdbff) {
 		b->j_hi = u;		/* wait for the low half */
 		return;
@@ -125,17 +248,18 @@ json_str_byte(struct body_dec *b, struct obuf *o, uint8_t c)
 			b->j_un = 1;
 			b->j_u = 0;
 		} else if ((e = strchr(esc_from, c)) != NULL && c != '\0')
-			o_put(o, (uint8_t)esc_to[e - esc_from]);
+			j_out(b, o, (uint8_t)esc_to[e - esc_from]);
 		else
-			o_put(o, c);
+			j_out(b, o, c);
 		return;
 	}
 	if (c == '\\')
 		b->j_esc = 1;
-	else if (c == '"')
+	else if (c == '"') {
 		b->j_str = 0;
-	else
-		o_put(o, c);
+		j_str_end(b, o);
+	} else
+		j_out(b, o, c);
 }
 
 static void
@@ -156,6 +280,7 @@ json_bytes(struct body_dec *b, struct obuf *o, const uint8_t *p, size_t n)
 				o_put(o, '\n');
 			b->j_sep = 0;
 			b->j_str = 1;
+			b->j_sn = b->j_snd = b->j_capn = 0;
 			break;
 		case ':':
 			o_puts(o, ": ", 2);
@@ -251,8 +376,18 @@ static void
 mp_header_line(struct body_dec *b, struct obuf *o)
 {
 	uint8_t v[128];
-	size_t n;
+	size_t n, i;
 
+	if (b->m_llen >= 13 && strncasecmp((const char *)b->m_line,
+	    "content-type:", 13) == 0) {
+		for (i = 13; i < b->m_llen && b->m_line[i] == ' '; i++)
+			;
+		n = b->m_llen - i < sizeof(b->m_ctype) - 1 ? b->m_llen - i :
+		    sizeof(b->m_ctype) - 1;
+		memcpy(b->m_ctype, b->m_line + i, n);
+		b->m_ctype[n] = '\0';
+		return;
+	}
 	if (b->m_llen < 20 || strncasecmp((const char *)b->m_line,
 	    "content-disposition:", 20) != 0)
 		return;
@@ -263,6 +398,10 @@ mp_header_line(struct body_dec *b, struct obuf *o)
 	if ((n = hdr_param(b->m_line, b->m_llen, "filename", v, sizeof(v))) > 0) {
 		o_puts(o, v, n);
 		o_put(o, '\n');
+		if (n > sizeof(b->m_fname) - 1)
+			n = sizeof(b->m_fname) - 1;
+		memcpy(b->m_fname, v, n);
+		b->m_fname[n] = '\0';
 	}
 }
 
@@ -297,7 +436,11 @@ mp_byte(struct body_dec *b, struct obuf *o, uint8_t c)
 	case MP_PREAMBLE:
 	case MP_BODY:
 		if (mp_match(b, o, c, b->m_state == MP_BODY)) {
-			if (b->m_state == MP_BODY)
+			if (b->route) {
+				o_flush(o);
+				b->dh->end(b->dh_arg);
+				b->route = 0;
+			} else if (b->m_state == MP_BODY)
 				o_put(o, '\n');
 			b->m_state = MP_AFTER;
 			b->m_dash = 0;
@@ -310,6 +453,8 @@ mp_byte(struct body_dec *b, struct obuf *o, uint8_t c)
 			b->m_state = MP_HDR;
 			b->m_llen = 0;
 			b->m_hlen = 0;
+			b->m_fname[0] = '\0';
+			b->m_ctype[0] = '\0';
 		}
 		break;
 	case MP_HDR:
@@ -321,6 +466,11 @@ mp_byte(struct body_dec *b, struct obuf *o, uint8_t c)
 			if (b->m_llen == 0) {
 				b->m_state = MP_BODY;
 				b->m_match = 0;
+				if (b->dh != NULL && b->m_fname[0] != '\0') {
+					o_flush(o);
+					b->route = (uint8_t)b->dh->begin(
+					    b->dh_arg, b->m_fname, b->m_ctype, 0);
+				}
 			} else
 				mp_header_line(b, o);
 			b->m_llen = 0;
@@ -525,6 +675,14 @@ body_init(struct body_dec *b, const char *ct, const char *ce, uint8_t *arena,
 }
 
 void
+body_set_doc_hook(struct body_dec *b, const struct body_doc_hook *hook,
+    void *arg)
+{
+	b->dh = hook;
+	b->dh_arg = arg;
+}
+
+void
 body_set_caps(struct body_dec *b, uint64_t out_max, uint32_t ratio)
 {
 	b->out_max = out_max ? out_max : BODY_OUT_MAX_DEFAULT;
@@ -583,7 +741,13 @@ body_end(struct body_dec *b)
 		if (b->kind == BODY_MULTIPART && b->m_state == MP_BODY &&
 		    b->m_match > 0)
 			o_puts(&o, b->m_delim, b->m_match);
+		if (b->kind == BODY_JSON && b->j_str && !b->route)
+			j_unsniff(b, &o);
 		o_flush(&o);
+	}
+	if (b->route) {
+		b->dh->end(b->dh_arg);	/* a file cut short */
+		b->route = 0;
 	}
 	if (b->zstarted == 1)
 		inflateEnd(b->zs);

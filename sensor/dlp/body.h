@@ -2,7 +2,8 @@
  * body.h - streaming decoder for HTTP request bodies on their way to the
  * DLP engine: Content-Encoding gzip/deflate (zlib, capped against bombs),
  * then multipart/form-data, x-www-form-urlencoded or JSON (string escapes
- * decoded) into plain text.  No allocation: zlib works in a caller arena.
+ * decoded) into plain text; files inside the body can go to a document
+ * hook (dlp/doc.h).  No allocation: zlib works in a caller arena.
  */
 #ifndef ST_BODY_H
 #define ST_BODY_H
@@ -21,6 +22,22 @@ enum body_enc { BODY_ENC_IDENTITY = 0, BODY_ENC_GZIP, BODY_ENC_DEFLATE,
 
 /* Where decoded text goes; pieces are valid only during the call. */
 typedef void	(*body_sink)(void *arg, const uint8_t *p, size_t n);
+
+/*
+ * Files inside a body (multipart parts with a filename, base64 file
+ * content in JSON strings: "data:...;base64," or the base64 of a ZIP, PDF,
+ * RTF or OLE header) go to a document hook instead of the text sink:
+ * begin() (returns 1 to take the file; ${base64}: the bytes are base64
+ * text), data() with the part's bytes as they are, end().
+ */
+struct body_doc_hook {
+	int	(*begin)(void *arg, const char *name, const char *ctype,
+		    int base64);
+	void	(*data)(void *arg, const uint8_t *p, size_t n);
+	void	(*end)(void *arg);
+};
+#define BODY_FNAME_MAX	96
+#define BODY_SNIFF_MAX	96
 
 /* Flags (body_dec.flags). */
 #define BODY_F_BOMB	0x01	/* decompression cap hit: decoding stopped */
@@ -66,6 +83,18 @@ struct body_dec {
 	uint16_t	 m_llen;
 	uint8_t		 m_delim[4 + BODY_BOUNDARY_MAX];
 	uint8_t		 m_fail[4 + BODY_BOUNDARY_MAX];
+	/* files to the document hook */
+	const struct body_doc_hook *dh;
+	void		*dh_arg;
+	uint8_t		 route;		/* output goes to dh->data */
+	uint8_t		 j_snd;		/* this JSON string: sniff decided */
+	uint8_t		 j_sn;		/* sniffed bytes */
+	uint8_t		 j_capn;	/* captured bytes (file name candidate) */
+	char		 m_fname[BODY_FNAME_MAX];	/* part's filename */
+	char		 m_ctype[64];	/* part's Content-Type */
+	char		 j_fname[BODY_FNAME_MAX];	/* last name-like string */
+	uint8_t		 j_cap[BODY_FNAME_MAX];
+	uint8_t		 j_snbuf[BODY_SNIFF_MAX];
 };
 
 /*
@@ -81,6 +110,9 @@ struct body_dec {
 int	body_init(struct body_dec *b, const char *content_type,
 	    const char *content_encoding, uint8_t *arena, size_t arena_cap,
 	    body_sink sink, void *arg);
+/* body_set_doc_hook(b, hook, arg): send files to ${hook} (NULL: off). */
+void	body_set_doc_hook(struct body_dec *b, const struct body_doc_hook *hook,
+	    void *arg);
 /* body_set_caps(b, out_max, ratio): decompression caps (0: default). */
 void	body_set_caps(struct body_dec *b, uint64_t out_max, uint32_t ratio);
 

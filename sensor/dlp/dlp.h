@@ -114,6 +114,7 @@ struct dlp_stream {
  */
 #define DLP_RX_FLOW_BUDGET	8000000u
 #define DLP_RX_PACKET_BUDGET	2000000u
+#define DLP_ST_CODE_HINT	0x10	/* file name / type says source code */
 
 struct dlp_engine;
 
@@ -139,6 +140,11 @@ const char	*dlp_engine_detector(const struct dlp_engine *e, int i);
 void		 dlp_stream_init(struct dlp_stream *st);
 /* dlp_stream_set_budget(st, bytes): per-stream budget (0: engine's). */
 void		 dlp_stream_set_budget(struct dlp_stream *st, uint64_t bytes);
+/* dlp_stream_set_code_hint(st): the stream is a file whose name or type
+ * says source code (doc_is_code_name()): the source-code detector's size
+ * floor drops to an eighth (min_bytes) and 5 lines, 35 % code-like lines
+ * suffice, and >= 50 % gives the high confidence (name and content agree). */
+void		 dlp_stream_set_code_hint(struct dlp_stream *st);
 
 /*
  * dlp_scan(e, st, p, n, cb, arg):

@@ -250,6 +250,12 @@ dlp_code_feed(struct dlp_engine *e, struct dlp_stream *st, const uint8_t *p,
  * Decide once: returns 1 with ${f} filled when the analysed bytes are
  * mostly code-like lines, above the size floor.
  */
+void
+dlp_stream_set_code_hint(struct dlp_stream *st)
+{
+	st->flags |= DLP_ST_CODE_HINT;
+}
+
 int
 dlp_code_decide(struct dlp_engine *e, struct dlp_stream *st,
     struct dlp_finding *f)
@@ -262,16 +268,28 @@ dlp_code_decide(struct dlp_engine *e, struct dlp_stream *st,
 	st->flags |= DLP_ST_CODE_DONE;
 	d = &e->det[e->code_det];
 	code_eol(st);
-	if (st->code_bytes < (uint32_t)d->min_bytes ||
-	    st->code_lines < (uint32_t)d->min_lines)
-		return 0;
-	pct = st->code_hits * 100 / st->code_lines;
-	if (pct < 50)
-		return 0;
+	if (st->flags & DLP_ST_CODE_HINT) {
+		/* Named or typed as code: a small file is enough. */
+		if (st->code_bytes < (uint32_t)d->min_bytes / 8 ||
+		    st->code_lines < 5)
+			return 0;
+		pct = st->code_hits * 100 / st->code_lines;
+		if (pct < 35)
+			return 0;
+	} else {
+		if (st->code_bytes < (uint32_t)d->min_bytes ||
+		    st->code_lines < (uint32_t)d->min_lines)
+			return 0;
+		pct = st->code_hits * 100 / st->code_lines;
+		if (pct < 50)
+			return 0;
+	}
 	memset(f, 0, sizeof(*f));
 	f->cls = d->cls;
 	f->detector = d->id;
 	f->confidence = pct >= 70 && st->code_lines >= 20 ? d->kw_conf : d->conf;
+	if ((st->flags & DLP_ST_CODE_HINT) && pct >= 50)
+		f->confidence = d->kw_conf;
 	f->offset = 0;
 	f->length = st->code_bytes;
 	snprintf(f->evidence, sizeof(f->evidence),

@@ -13,6 +13,7 @@
 
 #include "dlp/body.h"
 #include "dlp/dlp.h"
+#include "dlp/inspect_doc.h"
 #include "dlp/inspect.h"
 #include "dlp/upload.h"
 #include "dpi/http.h"
@@ -42,6 +43,8 @@ struct insp_slot {
 	struct dlp_engine	*eng;		/* engine ds belongs to */
 	uint8_t			*hdr;		/* INSP_HDR_CAP bytes */
 	uint8_t			*arena;		/* INSP_ARENA bytes */
+	uint8_t			*doc_arena;	/* IDOC_ARENA bytes */
+	struct insp_doc		 doc;		/* files in bodies */
 	struct insp_slot	*next_free;
 	uint64_t		 scanned;	/* decoded bytes scanned */
 	uint64_t		 budget;
@@ -159,6 +162,7 @@ on_finding(void *arg, const struct dlp_finding *fd)
 	ALERT_SET(&a, AL_EVIDENCE, evidence, fd->evidence);
 	ALERT_SET(&a, AL_FINGERPRINT, fingerprint, fp);
 	a.confidence = fd->confidence;
+	idoc_alert(&s->doc, &a);
 	in->st.alerts_dlp++;
 	emit_alert(in, s->f, &a);
 }
@@ -181,6 +185,8 @@ ds_ready(struct insp_slot *s)
 			return 0;
 		dlp_stream_init(&s->ds);
 		dlp_stream_set_budget(&s->ds, left);
+		if (idoc_code_hint(&s->doc))
+			dlp_stream_set_code_hint(&s->ds);
 		s->eng = s->in->eng;
 		s->ds_open = 1;
 	}
@@ -246,6 +252,52 @@ scan_text(void *arg, const uint8_t *p, size_t n)
 	}
 }
 
+/* ---- documents (inspect_doc.c) ---- */
+
+static void
+idoc_restart(void *arg)
+{
+	ds_close(arg);
+}
+
+static void
+idoc_problem(void *arg, const char *detail)
+{
+	struct insp_slot *s = arg;
+	struct visibility_info v;
+
+	memset(&v, 0, sizeof(v));
+	str_lcpy(v.kind, vocab_name(&vocab_vis_kind, VIS_DOC), sizeof(v.kind));
+	if (detail != NULL) {
+		str_lcpy(v.detail, detail, sizeof(v.detail));
+		v.has_detail = 1;
+	}
+	s->f->vis_flags |= (uint16_t)(1u << VIS_DOC);
+	s->in->st.vis_doc++;
+	ev_report(&s->in->h.report, EV_VISIBILITY, s->f, 0, s->in->now, &v);
+}
+
+static int
+idoc_more(void *arg)
+{
+	const struct insp_slot *s = arg;
+
+	return s->scanned < s->budget;
+}
+
+static const struct insp_doc_ops idoc_ops = { idoc_restart, scan_text,
+	idoc_problem, idoc_more };
+
+static void
+body_stop(struct insp_slot *s)
+{
+	if (s->body_on) {
+		body_end(&s->bd);
+		s->body_on = 0;
+	}
+	idoc_stop(&s->doc);
+}
+
 static int
 may_scan(const struct inspector *in, const struct flow *f)
 {
@@ -279,6 +331,14 @@ h_request(void *arg, const struct http_req *req)
 	scan_query(s, req->uri);
 	body_init(&s->bd, req->content_type, req->content_encoding, s->arena,
 	    INSP_ARENA, scan_text, s);
+	s->doc.eng = s->in->eng;
+	if (s->bd.kind == BODY_RAW) {
+		/* The whole body may be a file (PUT, raw POST). */
+		body_init(&s->bd, req->content_type, req->content_encoding,
+		    s->arena, INSP_ARENA, idoc_sink, &s->doc);
+		idoc_raw(&s->doc, req->uri, req->content_type);
+	} else
+		body_set_doc_hook(&s->bd, &idoc_hook, &s->doc);
 	s->body_on = 1;
 	s->in->st.bodies++;
 }
@@ -297,8 +357,10 @@ h_body(void *arg, const uint8_t *p, size_t n)
 		s->in->st.bomb_aborts++;
 	else if (r == -EBADMSG)
 		s->in->st.decode_errors++;
-	if (r == -E2BIG || r == -EBADMSG)
+	if (r == -E2BIG || r == -EBADMSG) {
+		idoc_stop(&s->doc);
 		ds_close(s);
+	}
 }
 
 static void
@@ -308,8 +370,7 @@ h_end(void *arg)
 
 	if (!s->body_on)
 		return;
-	body_end(&s->bd);
-	s->body_on = 0;
+	body_stop(s);
 	ds_close(s);		/* one detector stream per body */
 }
 
@@ -318,10 +379,7 @@ static const struct http_cb http_cbs = { h_request, h_body, h_end, NULL };
 static void
 to_raw_or_off(struct insp_slot *s)
 {
-	if (s->body_on) {
-		body_end(&s->bd);
-		s->body_on = 0;
-	}
+	body_stop(s);
 	s->mode = may_scan(s->in, s->f) && s->f->ai != NULL ? M_RAW :
 	    (may_scan(s->in, s->f) && s->hs.requests > 0 ? M_RAW : M_OFF);
 }
@@ -410,7 +468,7 @@ slot_get(struct inspector *in, struct flow_inspect *r, struct flow *f,
     int mode)
 {
 	struct insp_slot *s;
-	uint8_t *hdr, *arena;
+	uint8_t *hdr, *arena, *doc_arena;
 
 	if ((s = in->slot_free) == NULL) {
 		in->st.no_slot++;
@@ -419,9 +477,12 @@ slot_get(struct inspector *in, struct flow_inspect *r, struct flow *f,
 	in->slot_free = s->next_free;
 	hdr = s->hdr;
 	arena = s->arena;
+	doc_arena = s->doc_arena;
 	memset(s, 0, sizeof(*s));
 	s->hdr = hdr;
 	s->arena = arena;
+	s->doc_arena = doc_arena;
+	idoc_init(&s->doc, doc_arena, &idoc_ops, s, &in->st.doc);
 	s->in = in;
 	s->f = f;
 	s->mode = (uint8_t)mode;
@@ -534,7 +595,7 @@ int
 inspector_new(struct inspector **ip, const struct inspect_hooks *h)
 {
 	struct inspector *in;
-	size_t per = INSP_HDR_CAP + INSP_ARENA;
+	size_t per = INSP_HDR_CAP + INSP_ARENA + IDOC_ARENA;
 	uint32_t k;
 	int rc = -ENOMEM;
 
@@ -553,6 +614,7 @@ inspector_new(struct inspector **ip, const struct inspect_hooks *h)
 	for (k = 0; k < INSP_SLOTS; k++) {
 		in->slots[k].hdr = in->slot_mem + (size_t)k * per;
 		in->slots[k].arena = in->slots[k].hdr + INSP_HDR_CAP;
+		in->slots[k].doc_arena = in->slots[k].arena + INSP_ARENA;
 		in->slots[k].next_free = in->slot_free;
 		in->slot_free = &in->slots[k];
 	}
@@ -642,6 +704,28 @@ inspector_counters(struct inspector *in)
 	/* also in the stats table: the dashboard shows flows left unscanned */
 	ctr_add(CTR_OWN_ENGINE, "shadowtap.inspect", "budget_exhausted",
 	    "dlp.budget_exhausted", CTR_COUNTER, &in->st.budget_exhausted, NULL);
+	/* documents (issue 14): dlp.docs, dlp.doc_too_large, ... */
+	ctr_add(CTR_OWN_ENGINE, "shadowtap.inspect", "docs", "dlp.docs",
+	    CTR_COUNTER, &in->st.doc.docs, "documents seen in bodies");
+	ctr_add(CTR_OWN_ENGINE, "shadowtap.inspect", "doc_members", NULL,
+	    CTR_COUNTER, &in->st.doc.members, "members/streams extracted");
+	ctr_add(CTR_OWN_ENGINE, "shadowtap.inspect", "doc_inflated", NULL,
+	    CTR_COUNTER, &in->st.doc.inflated, "document bytes inflated");
+	for (i = 0; i < DOC_P__COUNT; i++) {
+		char db[CTR_NAME_LEN];
+
+		snprintf(db, sizeof(db), "dlp.%s", doc_problem_name((int)i));
+		ctr_add(CTR_OWN_ENGINE, "shadowtap.inspect",
+		    doc_problem_name((int)i), db, CTR_COUNTER,
+		    &in->st.doc.problems[i], "documents not inspected, by cause");
+	}
+	/* the visibility kinds the inspector raises (the analyzer has the rest) */
+	ctr_add(CTR_OWN_ENGINE, "shadowtap.ai.visibility", "doc_uninspectable",
+	    "ai.visibility.doc_uninspectable", CTR_COUNTER, &in->st.vis_doc,
+	    "flows the sensor cannot see into, by kind");
+	ctr_add(CTR_OWN_ENGINE, "shadowtap.ai.visibility", "dlp_budget",
+	    "ai.visibility.dlp_budget", CTR_COUNTER, &in->st.budget_exhausted,
+	    "flows the sensor cannot see into, by kind");
 }
 
 static void
@@ -726,10 +810,7 @@ inspect_flow_end(struct inspector *in, struct flow *f)
 		cb.arg = s;
 		stream_flush(in->sp, &s->ts, &cb);
 		/* A body cut short (capture ended, flow evicted) still counts. */
-		if (s->body_on) {
-			body_end(&s->bd);
-			s->body_on = 0;
-		}
+		body_stop(s);
 		ds_close(s);
 		slot_put(in, r);
 	}

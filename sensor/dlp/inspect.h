@@ -3,8 +3,10 @@
  * accounting on encrypted flows (payload and TLS application-data bytes,
  * bursts, per-client daily baseline) and, for cleartext flows, TCP
  * reassembly -> HTTP request bodies (de-chunked, decompressed, multipart,
- * form and JSON decoded) -> DLP detectors.  Reports alerts of kind
- * "upload" and "dlp" through the engine's hooks (struct inspect_hooks).  Pools sized at start-up; f->inspect set on demand
+ * form and JSON decoded; files in them through the document extractor,
+ * dlp/doc.h) -> DLP detectors.  Reports alerts of kind "upload" and
+ * "dlp", and "doc_uninspectable"/"dlp_budget" visibility events, through
+ * the engine's hooks (struct inspect_hooks).  Pools sized at start-up; f->inspect set on demand
  * and released in inspect_flow_end().
  */
 #ifndef ST_INSPECT_H
@@ -13,6 +15,7 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
+#include "dlp/doc.h"
 #include "flow/flow.h"
 #include "output/event.h"
 
@@ -84,6 +87,9 @@ struct inspect_stats {
 	uint64_t	decode_errors;	/* corrupt compressed bodies, bad HTTP */
 	uint64_t	no_slot;	/* flows not scanned: scan pool empty */
 	uint64_t	no_record;	/* flows not tracked: record pool empty */
+	uint64_t	vis_doc;	/* doc_uninspectable visibility events */
+	struct doc_stats doc;		/* documents: docs, members, inflated,
+					 * problems[] (doc_too_large, ...) */
 };
 
 /* inspector_new(ip, h): ${h} is copied (NULL: no policy, alerts go

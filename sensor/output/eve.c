@@ -390,6 +390,13 @@ fmt_alert(struct jb *j, const struct alert_info *a, const struct ai_info *ai)
 			jb_str(j, "evidence", a->evidence);
 		if (a->has & AL_FINGERPRINT)
 			jb_str(j, "fingerprint", a->fingerprint);
+		if (a->doc_type[0] != '\0') {
+			jb_obj_open(j, "document");
+			jb_str(j, "file", a->doc_file);
+			jb_str(j, "type", a->doc_type);
+			jb_str(j, "member", a->doc_member);
+			jb_obj_close(j);
+		}
 	}
 	if (a->bytes) {
 		jb_u64(j, "bytes", a->bytes);

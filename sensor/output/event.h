@@ -72,12 +72,17 @@ struct alert_info {
 	/* kind "upload" */
 	uint64_t	bytes;
 	uint64_t	threshold;
+	/* kind "dlp" in a document (issue 14); "" when not in one */
+	char		doc_file[96];	/* file name, masked if it is a finding */
+	char		doc_type[8];	/* "docx", "pdf", "csv", ... */
+	char		doc_member[64];	/* "word/document.xml", "Info", ... */
 };
 
 /* Something the sensor cannot see into (ECH, DoH, DoT, ...). */
 struct visibility_info {
 	char		kind[24];	/* "ech", "doh", "dot", "doh_canary", "quic_no_sni",
-					 * "tls_no_sni", "vpn", "ai_shared_host" */
+					 * "tls_no_sni", "vpn", "ai_shared_host",
+					 * "doc_uninspectable" */
 	char		detail[HTTP_URI_MAX + 1];
 	uint16_t	detail_len;	/* bytes in detail (it may hold a NUL);
 					 * 0: NUL-terminated */

@@ -277,6 +277,8 @@ put_alert(struct store *s, const struct event *ev, const struct ev_common *cm)
 	const struct alert_info *a = &ev->u.alert;
 	const struct ai_info *ai = ev_flow_ai(ev_flow(ev));
 	struct st_alert r;
+	struct jb j;
+	char detail[512];
 
 #define OPT(bit, field)	((a->has & (bit)) ? a->field : NULL)
 	memset(&r, 0, sizeof(r));
@@ -300,6 +302,19 @@ put_alert(struct store *s, const struct event *ev, const struct ev_common *cm)
 	r.fingerprint = OPT(AL_FINGERPRINT, fingerprint);
 #undef OPT
 	r.bytes = a->bytes ? (int64_t)a->bytes : -1;
+	if (a->doc_type[0] != '\0') {
+		/* Document context (issue 14) in the detail JSON. */
+		jb_init(&j, detail, sizeof(detail));
+		jb_obj_open(&j, NULL);
+		jb_obj_open(&j, "document");
+		jb_str(&j, "file", a->doc_file);
+		jb_str(&j, "type", a->doc_type);
+		jb_str(&j, "member", a->doc_member);
+		jb_obj_close(&j);
+		jb_obj_close(&j);
+		if (jb_finish(&j) > 0)
+			r.detail = detail;
+	}
 	store_put_alert(s, &r);
 }
 

@@ -134,11 +134,36 @@ r.on("error", () => process.exit(1));
 r.end(body);' "$BSN" "$IBAN" $SRV4
 }
 
+# ---------------------------------------------- documents (issue 14)
+DOCS=$TMP/docs
+"$PY" "$REPO/tests/scripts/doc/mkdocs.py" "$DOCS" >/dev/null
+FILES=http://api.openai.com/v1/files
+UP="timeout 20 curl -s -o /dev/null --max-time 15 $RES"
+case_doc_docx()    { inC $UP -F purpose=assistants \
+                        -F "file=@$DOCS/bsn.docx;type=application/vnd.openxmlformats-officedocument.wordprocessingml.document" \
+                        -F "file2=@$DOCS/marked.docx" $FILES; }
+case_doc_pdf()     { inC $UP -X PUT -H 'Content-Type: application/pdf' \
+                        --data-binary @"$DOCS/report.pdf" http://api.openai.com/v1/uploads/report.pdf; }
+case_doc_rtf()     { inC $UP -F "file=@$DOCS/letter.rtf;type=application/rtf" \
+                        -F "file2=@$DOCS/utf16.txt" -F "file3=@$DOCS/klanten.csv;type=text/csv" \
+                        -F "file4=@$DOCS/slides.pptx" $FILES; }
+case_doc_chunked() { inC timeout 20 "$PY" "$HERE/doc/docclient.py" chunked "$DOCS" $SRV4 api.openai.com 80; }
+case_doc_json()    { inC timeout 20 "$PY" "$HERE/doc/docclient.py" json "$DOCS" $SRV4 api.openai.com 80; }
+case_doc_traps()   { inC $UP -F "a=@$DOCS/bomb.docx" -F "b=@$DOCS/secret.zip" -F "c=@$DOCS/image.pdf" \
+                        -F "d=@$DOCS/clean.docx" -F "e=@$DOCS/overlap.zip;type=application/zip" \
+                        -F "f=@$DOCS/clean.pdf" $FILES; }
+case_doc_code()    { inC $UP -F "file=@$DOCS/tiny.go;type=text/x-go" $FILES &&
+                     inC $UP -F "file=@$DOCS/prose.md;type=text/markdown" $FILES &&
+                     inC $CURL $RES --data-binary @"$DOCS/prose.json" $URL; }
+"$PY" -c 'import json,sys; print(json.dumps({"model": "gpt-4o", "messages": [{"role": "user",
+  "content": open(sys.argv[1]).read()}]}))' "$DOCS/prose.md" > "$DOCS/prose.json"
+
 ALL="json gzip multipart urlencoded chunked split tinymss keepalive large ipv6 vlan response node ollama"
+ALL="$ALL doc_docx doc_pdf doc_rtf doc_chunked doc_json doc_traps doc_code"
 CASES=${*:-$ALL}
 
 for c in $CASES; do
-    dir=$OUTDIR/dlp-$c
+    dir=$OUTDIR/dlp-$(echo $c | tr _ -)
     mkdir -p "$dir"
     pcap=$TMP/$c.pcap
     # Not through inC: $! must be tcpdump itself, not a subshell with our traps.
