@@ -140,6 +140,34 @@ analyzer_free(struct analyzer *a)
  * old one is freed: flows hold copies, the DNS cache holds names), else
  * keep the running rules.  Emits a policy event either way.
  */
+/*
+ * reload_empties(old, nr, sum, len): would ${nr} drop every decision the
+ * running rules make (issue 15)?  A missing or empty policy.yaml, a policy
+ * whose rules all went, or a catalog left without services; says which in
+ * ${sum}.  rules.allow_empty_policy in the sensor config lets it through.
+ */
+static int
+reload_empties(const struct rules *old, const struct rules *nr, char *sum,
+    size_t len)
+{
+	const char *what = NULL;
+
+	if (nr->pol != NULL && nr->pol->empty && old->pol != NULL &&
+	    !old->pol->empty)
+		what = "policy.yaml missing or empty";
+	else if (nr->pol != NULL && old->pol != NULL && nr->pol->nrules == 0 &&
+	    old->pol->nrules > 0)
+		what = "every policy rule removed";
+	else if (nr->cat != NULL && old->cat != NULL && nr->cat->nsvc == 0 &&
+	    old->cat->nsvc > 0)
+		what = "catalog without services";
+	if (what == NULL)
+		return 0;
+	snprintf(sum, len, "%s: reload refused, keeping %s "
+	    "(rules.allow_empty_policy: true allows it)", what, old->version);
+	return 1;
+}
+
 int
 analyzer_reload(struct analyzer *a, uint64_t ts)
 {
@@ -178,11 +206,9 @@ analyzer_reload(struct analyzer *a, uint64_t ts)
 		return -EINVAL;
 	}
 	free(diag);
-	if (nr->pol != NULL && nr->pol->empty && a->r != NULL &&
-	    a->r->pol != NULL && !a->r->pol->empty && !a->allow_empty) {
+	if (a->r != NULL && !a->allow_empty && (reload_empties(a->r, nr,
+	    sum, sizeof(sum)))) {
 		/* A reload must not silently drop every decision. */
-		snprintf(sum, sizeof(sum), "policy.yaml missing or empty: "
-		    "reload refused, keeping %s", a->r->version);
 		a->st.reload_failures++;
 		log_warnx("%s", sum);
 		policy_event(a, "reload_failed", sum, 1, ts);

@@ -320,10 +320,12 @@ answer_read(const uint8_t *msg, size_t len, size_t *off,
 {
 	struct cursor c;
 	uint16_t rdlen;
+	int nl;
 
 	memset(ans, 0, sizeof(*ans));
-	if (name_read(msg, len, off, ans->name, sizeof(ans->name)) < 0)
+	if ((nl = name_read(msg, len, off, ans->name, sizeof(ans->name))) < 0)
 		return -EINVAL;
+	ans->name_len = (uint16_t)nl;
 	cur_init(&c, msg + *off, len - *off);
 	ans->rrtype = cur_be16(&c);
 	ans->rrclass = cur_be16(&c);

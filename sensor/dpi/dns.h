@@ -17,6 +17,7 @@
 
 struct dns_answer {
 	char		name[DNS_NAME_MAX + 1];	/* owner name, lower-cased */
+	uint16_t	name_len;	/* bytes in name: a label may hold a NUL */
 	uint16_t	rrtype;
 	uint16_t	rrclass;
 	uint32_t	ttl;

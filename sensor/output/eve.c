@@ -148,8 +148,12 @@ fmt_dns(struct jb *j, const struct dns_msg *d, const struct ev_common *cm)
 			const struct dns_answer *a = &d->answers[i];
 
 			jb_obj_open(j, NULL);
-			jb_str(j, "rrname", hide ? min_devname(a->name, port,
-			    nb, sizeof(nb)) : a->name);
+			if (hide && min_is_mdns(a->name, port))
+				jb_str(j, "rrname", min_devname(a->name, port,
+				    nb, sizeof(nb)));
+			else
+				jb_strn(j, "rrname", a->name, nlen(a->name,
+				    a->name_len));
 			fmt_type(j, "rrtype", a->rrtype);
 			jb_u64(j, "ttl", a->ttl);
 			/* Pseudonym mode: a client announcing its own address

@@ -37,7 +37,12 @@ answers_json(const struct dns_msg *d, unsigned port, char *buf, size_t cap,
 		const char *t = dns_type_str(a->rrtype);
 
 		jb_obj_open(&j, NULL);
-		jb_str(&j, "rrname", min_devname(a->name, port, nb, sizeof(nb)));
+		if (min_is_mdns(a->name, port))
+			jb_str(&j, "rrname", min_devname(a->name, port, nb,
+			    sizeof(nb)));
+		else	/* length-delimited: a NUL in a label is escaped */
+			jb_strn(&j, "rrname", a->name, a->name_len ? a->name_len :
+			    strlen(a->name));
 		if (t != NULL)
 			jb_str(&j, "rrtype", t);
 		else

@@ -397,7 +397,15 @@ TEST(reload_keeps_old_rules)
 	ASSERT_EQ(st->reload_failures, 1);
 	ASSERT_STR(st->version, v1);
 	ASSERT_EQ(analyzer_inspect_policy(a)->upload_bytes, 100000);
+	/* A policy whose rules all went is refused too (issue 15). */
 	ASSERT(write_file(pol, "thresholds: {upload_bytes: 5000}\n") == 0);
+	ASSERT_EQ(analyzer_reload(a, 0), -EINVAL);
+	ASSERT_EQ(st->reload_failures, 2);
+	ASSERT_STR(st->version, v1);
+	ASSERT_EQ(analyzer_inspect_policy(a)->upload_bytes, 100000);
+	ASSERT(write_file(pol, "thresholds: {upload_bytes: 5000}\n"
+	    "rules:\n  - id: lab\n    match: {category: self-hosted}\n"
+	    "    verdict: tolerated\n") == 0);
 	ASSERT_EQ(analyzer_reload(a, 0), 0);
 	ASSERT_EQ(st->reloads, 1);
 	ASSERT(strcmp(st->version, v1) != 0);
@@ -405,11 +413,11 @@ TEST(reload_keeps_old_rules)
 	/* An empty or missing policy.yaml is refused: the old one stays. */
 	ASSERT(write_file(pol, "") == 0);
 	ASSERT_EQ(analyzer_reload(a, 0), -EINVAL);
-	ASSERT_EQ(st->reload_failures, 2);
+	ASSERT_EQ(st->reload_failures, 3);
 	ASSERT_EQ(analyzer_inspect_policy(a)->upload_bytes, 5000);
 	ASSERT(unlink(pol) == 0);
 	ASSERT_EQ(analyzer_reload(a, 0), -EINVAL);
-	ASSERT_EQ(st->reload_failures, 3);
+	ASSERT_EQ(st->reload_failures, 4);
 	ASSERT_EQ(st->reloads, 1);
 	ASSERT_EQ(analyzer_inspect_policy(a)->upload_bytes, 5000);
 	/* ... unless the sensor config allows it (rules.allow_empty_policy):
@@ -417,7 +425,7 @@ TEST(reload_keeps_old_rules)
 	analyzer_allow_empty_policy(a, 1);
 	ASSERT_EQ(analyzer_reload(a, 0), 0);
 	ASSERT_EQ(st->reloads, 2);
-	ASSERT_EQ(st->reload_failures, 3);
+	ASSERT_EQ(st->reload_failures, 4);
 	ASSERT(analyzer_inspect_policy(a)->upload_bytes != 5000);
 	analyzer_free(a);
 	fclose(quiet);

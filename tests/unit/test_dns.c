@@ -365,6 +365,27 @@ TEST(qname_nul)
 	ASSERT_STR(m.qname, "api.openai.com");
 }
 
+/* The same name as an answer's owner (a pointer to the question). */
+static const uint8_t resp_nul[] = {
+	0x00, 0x09, 0x81, 0x80, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+	0x03, 'x', 0x00, 'Y', 0x04, 'c', 'h', 'a', 't', 0x06, 'o', 'p', 'e',
+	'n', 'a', 'i', 0x03, 'c', 'o', 'm', 0x00, 0x00, 0x01, 0x00, 0x01,
+	0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x04,
+	192, 0, 2, 1,
+};
+
+TEST(answer_name_nul)
+{
+	ASSERT_EQ(dns_parse(resp_nul, sizeof(resp_nul), &m), 0);
+	ASSERT_EQ(m.n_answers, 1);
+	ASSERT_EQ(m.answers[0].name_len, 19);
+	ASSERT_EQ(memcmp(m.answers[0].name, "x\0y.chat.openai.com", 20), 0);
+	ASSERT_STR(m.answers[0].data, "192.0.2.1");
+	/* negative: an ordinary name's length is its string length */
+	ASSERT_EQ(dns_parse(resp_multi_a, sizeof(resp_multi_a), &m), 0);
+	ASSERT_EQ(m.answers[0].name_len, strlen(m.answers[0].name));
+}
+
 TEST(multi_a)
 {
 	ASSERT_EQ(dns_parse(resp_multi_a, sizeof(resp_multi_a), &m), 0);
@@ -896,6 +917,7 @@ int
 main(void)
 {
 	RUN(qname_nul);
+	RUN(answer_name_nul);
 	RUN(multi_a);
 	RUN(aaaa);
 	RUN(cname_chain);
