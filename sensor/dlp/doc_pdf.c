@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/str.h"
 #include "dlp/doc.h"
 
 enum { P_TOP = 0, P_COMMENT, P_LT, P_NAME, P_WORD, P_LSTR, P_HSTR,
@@ -153,18 +154,6 @@ lit_byte(struct doc_dec *d, struct doc_pdf *q, uint8_t c, int emit)
 	return 0;
 }
 
-static int
-hexv(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One byte of a hex string after its '<'; 1 at its '>'. */
 static int
 hex_byte(struct doc_dec *d, struct doc_pdf *q, uint8_t c, int emit)
@@ -177,7 +166,7 @@ hex_byte(struct doc_dec *d, struct doc_pdf *q, uint8_t c, int emit)
 		q->hexhi = 0;
 		return 1;
 	}
-	if ((v = hexv(c)) < 0)
+	if ((v = str_hexval(c)) < 0)
 		return 0;
 	if (q->hexhi == 0) {
 		q->hexhi = (uint8_t)(v + 1);
