@@ -237,12 +237,15 @@ api_alerts_csv(struct req *r, struct resp *p)
 {
 	struct als s;
 	int64_t total;
-	size_t cap = 2u << 20, n = 0;
+	size_t cap, n = 0;
 	char *o, ts[40], idb[32];
 	int i, k;
 
 	if (load_alerts(r, &s, &total) != 0)
 		return resp_error(p, 400, "bad request");
+	/* 4 KiB per row holds the longest one (every field at its cap,
+	 * quotes doubled), so no matching alert is left out of the file. */
+	cap = ((size_t)s.n + 1) * 4096;
 	if ((o = malloc(cap)) == NULL) {
 		free(s.v);
 		return resp_error(p, 500, "no memory");
