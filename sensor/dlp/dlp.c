@@ -38,6 +38,17 @@ is_alnum_b(int c)
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* is_alnum_b() as a table, for the per-byte loops. */
+#define A4(c)	[c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+#define A8(c)	A4(c), A4(c + 4)
+static const uint8_t alnum_tab[256] = {
+	A8('0'), ['8'] = 1, ['9'] = 1,
+	A8('A'), A8('A' + 8), A8('A' + 16), ['Y'] = 1, ['Z'] = 1,
+	A8('a'), A8('a' + 8), A8('a' + 16), ['y'] = 1, ['z'] = 1,
+};
+#undef A4
+#undef A8
+
 static int
 is_digit_b(int c)
 {
@@ -246,6 +257,39 @@ dict_start_ok(const struct dlp_engine *e, const uint8_t *s, size_t p,
 	return DLP_BIT(e->dict_quad, k) != 0;
 }
 
+/* The dictionaries (bit g: dict_g[g]) whose regex may start with the
+ * 4 bytes at ${p}: 0 when none. */
+static uint32_t
+dict_q4_groups(const struct dlp_engine *e, const uint8_t *p)
+{
+	uint32_t w, h;
+
+	memcpy(&w, p, sizeof(w));	/* host order, as at load */
+	if (w == 0)
+		return e->dict_q4_zero;
+	for (h = DLP_Q4_HASH(w) & e->dict_q4_mask; e->dict_q4[h].key != 0;
+	    h = (h + 1) & e->dict_q4_mask)
+		if (e->dict_q4[h].key == w)
+			return e->dict_q4[h].groups;
+	return 0;
+}
+
+/* dict_start_ok() with four bytes ahead (the 2- and 3-byte prefixes of an
+ * accepted 4-byte one are accepted), then the exact prefix set. */
+static int
+dict_full_ok(const struct dlp_engine *e, const uint8_t *s, size_t p,
+    size_t len)
+{
+	if (e->dict_q4 == NULL)
+		return dict_start_ok(e, s, p, len);
+	if (p == 0 ? !DLP_BIT(e->dict_first, s[0]) :
+	    !DLP_BIT(e->dict_prev, s[p - 1] | (unsigned)s[p] << 8))
+		return 0;
+	if (!DLP_BIT(e->dict_quad, DLP_QUAD(s[p], s[p + 1], s[p + 2], s[p + 3])))
+		return 0;
+	return dict_q4_groups(e, s + p) != 0;
+}
+
 /*
  * First position in [from, hi) where a dictionary match may start, or
  * ${hi}.  Positions with four bytes ahead are cached across calls (the
@@ -269,23 +313,64 @@ dict_next(struct scan *sc, size_t from, size_t hi)
 		sc->dc_from = sc->dc_to = p;
 		sc->dc_hit = 0;
 	}
+	if (p == 0 && p + 4 <= hi) {
+		if (dict_full_ok(e, s, 0, sc->len))
+			goto hit;
+		p++;
+	}
+	/* Most bytes cannot precede a term (letters inside words): one
+	 * table lookup rejects them before the pair and prefix tests. */
 	for (; p + 4 <= hi; p++) {
-		if (p > 0 && !DLP_BIT(e->dict_prev,
-		    s[p - 1] | (unsigned)s[p] << 8))
+		if (!e->dict_before[s[p - 1]])
 			continue;
-		if (dict_start_ok(e, s, p, sc->len)) {
-			sc->dc_to = p;
-			sc->dc_hit = 1;
-			return p;
-		}
+		if (dict_full_ok(e, s, p, sc->len))
+			goto hit;
 	}
 	sc->dc_to = p;
 	sc->dc_hit = 0;
+	goto tail;
+hit:
+	sc->dc_to = p;
+	sc->dc_hit = 1;
+	return p;
 tail:
 	for (; p < hi; p++)
 		if (dict_start_ok(e, s, p, hi))
 			return p;
 	return hi;
+}
+
+/*
+ * At a candidate ${p} with four bytes ahead: the dictionaries that accept
+ * its prefix, each anchored, in order.  The first that matches is the
+ * group the combined alternation ((d0)|(d1)|...) would report at ${p}:
+ * it tries its groups in that order.  ${ov} as from the combined regex.
+ */
+static int
+dict_exec_groups(struct scan *sc, size_t p, size_t hi, int flags, size_t *ov)
+{
+	struct dlp_engine *e = sc->e;
+	uint32_t gm = dict_q4_groups(e, sc->s + p);
+	size_t m[2];
+	int g, rc, i;
+
+	for (g = 0; gm != 0; g++, gm >>= 1) {
+		if (!(gm & 1))
+			continue;
+		rc = dlp_re_exec(e->dict_g[g], e->rx, sc->s, hi, p, flags, m, 1);
+		if (rc == 0)
+			continue;
+		if (rc < 0)
+			return rc;
+		ov[0] = m[0];
+		ov[1] = m[1];
+		for (i = 0; i < e->ndict; i++)
+			ov[2 * (i + 1)] = ov[2 * (i + 1) + 1] = i == g ?
+			    m[0] : DLP_RE_UNSET;
+		ov[2 * (g + 1) + 1] = m[1];
+		return 1;
+	}
+	return 0;
 }
 
 /*
@@ -304,6 +389,12 @@ dict_exec(struct scan *sc, size_t lo, size_t hi, int flags, size_t *ov)
 	for (;;) {
 		if ((lo = dict_next(sc, lo, hi)) >= hi)
 			return 0;
+		if (e->dict_q4 != NULL && lo + 4 <= hi) {
+			if ((rc = dict_exec_groups(sc, lo, hi, flags, ov)) != 0)
+				return rc;
+			lo++;
+			continue;
+		}
 		rc = dlp_re_exec(e->dict_a, e->rx, sc->s, hi, lo, flags, ov,
 		    e->ndict + 1);
 		if (rc != 0)
@@ -439,11 +530,23 @@ kw_find(struct scan *sc, const struct dlp_det *d, size_t from, size_t slim,
 		}
 		return 0;
 	}
-	for (p = from; p + 1 < lim; p++) {
-		unsigned k = s[p] | (unsigned)s[p + 1] << 8;
+	p = from;
+	if (p == 0 && p + 1 < lim) {
+		unsigned k = s[0] | (unsigned)s[1] << 8;
 
-		if (!(pf[k >> 3] & (1u << (k & 7))) ||
-		    (p > 0 && is_alnum_b(s[p - 1])))
+		if ((pf[k >> 3] & (1u << (k & 7))) &&
+		    dlp_re_exec(d->kw_a, sc->e->rx, s, len, 0, 0, ov, 1) > 0)
+			return 1;
+		p++;
+	}
+	/* Word starts first (one table lookup), then the byte pair. */
+	for (; p + 1 < lim; p++) {
+		unsigned k;
+
+		if (alnum_tab[s[p - 1]])
+			continue;
+		k = s[p] | (unsigned)s[p + 1] << 8;
+		if (!(pf[k >> 3] & (1u << (k & 7))))
 			continue;
 		if (dlp_re_exec(d->kw_a, sc->e->rx, s, len, p, 0, ov, 1) > 0)
 			return 1;

@@ -137,6 +137,19 @@ struct dlp_engine {
 	uint8_t		 dict_bi[65536 / 8];
 	uint8_t		 dict_tri[65536 / 8];
 	uint8_t		 dict_quad[65536 / 8];
+	/* exact 4-byte prefixes the probe accepted (open addressing on the
+	 * little-endian word of the 4 bytes, key 0 = empty slot, the all-NUL
+	 * prefix in dict_q4_zero), each with the dictionaries (bit g: dict_g[g])
+	 * whose own anchored regex accepts it: NULL when not built */
+	struct dlp_q4 {
+		uint32_t	 key;
+		uint32_t	 groups;
+	}		*dict_q4;
+	uint32_t	 dict_q4_mask;
+	uint32_t	 dict_q4_zero;	/* groups of the all-NUL prefix */
+	struct dlp_re	*dict_g[32];	/* each dictionary anchored, or NULL */
+	/* bytes that can precede a dictionary match start (from dict_prev) */
+	uint8_t		 dict_before[256];
 	int		 code_det;	/* -1: none */
 	int		 pem_det;	/* -1: none */
 	struct dlp_rx	*rx;
@@ -205,6 +218,7 @@ int		 dlp_pem_feed(struct dlp_engine *e, struct dlp_stream *st,
 	((((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | \
 	    (uint32_t)(d) << 24) * 0x9e3779b1u) >> 16)
 #define DLP_BIT(set, k)	((set)[(k) >> 3] & (1u << ((k) & 7)))
+#define DLP_Q4_HASH(w)	(((uint32_t)(w) * 0x9e3779b1u) >> 7)
 
 /* --- dlp.c helpers used by dlp_struct.c ---------------------------------- */
 void		 dlp_fingerprint(const struct dlp_engine *e, const void *v,

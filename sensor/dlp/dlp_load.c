@@ -625,6 +625,84 @@ dict_pf_safe(const struct dlp_engine *e)
 
 #define SETBIT(set, k)	((set)[(k) >> 3] |= (uint8_t)(1u << ((k) & 7)))
 
+struct q4list {
+	uint32_t	*v;
+	size_t		 n, cap;
+	int		 oom;
+};
+
+static void
+q4_add(struct q4list *q, const uint8_t b[4])
+{
+	uint32_t *nv;
+
+	if (q->oom)
+		return;
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 1024;
+		if ((nv = realloc(q->v, q->cap * sizeof(*nv))) == NULL) {
+			q->oom = 1;
+			return;
+		}
+		q->v = nv;
+	}
+	memcpy(&q->v[q->n++], b, sizeof(q->v[0]));	/* host order */
+}
+
+/*
+ * The exact set of accepted 4-byte prefixes, for dict_next(): the hashed
+ * dict_quad bits let wrong prefixes through to the anchored alternation,
+ * which costs ~1,700 instructions a call as it tries every term in turn.
+ * Each prefix also records which dictionaries accept it, so dict_exec()
+ * runs only those (each anchored on its own) at a candidate.
+ */
+static void
+build_dict_q4(struct dlp_engine *e, struct q4list *q)
+{
+	uint32_t size = 1024, h, gm;
+	char msg[256];
+	size_t i, off;
+	uint8_t b[4];
+	int g;
+
+	if (q->oom || q->n > (1u << 20) || e->ndict > 15)	/* ovector */
+		return;
+	for (g = 0; g < e->ndict; g++)
+		if ((e->dict_g[g] = dlp_re_compile(e->det[e->dict_det[g]].pat,
+		    DLP_RE_ANCHORED | DLP_RE_PARTIAL, msg, sizeof(msg),
+		    &off)) == NULL)
+			goto err;
+	while (size < 2 * q->n)
+		size *= 2;
+	if ((e->dict_q4 = calloc(size, sizeof(e->dict_q4[0]))) == NULL)
+		goto err;
+	e->dict_q4_mask = size - 1;
+	for (i = 0; i < q->n; i++) {
+		memcpy(b, &q->v[i], sizeof(b));
+		for (g = 0, gm = 0; g < e->ndict; g++)
+			if (dlp_re_probe(e->dict_g[g], e->rx, b, 4, 0))
+				gm |= 1u << g;
+		if (gm == 0)	/* the union accepts it: keep it whole */
+			gm = (1u << e->ndict) - 1;
+		if (q->v[i] == 0) {
+			e->dict_q4_zero = gm;
+			continue;
+		}
+		for (h = DLP_Q4_HASH(q->v[i]) & e->dict_q4_mask;
+		    e->dict_q4[h].key != 0 && e->dict_q4[h].key != q->v[i];
+		    h = (h + 1) & e->dict_q4_mask)
+			;
+		e->dict_q4[h].key = q->v[i];
+		e->dict_q4[h].groups = gm;
+	}
+	return;
+err:
+	for (g = 0; g < e->ndict; g++) {
+		dlp_re_free(e->dict_g[g]);
+		e->dict_g[g] = NULL;
+	}
+}
+
 /*
  * Fill the dictionary start filter (see dlp_int.h) by probing: first
  * bytes with nothing and with each byte before, then 2-, 3- and 4-byte
@@ -633,6 +711,7 @@ dict_pf_safe(const struct dlp_engine *e)
 static void
 build_dict_pf(struct dlp_engine *e)
 {
+	struct q4list q = { NULL, 0, 0, 0 };
 	uint8_t b[4];
 	unsigned a, x, c, d, t;
 	char msg[256];
@@ -651,8 +730,10 @@ build_dict_pf(struct dlp_engine *e)
 		for (x = 0; x < 256; x++) {
 			b[0] = (uint8_t)x;
 			b[1] = (uint8_t)a;
-			if (dlp_re_probe(e->dict_a, e->rx, b, 2, 1))
+			if (dlp_re_probe(e->dict_a, e->rx, b, 2, 1)) {
 				SETBIT(e->dict_prev, x | a << 8);
+				e->dict_before[x] = 1;
+			}
 		}
 		for (c = 0; c < 256; c++) {
 			b[0] = (uint8_t)a;
@@ -673,10 +754,13 @@ build_dict_pf(struct dlp_engine *e)
 						continue;
 					t = DLP_QUAD(a, c, x, d);
 					SETBIT(e->dict_quad, t);
+					q4_add(&q, b);
 				}
 			}
 		}
 	}
+	build_dict_q4(e, &q);
+	free(q.v);
 	e->dict_pf = 1;
 }
 
@@ -800,6 +884,9 @@ dlp_engine_free(struct dlp_engine *e)
 	dlp_re_free(e->dict);
 	dlp_re_free(e->dict_a);
 	free(e->dict_pat);
+	free(e->dict_q4);
+	for (i = 0; i < 32; i++)
+		dlp_re_free(e->dict_g[i]);
 	dlp_rx_free(e->rx);
 	sodium_memzero(e->fp_key, sizeof(e->fp_key));
 	free(e);
