@@ -1,7 +1,8 @@
 /*
  * dlp.c - the streaming scan: carry-over tail, literal/digit-run
- * prefilter, regex windows, validators, keyword proximity, overlap groups,
- * dedupe, masking and keyed fingerprints, and the per-stream budget.
+ * prefilter, regex windows, validators, keyword proximity, overlap groups
+ * and the per-stream budget.  Findings leave through dlp_emit.c; the
+ * special-category dictionary pass is dlp_dict.c.
  */
 #include <ctype.h>
 #include <string.h>
@@ -12,33 +13,10 @@
 
 #define JOIN_EXTRA	512	/* new bytes copied behind the tail */
 #define TRIG_BACK	64	/* triggers this far before the accept range */
-#define MAX_PEND	32
-#define CTX_BEFORE	12
-#define CTX_AFTER	8
-_Static_assert(DLP_EVIDENCE_MAX > CTX_BEFORE + CTX_AFTER + 16,
-    "evidence must hold both contexts and a mask");
 #define KW_NEAR		40	/* keyword look-behind tried first */
 
 
-const char *
-dlp_class_name(enum dlp_class c)
-{
-	return vocab_name(&vocab_dlp_class, (int)c);
-}
-
-int
-dlp_class_lookup(const char *name)
-{
-	return vocab_lookup(&vocab_dlp_class, name);
-}
-
-static int
-is_alnum_b(int c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-/* is_alnum_b() as a table, for the per-byte loops. */
+/* dlp_is_alnum() as a table, for the per-byte loops. */
 #define A4(c)	[c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
 #define A8(c)	A4(c), A4(c + 4)
 static const uint8_t alnum_tab[256] = {
@@ -63,14 +41,6 @@ personal(enum dlp_class c)
 	    c == DLP_C_DRIVERS_LICENSE || c == DLP_C_IBAN || c == DLP_C_CREDIT_CARD;
 }
 
-/* dlp_fingerprint(e, v, n, out): keyed BLAKE2b-128 of the value. */
-void
-dlp_fingerprint(const struct dlp_engine *e, const void *v, size_t n,
-    uint8_t out[DLP_FP_LEN])
-{
-	crypto_generichash(out, DLP_FP_LEN, v, n, e->fp_key, e->fp_keylen);
-}
-
 void
 dlp_stream_init(struct dlp_stream *st)
 {
@@ -83,373 +53,6 @@ dlp_stream_set_budget(struct dlp_stream *st, uint64_t bytes)
 	st->budget = bytes;
 }
 
-struct pend {
-	struct dlp_finding	 f;
-	size_t			 vs, ve;	/* subject offsets */
-	int			 det;
-};
-
-/* One subject (a contiguous buffer) being scanned. */
-struct scan {
-	struct dlp_engine	*e;
-	struct dlp_stream	*st;
-	const uint8_t		*s;
-	size_t			 len;
-	uint64_t		 base;		/* stream offset of s[0] */
-	size_t			 alo, ahi;	/* accepted match starts */
-	int			 final;
-	dlp_cb			 cb;
-	void			*arg;
-	size_t			 dict_to;
-	/* dictionary start filter cursor: no full (4-byte) candidate in
-	 * [dc_from, dc_to); dc_to is one when dc_hit */
-	size_t			 dc_from, dc_to;
-	int			 dc_hit;
-	struct pend		 pend[MAX_PEND];
-	int			 npend;
-};
-
-static int
-seen(struct dlp_stream *st, int det, const uint8_t *fp)
-{
-	uint32_t k;
-	int i;
-
-	memcpy(&k, fp, sizeof(k));
-	k ^= (uint32_t)(det + 1) * 0x9e3779b1u;
-	if (k == 0)
-		k = 1;
-	for (i = 0; i < DLP_DEDUPE; i++)
-		if (st->dedupe[i] == k)
-			return 1;
-	st->dedupe[st->dedupe_next] = k;
-	st->dedupe_next = (uint8_t)((st->dedupe_next + 1) % DLP_DEDUPE);
-	return 0;
-}
-
-static void
-emit(struct dlp_engine *e, struct dlp_stream *st, int det,
-    struct dlp_finding *f, dlp_cb cb, void *arg)
-{
-	if (f->confidence < e->min_conf || seen(st, det, f->fp))
-		return;
-	f->class_name = dlp_class_name(f->cls);
-	if (cb != NULL)
-		cb(arg, f);
-}
-
-/* Context byte for evidence: printable, digits hidden. */
-static char
-ctx_char(int c)
-{
-	if (c >= '0' && c <= '9')
-		return '#';
-	return c >= 0x20 && c < 0x7f ? (char)c : '.';
-}
-
-/*
- * Append at most ${len} bytes of ${s} to o[0..cap) at *n, always leaving room
- * for the terminating NUL: returns the bytes written, never more than fit.
- * snprintf's return value is the would-be length, so it is never used as an
- * offset here (that was a stack write past f->evidence).
- */
-static size_t
-put_bytes(char *o, size_t cap, size_t n, const char *s, size_t len)
-{
-	size_t room = n + 1 < cap ? cap - n - 1 : 0;
-
-	if (len > room)
-		len = room;
-	memcpy(o + n, s, len);
-	return len;
-}
-
-static size_t
-put_mask(char *o, size_t cap, const char *norm, size_t nlen, enum dlp_class c)
-{
-	size_t keep, stars, n = 0, i, shown;
-	char len[24];
-	int ln;
-
-	if (cap == 0)
-		return 0;
-	switch (c) {
-	case DLP_C_CLASSIFICATION:
-	case DLP_C_SPECIAL_CATEGORY:
-		n = put_bytes(o, cap, 0, norm, nlen);
-		o[n] = '\0';
-		return n;
-	case DLP_C_API_KEY:
-		shown = nlen / 3 < 8 ? nlen / 3 : 8;
-		stars = nlen - shown < 12 ? nlen - shown : 12;
-		n = put_bytes(o, cap, 0, norm, shown);
-		for (i = 0; i < stars && n + 1 < cap; i++)
-			o[n++] = '*';
-		ln = snprintf(len, sizeof(len), "[%zu]", nlen);
-		if (ln > 0)
-			n += put_bytes(o, cap, n, len, (size_t)ln);
-		o[n] = '\0';
-		return n;
-	case DLP_C_IBAN:
-	case DLP_C_CREDIT_CARD:
-	case DLP_C_VAT:
-		keep = 4;
-		break;
-	default:
-		keep = 2;
-		break;
-	}
-	if (keep > nlen / 2)
-		keep = nlen / 2;
-	stars = nlen - keep;
-	for (i = 0; i < stars && i < 24 && n + 1 < cap; i++)
-		o[n++] = '*';
-	for (i = nlen - keep; i < nlen && n + 1 < cap; i++)
-		o[n++] = norm[i];
-	o[n] = '\0';
-	return n;
-}
-
-/* "<context>masked<context>": never the value itself. */
-static void
-evidence(const struct scan *sc, struct dlp_finding *f, size_t vs, size_t ve,
-    const char *norm, size_t nlen)
-{
-	char *o = f->evidence;
-	size_t cap = sizeof(f->evidence), n = 0, b = vs, i;
-
-	while (b > 0 && vs - b < CTX_BEFORE && sc->s[b - 1] != '\n')
-		b--;
-	for (i = b; i < vs; i++)
-		o[n++] = ctx_char(sc->s[i]);
-	/* The mask may use what the after-context leaves; never past cap. */
-	n += put_mask(o + n, cap - n - CTX_AFTER - 1, norm, nlen, f->cls);
-	if (f->cls != DLP_C_API_KEY && f->cls != DLP_C_PRIVATE_KEY)
-		for (i = ve; i < sc->len && i < ve + CTX_AFTER &&
-		    sc->s[i] != '\n' && n + 1 < cap; i++)
-			o[n++] = ctx_char(sc->s[i]);
-	o[n] = '\0';
-}
-
-/* May a dictionary match start at ${p}, judging by bytes below ${hi}? */
-static int
-dict_start_ok(const struct dlp_engine *e, const uint8_t *s, size_t p,
-    size_t hi)
-{
-	unsigned k;
-
-	if (p == 0 ? !DLP_BIT(e->dict_first, s[0]) :
-	    !DLP_BIT(e->dict_prev, s[p - 1] | (unsigned)s[p] << 8))
-		return 0;
-	if (p + 1 == hi)
-		return 1;
-	k = s[p] | (unsigned)s[p + 1] << 8;
-	if (!DLP_BIT(e->dict_bi, k))
-		return 0;
-	if (p + 2 == hi)
-		return 1;
-	k = DLP_TRI(s[p], s[p + 1], s[p + 2]);
-	if (!DLP_BIT(e->dict_tri, k))
-		return 0;
-	if (p + 3 == hi)
-		return 1;
-	k = DLP_QUAD(s[p], s[p + 1], s[p + 2], s[p + 3]);
-	return DLP_BIT(e->dict_quad, k) != 0;
-}
-
-/* The dictionaries (bit g: dict_g[g]) whose regex may start with the
- * 4 bytes at ${p}: 0 when none. */
-static uint32_t
-dict_q4_groups(const struct dlp_engine *e, const uint8_t *p)
-{
-	uint32_t w, h;
-
-	memcpy(&w, p, sizeof(w));	/* host order, as at load */
-	if (w == 0)
-		return e->dict_q4_zero;
-	for (h = DLP_Q4_HASH(w) & e->dict_q4_mask; e->dict_q4[h].key != 0;
-	    h = (h + 1) & e->dict_q4_mask)
-		if (e->dict_q4[h].key == w)
-			return e->dict_q4[h].groups;
-	return 0;
-}
-
-/* dict_start_ok() with four bytes ahead (the 2- and 3-byte prefixes of an
- * accepted 4-byte one are accepted), then the exact prefix set. */
-static int
-dict_full_ok(const struct dlp_engine *e, const uint8_t *s, size_t p,
-    size_t len)
-{
-	if (e->dict_q4 == NULL)
-		return dict_start_ok(e, s, p, len);
-	if (p == 0 ? !DLP_BIT(e->dict_first, s[0]) :
-	    !DLP_BIT(e->dict_prev, s[p - 1] | (unsigned)s[p] << 8))
-		return 0;
-	if (!DLP_BIT(e->dict_quad, DLP_QUAD(s[p], s[p + 1], s[p + 2], s[p + 3])))
-		return 0;
-	return dict_q4_groups(e, s + p) != 0;
-}
-
-/*
- * First position in [from, hi) where a dictionary match may start, or
- * ${hi}.  Positions with four bytes ahead are cached across calls (the
- * windows of neighbouring identifiers overlap); the last three are judged
- * against ${hi}, where the regex's subject ends.
- */
-static size_t
-dict_next(struct scan *sc, size_t from, size_t hi)
-{
-	const struct dlp_engine *e = sc->e;
-	const uint8_t *s = sc->s;
-	size_t p = from;
-
-	if (sc->dc_from <= p && p <= sc->dc_to) {
-		p = sc->dc_to;
-		if (sc->dc_hit && p + 4 <= hi)
-			return p;
-		if (sc->dc_hit && p + 4 > hi)
-			goto tail;
-	} else {
-		sc->dc_from = sc->dc_to = p;
-		sc->dc_hit = 0;
-	}
-	if (p == 0 && p + 4 <= hi) {
-		if (dict_full_ok(e, s, 0, sc->len))
-			goto hit;
-		p++;
-	}
-	/* Most bytes cannot precede a term (letters inside words): one
-	 * table lookup rejects them before the pair and prefix tests. */
-	for (; p + 4 <= hi; p++) {
-		if (!e->dict_before[s[p - 1]])
-			continue;
-		if (dict_full_ok(e, s, p, sc->len))
-			goto hit;
-	}
-	sc->dc_to = p;
-	sc->dc_hit = 0;
-	goto tail;
-hit:
-	sc->dc_to = p;
-	sc->dc_hit = 1;
-	return p;
-tail:
-	for (; p < hi; p++)
-		if (dict_start_ok(e, s, p, hi))
-			return p;
-	return hi;
-}
-
-/*
- * At a candidate ${p} with four bytes ahead: the dictionaries that accept
- * its prefix, each anchored, in order.  The first that matches is the
- * group the combined alternation ((d0)|(d1)|...) would report at ${p}:
- * it tries its groups in that order.  ${ov} as from the combined regex.
- */
-static int
-dict_exec_groups(struct scan *sc, size_t p, size_t hi, int flags, size_t *ov)
-{
-	struct dlp_engine *e = sc->e;
-	uint32_t gm = dict_q4_groups(e, sc->s + p);
-	size_t m[2];
-	int g, rc, i;
-
-	for (g = 0; gm != 0; g++, gm >>= 1) {
-		if (!(gm & 1))
-			continue;
-		rc = dlp_re_exec(e->dict_g[g], e->rx, sc->s, hi, p, flags, m, 1);
-		if (rc == 0)
-			continue;
-		if (rc < 0)
-			return rc;
-		ov[0] = m[0];
-		ov[1] = m[1];
-		for (i = 0; i < e->ndict; i++)
-			ov[2 * (i + 1)] = ov[2 * (i + 1) + 1] = i == g ?
-			    m[0] : DLP_RE_UNSET;
-		ov[2 * (g + 1) + 1] = m[1];
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * The dictionary regex from ${lo}: the leftmost match, as one unanchored
- * search would find it, but tried only where the filter lets one start.
- */
-static int
-dict_exec(struct scan *sc, size_t lo, size_t hi, int flags, size_t *ov)
-{
-	struct dlp_engine *e = sc->e;
-	int rc;
-
-	if (!e->dict_pf)
-		return dlp_re_exec(e->dict, e->rx, sc->s, hi, lo, flags, ov,
-		    e->ndict + 1);
-	for (;;) {
-		if ((lo = dict_next(sc, lo, hi)) >= hi)
-			return 0;
-		if (e->dict_q4 != NULL && lo + 4 <= hi) {
-			if ((rc = dict_exec_groups(sc, lo, hi, flags, ov)) != 0)
-				return rc;
-			lo++;
-			continue;
-		}
-		rc = dlp_re_exec(e->dict_a, e->rx, sc->s, hi, lo, flags, ov,
-		    e->ndict + 1);
-		if (rc != 0)
-			return rc;
-		lo++;
-	}
-}
-
-/* Special-category terms within proximity of a personal identifier. */
-static void
-dict_near(struct scan *sc, size_t vs, size_t ve, enum dlp_class near)
-{
-	struct dlp_engine *e = sc->e;
-	size_t ov[2 * 16], lo, hi, ts, te, i;
-	struct dlp_finding f;
-	char term[64];
-	int g;
-
-	if (e->dict == NULL)
-		return;
-	lo = vs > 300 ? vs - 300 : 0;
-	hi = ve + 300 < sc->len ? ve + 300 : sc->len;
-	if (lo < sc->dict_to)
-		lo = sc->dict_to;
-	while (lo < hi && dict_exec(sc, lo, hi,
-	    sc->final && hi == sc->len ? 0 : DLP_RE_NOTEOL, ov) > 0) {
-		ts = ov[0];
-		te = ov[1];
-		lo = te > ts ? te : ts + 1;
-		if (ts > 0 && (is_alnum_b(sc->s[ts - 1]) || sc->s[ts - 1] >= 0x80)) {
-			lo = ts + 1;		/* inside a word */
-			continue;
-		}
-		if (te >= hi && !(sc->final && hi == sc->len))
-			break;
-		for (g = 0; g < e->ndict && ov[2 * (g + 1)] == DLP_RE_UNSET; g++)
-			;
-		if (g == e->ndict || te - ts >= sizeof(term))
-			continue;
-		for (i = 0; i < te - ts; i++)
-			term[i] = (char)tolower(sc->s[ts + i]);
-		term[te - ts] = '\0';
-		memset(&f, 0, sizeof(f));
-		f.cls = e->det[e->dict_det[g]].cls;
-		f.detector = e->det[e->dict_det[g]].id;
-		f.confidence = e->det[e->dict_det[g]].conf;
-		f.offset = sc->base + ts;
-		f.length = (uint32_t)(te - ts);
-		snprintf(f.evidence, sizeof(f.evidence), "%s near %s", term,
-		    dlp_class_name(near));
-		dlp_fingerprint(e, term, te - ts, f.fp);
-		emit(e, sc->st, e->dict_det[g], &f, sc->cb, sc->arg);
-	}
-	sc->dict_to = lo > sc->dict_to ? lo : sc->dict_to;
-}
 
 static void
 flush(struct scan *sc)
@@ -459,9 +62,9 @@ flush(struct scan *sc)
 
 	for (i = 0; i < sc->npend; i++) {
 		p = &sc->pend[i];
-		emit(sc->e, sc->st, p->det, &p->f, sc->cb, sc->arg);
+		dlp_emit(sc->e, sc->st, p->det, &p->f, sc->cb, sc->arg);
 		if (personal(p->f.cls))
-			dict_near(sc, p->vs, p->ve, p->f.cls);
+			dlp_dict_near(sc, p->vs, p->ve, p->f.cls);
 	}
 	sodium_memzero(sc->pend, sizeof(sc->pend[0]) * (size_t)sc->npend);
 	sc->npend = 0;
@@ -524,7 +127,7 @@ kw_find(struct scan *sc, const struct dlp_det *d, size_t from, size_t slim,
 	if (pf == NULL || d->kw_a == NULL) {
 		while (from < slim && dlp_re_exec(d->kw, sc->e->rx, s, len, from,
 		    0, ov, 1) > 0 && ov[0] < slim) {
-			if (ov[0] == 0 || !is_alnum_b(s[ov[0] - 1]))
+			if (ov[0] == 0 || !dlp_is_alnum(s[ov[0] - 1]))
 				return 1;
 			from = ov[0] + 1;
 		}
@@ -634,7 +237,7 @@ candidate(struct scan *sc, int det, struct dlp_vctx *v)
 	f.offset = sc->base + v->vs;
 	f.length = (uint32_t)(v->ve - v->vs);
 	dlp_fingerprint(sc->e, v->norm, v->nlen, f.fp);
-	evidence(sc, &f, v->vs, v->ve, v->norm, v->nlen);
+	dlp_evidence(sc, &f, v->vs, v->ve, v->norm, v->nlen);
 	add_pending(sc, det, v->vs, v->ve, &f);
 }
 
@@ -644,7 +247,7 @@ pem_emit(struct scan *sc, size_t len, int final)
 	struct dlp_finding f;
 
 	if (dlp_pem_feed(sc->e, sc->st, sc->s, len, sc->base, final, &f))
-		emit(sc->e, sc->st, sc->e->pem_det, &f, sc->cb, sc->arg);
+		dlp_emit(sc->e, sc->st, sc->e->pem_det, &f, sc->cb, sc->arg);
 }
 
 /*
@@ -721,13 +324,13 @@ digit_run(struct scan *sc, size_t i)
 	}
 	if (nd < e->digit_min)
 		return j;
-	while (tb > 0 && i - tb < 16 && is_alnum_b(s[tb - 1]))
+	while (tb > 0 && i - tb < 16 && dlp_is_alnum(s[tb - 1]))
 		tb--;
-	for (te = i; te < len && te - i < 64 && is_alnum_b(s[te]); te++)
+	for (te = i; te < len && te - i < 64 && dlp_is_alnum(s[te]); te++)
 		;
-	lb = i >= 2 && !is_digit_b(s[i - 1]) && is_alnum_b(s[i - 1]) &&
-	    !is_digit_b(s[i - 2]) && is_alnum_b(s[i - 2]) &&
-	    (i == 2 || !is_alnum_b(s[i - 3])) ? 2 : 0;
+	lb = i >= 2 && !is_digit_b(s[i - 1]) && dlp_is_alnum(s[i - 1]) &&
+	    !is_digit_b(s[i - 2]) && dlp_is_alnum(s[i - 2]) &&
+	    (i == 2 || !dlp_is_alnum(s[i - 3])) ? 2 : 0;
 	for (k = 0; k < e->ndigit; k++) {
 		const struct dlp_det *d = &e->det[e->digit_det[k]];
 
@@ -879,7 +482,7 @@ code_step(struct dlp_engine *e, struct dlp_stream *st, const uint8_t *p,
 	dlp_code_feed(e, st, p, n);
 	if (st->code_bytes >= (uint32_t)e->det[e->code_det].window &&
 	    dlp_code_decide(e, st, &f))
-		emit(e, st, e->code_det, &f, cb, arg);
+		dlp_emit(e, st, e->code_det, &f, cb, arg);
 }
 
 static int
@@ -972,7 +575,7 @@ dlp_stream_end(struct dlp_engine *e, struct dlp_stream *st, dlp_cb cb,
 	}
 	st->done = st->pos;
 	if (dlp_code_decide(e, st, &f))
-		emit(e, st, e->code_det, &f, cb, arg);
+		dlp_emit(e, st, e->code_det, &f, cb, arg);
 	sodium_memzero(st->tail, sizeof(st->tail));
 	st->tail_len = 0;
 	st->flags |= DLP_ST_ENDED;

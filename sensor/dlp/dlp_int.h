@@ -161,6 +161,15 @@ struct dlp_engine {
 	char		*strings;	/* owned copies of literals */
 };
 
+/* --- dlp_load_dict.c ----------------------------------------------------- */
+struct ydoc;
+/* dlp_dict_build(e, y): the combined dictionary regex; errors reported
+ * through ${y}; -1 on an error. */
+int		 dlp_dict_build(struct dlp_engine *e, struct ydoc *y);
+/* dlp_dict_build_pf(e): the start filter (after e->rx exists); left off
+ * (e->dict_pf 0) when the dictionaries are not safe to probe. */
+void		 dlp_dict_build_pf(struct dlp_engine *e);
+
 /* --- dlp_lint.c ----------------------------------------------------------- */
 /* dlp_lint_regex(pat, off): a backtracking trap in ${pat} (a message, its
  * byte offset in *${off}) or NULL.  Lint warns; the engine's work budget
@@ -219,6 +228,52 @@ int		 dlp_pem_feed(struct dlp_engine *e, struct dlp_stream *st,
 	    (uint32_t)(d) << 24) * 0x9e3779b1u) >> 16)
 #define DLP_BIT(set, k)	((set)[(k) >> 3] & (1u << ((k) & 7)))
 #define DLP_Q4_HASH(w)	(((uint32_t)(w) * 0x9e3779b1u) >> 7)
+
+/* --- the scan of one subject (dlp.c, dlp_emit.c, dlp_dict.c) ---------- */
+#define MAX_PEND	32
+
+struct pend {
+	struct dlp_finding	 f;
+	size_t			 vs, ve;	/* subject offsets */
+	int			 det;
+};
+
+/* One subject (a contiguous buffer) being scanned. */
+struct scan {
+	struct dlp_engine	*e;
+	struct dlp_stream	*st;
+	const uint8_t		*s;
+	size_t			 len;
+	uint64_t		 base;		/* stream offset of s[0] */
+	size_t			 alo, ahi;	/* accepted match starts */
+	int			 final;
+	dlp_cb			 cb;
+	void			*arg;
+	size_t			 dict_to;
+	/* dictionary start filter cursor: no full (4-byte) candidate in
+	 * [dc_from, dc_to); dc_to is one when dc_hit */
+	size_t			 dc_from, dc_to;
+	int			 dc_hit;
+	struct pend		 pend[MAX_PEND];
+	int			 npend;
+};
+
+static inline int
+dlp_is_alnum(int c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* dlp_emit(): the confidence floor and dedupe, then the callback. */
+void		 dlp_emit(struct dlp_engine *e, struct dlp_stream *st, int det,
+		    struct dlp_finding *f, dlp_cb cb, void *arg);
+/* dlp_evidence(): "<context>masked<context>" into f->evidence. */
+void		 dlp_evidence(const struct scan *sc, struct dlp_finding *f,
+		    size_t vs, size_t ve, const char *norm, size_t nlen);
+/* dlp_dict_near(): special-category terms near [vs, ve), reported as
+ * "TERM near CLASS". */
+void		 dlp_dict_near(struct scan *sc, size_t vs, size_t ve,
+		    enum dlp_class near);
 
 /* --- dlp.c helpers used by dlp_struct.c ---------------------------------- */
 void		 dlp_fingerprint(const struct dlp_engine *e, const void *v,
