@@ -5,6 +5,7 @@
  * special-category dictionary pass is dlp_dict.c.
  */
 #include <ctype.h>
+#include <endian.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -400,8 +401,23 @@ scan_subject(struct scan *sc)
 	if (sc->alo >= sc->ahi)
 		end = i;
 	while (i < end) {
-		/* Fast path: skip bytes whose pair starts nothing, four
-		 * independent tests per step for instruction-level parallelism. */
+		/* Fast path: skip bytes whose pair starts nothing, eight
+		 * independent byte-table tests on one 64-bit load per step,
+		 * then four bit tests, for instruction-level parallelism. */
+		while (i + 9 <= end && i + 9 <= len) {
+			const uint8_t *b8 = e->bigram8;
+			uint64_t w;
+
+			memcpy(&w, s + i, sizeof(w));
+			w = le64toh(w);
+			if (b8[w & 0xffff] | b8[(w >> 8) & 0xffff] |
+			    b8[(w >> 16) & 0xffff] | b8[(w >> 24) & 0xffff] |
+			    b8[(w >> 32) & 0xffff] | b8[(w >> 40) & 0xffff] |
+			    b8[(w >> 48) & 0xffff] |
+			    b8[(w >> 56) | (unsigned)s[i + 8] << 8])
+				break;
+			i += 8;
+		}
 		while (i + 5 <= end && i + 5 <= len) {
 			unsigned k0 = s[i] | (unsigned)s[i + 1] << 8;
 			unsigned k1 = s[i + 1] | (unsigned)s[i + 2] << 8;

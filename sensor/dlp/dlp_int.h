@@ -116,6 +116,7 @@ struct dlp_engine {
 	int		 nlit;
 	uint16_t	 lit_idx[257];	/* literals by folded first byte */
 	uint8_t		 bigram[65536 / 8];
+	uint8_t		 bigram8[65536];	/* the same, a byte per pair */
 	uint8_t		 digit_det[DLP_MAX_DET];	/* digit-triggered */
 	int		 ndigit;
 	int		 digit_min;	/* smallest dmin of them */

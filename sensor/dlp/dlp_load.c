@@ -470,6 +470,7 @@ bigram_set(struct dlp_engine *e, unsigned a, unsigned b)
 	unsigned k = a | (b << 8);
 
 	e->bigram[k >> 3] |= (uint8_t)(1u << (k & 7));
+	e->bigram8[k] = 1;
 }
 
 /* How common a byte pair is in Dutch/English prose (lower is rarer): a
