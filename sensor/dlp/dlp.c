@@ -143,17 +143,28 @@ kw_find(struct scan *sc, const struct dlp_det *d, size_t from, size_t slim,
 			return 1;
 		p++;
 	}
-	/* Word starts first (one table lookup), then the byte pair. */
-	for (; p + 1 < lim; p++) {
-		unsigned k;
+	/* Word starts whose byte pair is in the set: a mask of 64
+	 * positions at a time built without branches (word starts come
+	 * unpredictably every few bytes), then the regex at its bits. */
+	while (p + 1 < lim) {
+		size_t n = lim - 1 - p, j;
+		uint64_t m = 0;
 
-		if (alnum_tab[s[p - 1]])
-			continue;
-		k = s[p] | (unsigned)s[p + 1] << 8;
-		if (!(pf[k >> 3] & (1u << (k & 7))))
-			continue;
-		if (dlp_re_exec(d->kw_a, sc->e->rx, s, len, p, 0, ov, 1) > 0)
-			return 1;
+		if (n > 64)
+			n = 64;
+		for (j = 0; j < n; j++) {
+			unsigned k = s[p + j] | (unsigned)s[p + j + 1] << 8;
+
+			m |= (uint64_t)((pf[k >> 3] >> (k & 7)) & 1u &
+			    ~(unsigned)alnum_tab[s[p + j - 1]]) << j;
+		}
+		for (; m != 0; m &= m - 1) {
+			j = (size_t)__builtin_ctzll(m);
+			if (dlp_re_exec(d->kw_a, sc->e->rx, s, len, p + j, 0,
+			    ov, 1) > 0)
+				return 1;
+		}
+		p += n;
 	}
 	return 0;
 }

@@ -98,13 +98,27 @@ dict_next(struct scan *sc, size_t from, size_t hi)
 			goto hit;
 		p++;
 	}
-	/* Most bytes cannot precede a term (letters inside words): one
-	 * table lookup rejects them before the pair and prefix tests. */
-	for (; p + 4 <= hi; p++) {
-		if (!e->dict_before[s[p - 1]])
-			continue;
-		if (dict_full_ok(e, s, p, sc->len))
-			goto hit;
+	/* Most bytes cannot precede a term (letters inside words).  Word
+	 * starts come every few bytes, unpredictably, so a branch per byte
+	 * mispredicts at each: build a mask of the positions whose byte
+	 * before may precede a term, 64 at a time without branches, then
+	 * run the pair and prefix tests on its bits in order. */
+	while (p + 4 <= hi) {
+		size_t n = hi - 3 - p, j;
+		uint64_t m = 0;
+
+		if (n > 64)
+			n = 64;
+		for (j = 0; j < n; j++)
+			m |= (uint64_t)e->dict_before[s[p + j - 1]] << j;
+		for (; m != 0; m &= m - 1) {
+			j = (size_t)__builtin_ctzll(m);
+			if (dict_full_ok(e, s, p + j, sc->len)) {
+				p += j;
+				goto hit;
+			}
+		}
+		p += n;
 	}
 	sc->dc_to = p;
 	sc->dc_hit = 0;
