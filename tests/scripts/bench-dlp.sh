@@ -49,7 +49,7 @@ per-detector regex windows around each digit run or literal (try_window,
 fingerprints (BLAKE2b, ~7%).
 
 Dense-text steps (2026-12-03, issue 17): callgrind instructions of the
-10 MB dense run alone (`BENCH_DENSE_ONLY=1 BENCH_ENGINE_ONLY=1`, the
+10 MB dense run alone (\`BENCH_DENSE_ONLY=1 BENCH_ENGINE_ONLY=1\`, the
 machine too loaded for stable CPU-time figures), digest 10a662f6e5f16db9
 (11,444 findings) unchanged at every step, and f7d1c9a477d868b3 at 100 MB:
 
