@@ -6,7 +6,7 @@
 # capture.kernel_drops = 0; with a 1 MiB ring and the sensor stopped
 # (SIGSTOP) while tcpreplay --topspeed sends 8x the ring, the kernel must
 # drop, and the drops appear in the stats event, in the database's stats
-# table and in the exit summary.  Skips (counted) when not root or without
+# table, in the exit summary and on the dashboard's health page.  Skips (counted) when not root or without
 # ip netns / tcpreplay.  Bounded: every wait has a deadline.
 set -u
 cd "$(dirname "$0")/../.." || exit 2
@@ -15,7 +15,8 @@ skip() {
 	for t in "kernel_drops in the stats event, 0 at a low rate" \
 	    "tiny ring: kernel_drops > 0 in the stats event" \
 	    "tiny ring: drops in the database stats table" \
-	    "tiny ring: drops in the exit summary"; do
+	    "tiny ring: drops in the exit summary" \
+	    "tiny ring: drops on the dashboard's health page"; do
 		echo "ok - $t # skip $1"
 	done
 	exit 0
@@ -25,9 +26,10 @@ command -v tcpreplay >/dev/null || skip "tcpreplay missing (make deps)"
 command -v sqlite3 >/dev/null || skip "sqlite3 missing (make deps)"
 T=$(mktemp -d)
 TX=stld-tx-$$ RX=stld-rx-$$ TXIF=stldt$$ RXIF=stldr$$
-pid=
+pid= dpid=
 cleanup() {
 	[ -n "$pid" ] && { kill -CONT $pid; kill -KILL $pid; } 2>/dev/null
+	[ -n "$dpid" ] && kill $dpid 2>/dev/null
 	ip netns del "$TX" 2>/dev/null
 	ip netns del "$RX" 2>/dev/null
 	[ -n "${KEEP:-}" ] && echo "# kept $T" || rm -rf "$T"
@@ -150,4 +152,28 @@ if grep -Eq "packets \(${d} dropped by the kernel\)" "$T/burst.err" && [ "$d" !=
 else
 	echo "not ok - tiny ring: drops in the exit summary"
 	sed 's/^/#   /' "$T/burst.err"
+fi
+
+# The dashboard's health page shows them (on loopback, a viewer's session).
+D=build/shadowtap-dashboard
+PORT=$((20000 + ($$ + 7) % 20000))
+URL=http://127.0.0.1:$PORT
+if [ -x $D ] && command -v curl >/dev/null; then
+	echo 'viewer-pass-1' | $D --state "$T/st.db" --add-user vic --role viewer >/dev/null 2>&1
+	$D --db "$T/burst.db" --state "$T/st.db" --listen 127.0.0.1:$PORT 2> "$T/dash.err" &
+	dpid=$!
+	wait_for 10 curl -s -m 2 -o /dev/null $URL/healthz
+	curl -s -m 10 -c "$T/jar" -d 'user=vic&password=viewer-pass-1' $URL/api/v1/login >/dev/null
+	curl -s -m 10 -b "$T/jar" $URL/api/v1/health > "$T/health.json"
+	kill $dpid; wait $dpid 2>/dev/null; dpid=
+	hd=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["sensors"][0]["drops"])' \
+	    "$T/health.json" 2>/dev/null)
+	if [ -n "$hd" ] && [ "$hd" = "$d" ]; then
+		echo "ok - tiny ring: drops on the dashboard's health page ($hd)"
+	else
+		echo "not ok - tiny ring: drops on the dashboard's health page ('$hd', EVE $d)"
+		sed 's/^/#   /' "$T/dash.err"; head -c 400 "$T/health.json" | sed 's/^/#   /'
+	fi
+else
+	echo "ok - tiny ring: drops on the dashboard's health page # skip dashboard or curl missing"
 fi
