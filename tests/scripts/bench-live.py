@@ -201,6 +201,12 @@ def suricata_step(conf, opts):
     return r
 
 
+def tcpreplay_version():
+    p = subprocess.run(["tcpreplay", "-V"], capture_output=True, text=True)
+    m = re.search(r"tcpreplay version: (\S+)", p.stdout + p.stderr)
+    return m.group(1) if m else "(version unknown)"
+
+
 def ladder(name, step):
     rows = []
     for label, opts in STEPS:
@@ -261,7 +267,7 @@ def main():
     today = datetime.date.today().isoformat()
     text = ("## Live capture (`make bench-live`, %s)\n\n"
             "Replay of `%s` (the first %d packets of `bench/mixed.pcap`, %.1f MB, every address moved into "
-            "TEST-NET by `tests/scripts/live-testnet.py`, frames over 1514 bytes left out) with tcpreplay %s "
+            "TEST-NET by `tests/scripts/live-testnet.py`, frames over 1514 bytes left out) with tcpreplay %s (`-K`, preloaded) "
             "over a veth pair between two network namespaces, at rising rates (%s, then `--topspeed`); a fresh "
             "capturing process per step. tcpreplay is pinned to core 1 and the capturing process to core 0 "
             "(`taskset`); they share this 2-core machine with the other jobs on it (load average %.1f at the "
@@ -271,8 +277,7 @@ def main():
             "CPU is the capturing process's user+sys time (all threads, /proc) from the replay's start until "
             "every packet the kernel counted was read or dropped, over that time (start-up excluded). The sensor runs with EVE "
             "+ SQLite + rules and make bench's pools; Suricata with Debian's configuration, no rules, EVE on.\n\n"
-            % (today, LIVE, pkts, size / 1e6, subprocess.run(["tcpreplay", "-V"], capture_output=True, text=True)
-               .stdout.split("\n")[0].replace("tcpreplay version: ", ""),
+            % (today, LIVE, pkts, size / 1e6, tcpreplay_version(),
                ", ".join("%d" % r for r in RATES) + " Mbit/s", load[0], load2[0]))
     text += "\n".join(lines) + "\n\n"
     if os.environ.get("NOTE"):
