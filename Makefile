@@ -74,11 +74,11 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_SRC  := $(wildcard tests/tools/*.c)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 
-.PHONY: all deps deps-bench run check unit bench bench-scale bench-dlp bench-dashboard bench-report bench-catalog browser-deps asan fuzz fuzz-smoke fuzz-build fuzz-bins clean help deb check-install progs
+.PHONY: all deps deps-bench run check unit bench bench-scale bench-dlp bench-dashboard bench-report bench-catalog bench-live browser-deps asan fuzz fuzz-smoke fuzz-build fuzz-bins clean help deb check-install progs
 all: $(PROGS) $(UNIT_BIN) $(TOOL_BIN)
 
 help:
-	@echo "targets: all deps deps-bench run check unit asan fuzz fuzz-smoke bench bench-scale bench-dlp bench-dashboard bench-report bench-catalog deb check-install clean   (V=1 verbose)"
+	@echo "targets: all deps deps-bench run check unit asan fuzz fuzz-smoke bench bench-scale bench-dlp bench-dashboard bench-report bench-catalog bench-live deb check-install clean   (V=1 verbose)"
 
 # deps: install what is missing, idempotent.  Needs root (or sudo).
 deps:
@@ -212,6 +212,11 @@ bench-dlp: deps all
 
 bench-catalog: all
 	$(Q)sh tests/scripts/bench-catalog.sh
+
+# bench-live: tcpreplay over veth/netns at rising rates, sensor and Suricata
+# (root; docs/BENCHMARKS.md "Live capture").
+bench-live: deps-bench all
+	$(Q)sh tests/scripts/bench-live.sh
 
 # deb: build/shadowtap_VERSION_ARCH.deb (packaging/, docs/PACKAGING.md).
 # Version: SENSOR_VERSION in sensor/main.c, the one place.

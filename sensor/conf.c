@@ -31,6 +31,8 @@ static const struct keyword keywords[] = {
 	{ "capture", "snaplen", K_U32, 1500, 262144, OFF(cap.snaplen), "bytes captured per packet" },
 	{ "capture", "promiscuous", K_BOOL, 0, 1, OFF(cap.promisc), "promiscuous mode" },
 	{ "capture", "buffer_mb", K_U32, 1, 4096, OFF(cap.buffer_mb), "kernel capture buffer, MiB" },
+	{ "capture", "block_timeout_ms", K_U32, 1, 1000, OFF(cap.timeout_ms), "longest wait before a partly filled ring block is read, ms" },
+	{ "capture", "immediate", K_BOOL, 0, 1, OFF(cap.immediate), "deliver each packet at once (no ring blocks; more wake-ups)" },
 	{ "flows", "max", K_U32, 1024, 50000000, OFF(flow.max_flows), "flow table cap; oldest evicted beyond" },
 	{ "flows", "prefault", K_BOOL, 0, 1, OFF(flow.prefault), "touch the flow records at start-up (no first-touch faults later)" },
 	{ "flows", "timeout_tcp_new", K_U32, 1, 86400, OFF(flow.timeout_s[TC_TCP_NEW]), "idle timeout of unestablished TCP, s" },
@@ -103,7 +105,8 @@ set_value(struct sensor_conf *c, struct ydoc *d, const struct keyword *k,
 	case K_U32:
 		if (ydoc_int(d, v, k->min, k->max, &n) < 0)
 			return -EINVAL;
-		if (k->off == OFF(cap.snaplen) || k->off == OFF(cap.buffer_mb))
+		if (k->off == OFF(cap.snaplen) || k->off == OFF(cap.buffer_mb) ||
+		    k->off == OFF(cap.timeout_ms))
 			*(int *)dst = (int)n;
 		else
 			*(uint32_t *)dst = (uint32_t)n;

@@ -150,7 +150,9 @@ reload_conf(struct engine *e)
 	    n.dpi.ndpi_slots != e->conf.dpi.ndpi_slots ||
 	    n.dpi.scratch_slots != e->conf.dpi.scratch_slots ||
 	    n.cap.snaplen != e->conf.cap.snaplen ||
-	    n.cap.buffer_mb != e->conf.cap.buffer_mb)
+	    n.cap.buffer_mb != e->conf.cap.buffer_mb ||
+	    n.cap.timeout_ms != e->conf.cap.timeout_ms ||
+	    n.cap.immediate != e->conf.cap.immediate)
 		log_warnx("%s: capture, flow and pool sizes take effect at the next "
 		    "start", e->cfg_path);
 	if (n.out.key_rotation_days != e->conf.out.key_rotation_days ||

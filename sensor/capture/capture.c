@@ -53,8 +53,14 @@ open_live(struct capture *c, const struct capture_conf *conf)
 	}
 	pcap_set_snaplen(c->p, conf->snaplen);
 	pcap_set_promisc(c->p, conf->promisc);
+	/* Not immediate: libpcap (>= 1.5) maps a TPACKET_V3 ring of
+	 * buffer_mb and hands over whole blocks, when full or after
+	 * timeout_ms.  Immediate mode wakes us for every packet
+	 * (docs/BENCHMARKS.md "Live capture" measures both). */
 	pcap_set_timeout(c->p, conf->timeout_ms);
 	pcap_set_buffer_size(c->p, conf->buffer_mb * 1024 * 1024);
+	if (conf->immediate)
+		pcap_set_immediate_mode(c->p, 1);
 	rc = pcap_activate(c->p);
 	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
 		log_warnx("%s: permission denied: capturing needs root or the "

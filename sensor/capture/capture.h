@@ -23,7 +23,9 @@ struct capture_conf {
 	int		 snaplen;
 	int		 promisc;
 	int		 buffer_mb;	/* kernel ring size (live) */
-	int		 timeout_ms;	/* read timeout (live) */
+	int		 timeout_ms;	/* TPACKET_V3 block timeout (live) */
+	int		 immediate;	/* live: each packet at once (no ring
+					 * blocks: one wake-up per packet) */
 };
 
 struct capture;
