@@ -202,7 +202,7 @@ void
 dlp_dict_near(struct scan *sc, size_t vs, size_t ve, enum dlp_class near)
 {
 	struct dlp_engine *e = sc->e;
-	size_t ov[2 * 16], lo, hi, ts, te, i;
+	size_t ov[2 * DLP_RE_OVEC], lo, hi, ts, te, i;
 	struct dlp_finding f;
 	char term[64];
 	int g;

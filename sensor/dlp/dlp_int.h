@@ -106,6 +106,9 @@ struct dlp_dscr {
 };
 
 #define DLP_MAX_DET	128
+/* Capture pairs a match reports: the whole match plus one group per
+ * dictionary in the combined dictionary regex (at most DLP_MAX_DET). */
+#define DLP_RE_OVEC	(DLP_MAX_DET + 1)
 #define DLP_MAX_LIT	512
 #define DLP_NORM_MAX	256
 

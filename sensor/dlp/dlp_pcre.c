@@ -18,7 +18,7 @@
 #define RX_PROBE_LIMIT	2000
 #define RX_DEPTH_LIMIT	1000
 #define RX_JIT_STACK	(256 * 1024)
-#define RX_OVEC		16
+#define RX_OVEC		DLP_RE_OVEC
 
 struct dlp_re {
 	pcre2_code	*code;

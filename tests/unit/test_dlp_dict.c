@@ -128,6 +128,47 @@ TEST(test_same_findings)
 	ASSERT(terms > 900);	/* the texts do exercise the pass */
 }
 
+/*
+ * More dictionaries than the 4-byte prefix set takes (15): every one must
+ * still report, and the match's groups must fit (a 21st dictionary once
+ * read past a 16-pair ovector).
+ */
+TEST(test_many_dictionaries)
+{
+	static const char path[] = "/tmp/test_dlp_dict_many.yaml";
+	static const char text[] = "klant BSN 999964070 zyxwterm20 einde";
+	struct dlp_engine *m = NULL;
+	struct dlp_stream st;
+	FILE *in, *f;
+	char line[4096];
+	int i;
+
+	ASSERT((in = fopen(RULES, "r")) != NULL);
+	ASSERT((f = fopen(path, "w")) != NULL);
+	while (fgets(line, sizeof(line), in) != NULL)
+		fputs(line, f);
+	fclose(in);
+	for (i = 0; i < 12 + 9; i++)
+		if (i >= 9)
+			fprintf(f, "  - id: TEST-DICT-%d\n    class: special_category\n"
+			    "    kind: dictionary\n    pattern: '(?i)(?<![a-z0-9])"
+			    "zyxwterm%d(?![a-z0-9])'\n    confidence: 75\n", i, i);
+	fclose(f);
+	ASSERT_EQ(dlp_engine_load(path, NULL, &m), 0);
+	ASSERT(m->ndict == 21);
+	ASSERT(m->dict_q4 == NULL);	/* over the prefix set's limit */
+	who = 0;
+	on[0] = 0;
+	dlp_stream_init(&st);
+	dlp_scan(m, &st, text, sizeof(text) - 1, cb, NULL);
+	dlp_stream_end(m, &st, cb, NULL);
+	ASSERT(strstr(out[0], "TEST-DICT-20 ") != NULL);
+	ASSERT(strstr(out[0], "zyxwterm20 near") != NULL);
+	ASSERT(strstr(out[0], "TEST-DICT-19 ") == NULL);
+	dlp_engine_free(m);
+	remove(path);
+}
+
 int
 main(void)
 {
@@ -138,6 +179,7 @@ main(void)
 	}
 	RUN(test_prefix_set);
 	RUN(test_same_findings);
+	RUN(test_many_dictionaries);
 	dlp_engine_free(E);
 	return TEST_END();
 }
