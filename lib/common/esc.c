@@ -42,7 +42,7 @@ esc_utf8_len(const unsigned char *s, size_t n)
 }
 
 /* Bytes copied as they are: printable ASCII, in JSON except '"' and '\\'. */
-static const unsigned char plain_json[256] = {
+const unsigned char esc_json_plain[256] = {
 	[0x20 ... 0x21] = 1,	/* 0x22 is '"' */
 	[0x23 ... 0x5b] = 1,	/* 0x5c is '\\' */
 	[0x5d ... 0x7e] = 1,
@@ -75,7 +75,7 @@ esc_bytes(char *dst, size_t cap, const char *src, size_t n,
 {
 	static const char hx[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)src;
-	const unsigned char *plain = mode == ESC_JSON ? plain_json : plain_text;
+	const unsigned char *plain = mode == ESC_JSON ? esc_json_plain : plain_text;
 	size_t i = 0, o = 0;
 
 	if (cap == 0)

@@ -38,4 +38,8 @@ int	esc_text_clean(const char *src, size_t n);
  * ${n} bytes), 0 if it is not one (overlong, surrogate, > U+10FFFF). */
 size_t	esc_utf8_len(const unsigned char *s, size_t n);
 
+/* esc_json_plain[c]: 1 when byte ${c} is copied into JSON as it is
+ * (printable ASCII except '"' and '\\'); the builder's fast path. */
+extern const unsigned char esc_json_plain[256];
+
 #endif

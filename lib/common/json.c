@@ -43,8 +43,22 @@ json_escape(char *dst, size_t cap, const char *src, size_t n)
 static void
 put_str(struct jb *j, const char *s, size_t n)
 {
-	size_t room, w;
+	size_t room, w, i;
+	char *d;
 
+	/* Fast path: the quoted string fits and its bytes are all plain
+	 * (most names, every key): copied in the same pass that checks. */
+	if (!j->overflow && j->len + n + 3 <= j->cap) {
+		d = j->buf + j->len;
+		d[0] = '"';
+		for (i = 0; i < n && esc_json_plain[(unsigned char)s[i]]; i++)
+			d[1 + i] = s[i];
+		if (i == n) {
+			d[1 + n] = '"';
+			j->len += n + 2;
+			return;
+		}
+	}
 	put(j, "\"", 1);
 	if (j->overflow)
 		return;

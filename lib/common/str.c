@@ -111,3 +111,102 @@ str_udec(char *buf, uint64_t v)
 		buf[i] = t[n - 1 - i];
 	return n;
 }
+
+/* One IPv4 octet in decimal, no leading zeros; returns the digits. */
+static size_t
+put_octet(char *p, unsigned v)
+{
+	if (v >= 100) {
+		p[0] = (char)('0' + v / 100);
+		p[1] = (char)('0' + v / 10 % 10);
+		p[2] = (char)('0' + v % 10);
+		return 3;
+	}
+	if (v >= 10) {
+		p[0] = (char)('0' + v / 10);
+		p[1] = (char)('0' + v % 10);
+		return 2;
+	}
+	p[0] = (char)('0' + v);
+	return 1;
+}
+
+size_t
+str_ip4(char *dst, size_t cap, const uint8_t *a)
+{
+	char t[16];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			t[n++] = '.';
+		n += put_octet(t + n, a[i]);
+	}
+	if (n + 1 > cap)
+		return 0;
+	memcpy(dst, t, n);
+	dst[n] = '\0';
+	return n;
+}
+
+/*
+ * RFC 5952 text, byte for byte what glibc's inet_ntop(AF_INET6) writes:
+ * the first longest run of two or more zero groups becomes "::", groups
+ * in lower-case hex without leading zeros, and ::a.b.c.d / ::ffff:a.b.c.d
+ * with the IPv4 part dotted.
+ */
+size_t
+str_ip6(char *dst, size_t cap, const uint8_t *a)
+{
+	static const char hx[] = "0123456789abcdef";
+	char t[48];
+	unsigned w[8];
+	int i, best = -1, blen = 0, cur = -1, clen = 0;
+	size_t n = 0;
+
+	for (i = 0; i < 8; i++) {
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		if (w[i] == 0) {
+			if (cur < 0) {
+				cur = i;
+				clen = 0;
+			}
+			if (++clen > blen) {
+				best = cur;
+				blen = clen;
+			}
+		} else
+			cur = -1;
+	}
+	if (blen < 2)
+		best = -1;
+	for (i = 0; i < 8; i++) {
+		if (best >= 0 && i >= best && i < best + blen) {
+			if (i == best)
+				t[n++] = ':';
+			continue;
+		}
+		if (i != 0)
+			t[n++] = ':';
+		if (i == 6 && best == 0 && (blen == 6 ||
+		    (blen == 5 && w[5] == 0xffff))) {
+			n += str_ip4(t + n, sizeof(t) - n, a + 12);
+			break;
+		}
+		if (w[i] >= 0x1000)
+			t[n++] = hx[w[i] >> 12];
+		if (w[i] >= 0x100)
+			t[n++] = hx[w[i] >> 8 & 15];
+		if (w[i] >= 0x10)
+			t[n++] = hx[w[i] >> 4 & 15];
+		t[n++] = hx[w[i] & 15];
+	}
+	if (best >= 0 && best + blen == 8)
+		t[n++] = ':';
+	if (n + 1 > cap)
+		return 0;
+	memcpy(dst, t, n);
+	dst[n] = '\0';
+	return n;
+}

@@ -48,4 +48,14 @@ size_t	str_udec(char *buf, uint64_t v);
 /* str_hex(dst, src, n): write 2n lower-case hex digits and a NUL. */
 void	str_hex(char *dst, const uint8_t *src, size_t n);
 
+/*
+ * str_ip4(dst, cap, a), str_ip6(dst, cap, a):
+ * The presentation form of the IPv4 address a[0..4) or the IPv6 address
+ * a[0..16), exactly as inet_ntop(3) writes it (RFC 5952 compression,
+ * ::ffff:a.b.c.d), without stdio.  Returns the length written (a NUL
+ * follows), or 0 when ${cap} is too small (16 and 46 always suffice).
+ */
+size_t	str_ip4(char *dst, size_t cap, const uint8_t *a);
+size_t	str_ip6(char *dst, size_t cap, const uint8_t *a);
+
 #endif

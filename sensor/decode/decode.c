@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/counters.h"
+#include "common/str.h"
 #include "decode/cursor.h"
 #include "decode/decode.h"
 
@@ -114,9 +115,14 @@ ip_addr_is_v4(const struct ip_addr *a)
 const char *
 ip_addr_str(const struct ip_addr *a, char *buf, size_t cap)
 {
+	size_t n;
+
+	/* By hand (common/str.h), not inet_ntop: two per event. */
 	if (ip_addr_is_v4(a))
-		return inet_ntop(AF_INET, a->a + 12, buf, (socklen_t)cap);
-	return inet_ntop(AF_INET6, a->a, buf, (socklen_t)cap);
+		n = str_ip4(buf, cap, a->a + 12);
+	else
+		n = str_ip6(buf, cap, a->a);
+	return n != 0 ? buf : NULL;
 }
 
 static void

@@ -78,7 +78,12 @@ void
 idoc_init(struct insp_doc *d, uint8_t *arena, const struct insp_doc_ops *ops,
     void *arg, struct doc_stats *stats)
 {
-	memset(d, 0, offsetof(struct insp_doc, file));
+	/* The decoder's 16 KB output buffer is scratch (only [0, on) is
+	 * ever read): not zeroed per flow, which cost ~10k instructions
+	 * for each inspected flow. */
+	memset(&d->doc, 0, offsetof(struct doc_dec, obuf));
+	memset((char *)d + offsetof(struct insp_doc, ops), 0,
+	    offsetof(struct insp_doc, file) - offsetof(struct insp_doc, ops));
 	d->arena = arena;
 	d->ops = ops;
 	d->arg = arg;

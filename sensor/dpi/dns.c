@@ -95,7 +95,8 @@ sb_addr(struct sbuf *b, int af, const uint8_t *a)
 {
 	char tmp[INET6_ADDRSTRLEN];
 
-	if (inet_ntop(af, a, tmp, sizeof(tmp)) != NULL)
+	if ((af == AF_INET ? str_ip4(tmp, sizeof(tmp), a) :
+	    str_ip6(tmp, sizeof(tmp), a)) != 0)
 		sb_puts(b, tmp);
 }
 

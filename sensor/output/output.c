@@ -20,6 +20,7 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/seal.h"
+#include "common/str.h"
 #include "output/output.h"
 #include "store/store.h"
 #include "common/log.h"
@@ -33,6 +34,7 @@ struct pseudo_slot {
 	uint8_t		addr[16];
 	uint8_t		used;
 	char		str[PSEUDO_STR_LEN];
+	char		paddr[INET6_ADDRSTRLEN];	/* pseudo_addr(str) */
 	uint64_t	sealed_ts;	/* last identity row written, µs */
 };
 
@@ -62,6 +64,7 @@ struct output {
 	int		 ret_next;	/* round-robin table index */
 	struct output_stats st;
 	struct pseudo_slot pcache[PSEUDO_CACHE];
+	const char	*cur_paddr;	/* the emitted event's pseudo_addr */
 	char		 line[EVE_LINE_MAX];
 	/* a stats event with the output's counters refreshed */
 	uint64_t	 stats_ev[(sizeof(struct event) + 7) / 8];
@@ -121,6 +124,21 @@ epoch_update(struct output *o, uint64_t now)
 	o->epoch_check = next > now ? next : now + 60ULL * 1000000;
 }
 
+/* The address-shaped pseudonym: ula48 + 0000 + 64 bits of the pseudonym. */
+static void
+pseudo_addr(const char *pseudo, char *out, size_t len)
+{
+	uint8_t a[16];
+	size_t n;
+
+	memset(a, 0, sizeof(a));
+	memcpy(a, ula48, sizeof(ula48));
+	if (sodium_hex2bin(a + 8, 8, pseudo + 2, 16, NULL, &n, NULL) != 0)
+		memset(a + 8, 0, 8);
+	if (str_ip6(out, len, a) == 0)
+		snprintf(out, len, "fd00:5354:4150::");
+}
+
 static const char *
 pseudo_cached(struct output *o, const struct ip_addr *a, uint64_t ts)
 {
@@ -134,27 +152,14 @@ pseudo_cached(struct output *o, const struct ip_addr *a, uint64_t ts)
 	if (!sl->used || memcmp(sl->addr, a->a, 16) != 0) {
 		memcpy(sl->addr, a->a, 16);
 		pseudo_of(&o->ps, a->a, sl->str);
+		pseudo_addr(sl->str, sl->paddr, sizeof(sl->paddr));
 		sl->used = 1;
 		sl->sealed_ts = 0;
 	}
 	if (sl->sealed_ts == 0 || ts > sl->sealed_ts + SEAL_REFRESH_US)
 		seal_identity(o, sl, ts);
+	o->cur_paddr = sl->paddr;
 	return sl->str;
-}
-
-/* The address-shaped pseudonym: ula48 + 0000 + 64 bits of the pseudonym. */
-static void
-pseudo_addr(const char *pseudo, char *out, size_t len)
-{
-	uint8_t a[16];
-	size_t n;
-
-	memset(a, 0, sizeof(a));
-	memcpy(a, ula48, sizeof(ula48));
-	if (sodium_hex2bin(a + 8, 8, pseudo + 2, 16, NULL, &n, NULL) != 0)
-		memset(a + 8, 0, 8);
-	if (inet_ntop(AF_INET6, a, out, (socklen_t)len) == NULL)
-		snprintf(out, len, "fd00:5354:4150::");
 }
 
 static const char *
@@ -440,7 +445,11 @@ eve_put(struct output *o, const struct event *ev, const struct ev_common *cm)
 	size_t n;
 
 	if (!o->conf.eve_clients_addr && ev->has_flow) {
-		pseudo_addr(cm->pseudo, ecm.src_ip, sizeof(ecm.src_ip));
+		/* Formatted once per client and epoch (pseudo_cached). */
+		if (o->cur_paddr != NULL)
+			str_lcpy(ecm.src_ip, o->cur_paddr, sizeof(ecm.src_ip));
+		else
+			pseudo_addr(cm->pseudo, ecm.src_ip, sizeof(ecm.src_ip));
 		ecm.hide_addr = cm->src_ip;
 	}
 	if (ev->type == EV_STATS) {
@@ -509,6 +518,7 @@ output_emit(struct output *o, const struct event *ev)
 	if (!any)
 		return;
 	memset(&cm, 0, sizeof(cm));
+	o->cur_paddr = NULL;
 	time_iso8601(ev->ts_us, cm.ts, sizeof(cm.ts));
 	if (f != NULL) {
 		ip_addr_str(&f->cli, cm.src_ip, sizeof(cm.src_ip));
