@@ -506,16 +506,18 @@ syslog_on(const struct output *o)
 	return o->syslog != NULL;
 }
 
+/* Flow records as EVE selects them; syslog_types applies to every record
+ * (in syslog_put, as events without a flow are not asked). */
 static int
 syslog_wants(const struct output *o, const struct event *ev)
 {
-	return (o->conf.syslog_types >> ev->type & 1) && eve_wants(o, ev);
+	return eve_wants(o, ev);
 }
 
 static void
 syslog_put(struct output *o, const struct event *ev, const struct ev_common *cm)
 {
-	if (eve_line(o, ev, cm))
+	if ((o->conf.syslog_types >> ev->type & 1) && eve_line(o, ev, cm))
 		syslog_sink_put(o->syslog, ev, cm, o->line, o->line_n);
 }
 
@@ -525,16 +527,18 @@ redis_on(const struct output *o)
 	return o->redis != NULL;
 }
 
+/* Flow records as EVE selects them; redis_types applies to every record
+ * (in redis_put, as events without a flow are not asked). */
 static int
 redis_wants(const struct output *o, const struct event *ev)
 {
-	return (o->conf.redis_types >> ev->type & 1) && eve_wants(o, ev);
+	return eve_wants(o, ev);
 }
 
 static void
 redis_put(struct output *o, const struct event *ev, const struct ev_common *cm)
 {
-	if (eve_line(o, ev, cm))
+	if ((o->conf.redis_types >> ev->type & 1) && eve_line(o, ev, cm))
 		redis_sink_put(o->redis, o->line, o->line_n);
 }
 
