@@ -7,7 +7,7 @@
  * from its first byte on the next one (the collector never sees a record
  * spliced to another).  TCP has no application acknowledgement: records
  * the kernel accepted are counted sent, and what sits in the kernel's
- * socket buffer when the collector dies is lost uncounted (docs/CONFIG.md).
+ * socket buffer when the collector dies is lost uncounted (docs/OUTPUTS.md).
  */
 #include <errno.h>
 #include <netdb.h>
