@@ -18,7 +18,8 @@ DEB_BUILD := build-essential pkg-config libpcap-dev libndpi-dev libsqlite3-dev \
 DEB_TEST  := tshark tcpdump iproute2 sqlite3 python3 python3-yaml python3-jsonschema \
              curl openssl libndpi-bin tcpreplay clang libclang-rt-14-dev \
              poppler-utils fonts-dejavu-core libjs-chart.js chromium nodejs \
-             dpkg-dev fakeroot lintian man-db debootstrap time nghttp2-server
+             dpkg-dev fakeroot lintian man-db debootstrap time nghttp2-server \
+             rsyslog redis-server redis-tools
 DEB_ALL   := $(DEB_BUILD) $(DEB_TEST)
 # make bench* only (not make check): peers measured in the same run.
 # Suricata 7 comes from bookworm-backports when that source is configured

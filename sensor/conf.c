@@ -10,9 +10,12 @@
 
 #include "conf.h"
 #include "common/log.h"
+#include "common/vocab.h"
 #include "common/ydoc.h"
+#include "output/netq.h"
 
-enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI, K_URLQ, K_UA, K_DAYS, K_LOG };
+enum ktype { K_U32, K_BOOL, K_STR, K_SEL, K_CLI, K_URLQ, K_UA, K_DAYS, K_LOG,
+    K_FAC, K_RMODE, K_TYPES };
 
 struct keyword {
 	const char	*section;
@@ -77,6 +80,18 @@ static const struct keyword keywords[] = {
 	{ "output", "eve_buffer", K_U32, 0, 16777216, OFF(out.eve_buffer), "EVE bytes buffered (whole lines) before a write; 0: each line" },
 	{ "output", "follow_symlinks", K_BOOL, 0, 1, OFF(out.follow_symlinks), "allow EVE/database paths that are symbolic links" },
 	{ "output", "stats_interval", K_U32, 1, 86400, OFF(stats_interval_s), "stats event period, s" },
+	{ "output", "syslog_server", K_STR, 0, 0, OFF(out.syslog_server), "syslog collector (RFC 5424 over TCP, octet counting); unset: off" },
+	{ "output", "syslog_port", K_U32, 1, 65535, OFF(out.syslog_port), "syslog collector's TCP port" },
+	{ "output", "syslog_facility", K_FAC, 0, 23, OFF(out.syslog_facility), "facility: local0..local7, user, daemon, ... or 0..23" },
+	{ "output", "syslog_buffer", K_U32, 4096, 1073741824, OFF(out.syslog_buffer), "bytes queued while the collector is slow or away; newest dropped beyond" },
+	{ "output", "syslog_types", K_TYPES, 0, 0, OFF(out.syslog_types), "event types sent (list; default all EVE types)" },
+	{ "output", "redis_server", K_STR, 0, 0, OFF(out.redis_server), "Redis server; unset: off" },
+	{ "output", "redis_port", K_U32, 1, 65535, OFF(out.redis_port), "Redis TCP port" },
+	{ "output", "redis_mode", K_RMODE, 0, 0, OFF(out.redis_mode), "list|rpush, lpush, channel|publish, xadd|stream" },
+	{ "output", "redis_key", K_STR, 0, 0, OFF(out.redis_key), "list, channel or stream name" },
+	{ "output", "redis_maxlen", K_U32, 0, 1000000000, OFF(out.redis_maxlen), "stream: XADD MAXLEN ~ N; 0: uncapped" },
+	{ "output", "redis_buffer", K_U32, 4096, 1073741824, OFF(out.redis_buffer), "bytes queued while Redis is slow or away; newest dropped beyond" },
+	{ "output", "redis_types", K_TYPES, 0, 0, OFF(out.redis_types), "event types sent (list; default all EVE types)" },
 	{ NULL, NULL, 0, 0, 0, 0, NULL }
 };
 
@@ -188,6 +203,46 @@ set_value(struct sensor_conf *c, struct ydoc *d, const struct keyword *k,
 		}
 		*(int *)dst = b;
 		return 0;
+	case K_FAC:
+		if ((b = syslog_facility(ydoc_str(d, v))) < 0) {
+			ydoc_err(d, v, "%s.%s must be a facility name (local5, "
+			    "user, daemon, ...) or 0..23", k->section, k->name);
+			return -EINVAL;
+		}
+		*(int *)dst = b;
+		return 0;
+	case K_RMODE:
+		if ((b = redis_mode(ydoc_str(d, v))) < 0) {
+			ydoc_err(d, v, "%s.%s must be list, rpush, lpush, "
+			    "channel, publish, xadd or stream", k->section,
+			    k->name);
+			return -EINVAL;
+		}
+		*(int *)dst = b;
+		return 0;
+	case K_TYPES: {
+		yaml_node_item_t *it;
+		uint32_t mask = 0;
+
+		if (ydoc_expect(d, v, YAML_SEQUENCE_NODE, k->name) < 0)
+			return -EINVAL;
+		YDOC_SEQ_FOREACH(d, v, it) {
+			yaml_node_t *t = ydoc_node(d, *it);
+
+			s = ydoc_str(d, t);
+			for (b = 0; s != NULL && b < EV__COUNT; b++)
+				if (strcmp(s, vocab_name(&vocab_ev_type, b)) == 0)
+					break;
+			if (s == NULL || b == EV__COUNT) {
+				ydoc_err(d, t, "%s.%s: unknown event type",
+				    k->section, k->name);
+				return -EINVAL;
+			}
+			mask |= 1U << b;
+		}
+		*(uint32_t *)dst = mask;
+		return 0;
+	}
 	case K_STR:
 		if ((s = ydoc_str(d, v)) == NULL) {
 			ydoc_err(d, v, "%s.%s must be a string", k->section, k->name);

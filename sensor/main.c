@@ -358,7 +358,8 @@ main(int argc, char **argv)
 		log_info("live capture without outputs: EVE %s, database %s",
 		    DEF_EVE, DEF_DB);
 	}
-	if (e.conf.out.eve_path == NULL && e.conf.out.db_path == NULL) {
+	if (e.conf.out.eve_path == NULL && e.conf.out.db_path == NULL &&
+	    e.conf.out.syslog_server == NULL && e.conf.out.redis_server == NULL) {
 		log_warnx("no output configured (-e EVE_PATH or -d DB_PATH): "
 		    "this run would write nothing, refusing");
 		conf_free(&e.conf);

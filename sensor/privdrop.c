@@ -36,6 +36,9 @@ static const int allowed[] = {
 	SCMP_SYS(pselect6), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
 	SCMP_SYS(getsockopt), SCMP_SYS(setsockopt), SCMP_SYS(ioctl),
 	SCMP_SYS(getsockname),
+	/* output.syslog_* / redis_* (output/netq.c): reconnecting over TCP */
+	SCMP_SYS(socket), SCMP_SYS(connect), SCMP_SYS(sendto),
+	SCMP_SYS(sendmsg), SCMP_SYS(shutdown),
 	/* output: EVE file, SQLite database (WAL, locks, journal) */
 	SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(pwrite64), SCMP_SYS(lseek),
 	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(close), SCMP_SYS(fstat),

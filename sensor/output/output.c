@@ -1,6 +1,7 @@
 /*
  * output.c - fan-out of flat engine events to the sinks registered in
- * sinks[] (EVE, SQLite; a later syslog or redis sink is one more entry),
+ * sinks[] (EVE, SQLite, syslog, redis: one entry each; the EVE line is
+ * formatted once per event for every sink that carries it),
  * with the shared per-event fields computed once and the flow-selection
  * policy (which flows are recorded: none / named / all) applied per sink.
  */
@@ -16,11 +17,13 @@
 
 #include <sodium.h>
 
+#include "common/clock.h"
 #include "common/counters.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/seal.h"
 #include "common/str.h"
+#include "output/netq.h"
 #include "output/output.h"
 #include "store/store.h"
 #include "common/log.h"
@@ -47,6 +50,10 @@ struct output {
 	struct output_conf conf;
 	struct eve	*eve;
 	struct store	*store;
+	struct syslog_sink *syslog;
+	struct redis_sink *redis;
+	int		 line_state;	/* this event's line: 0 not yet, 1 made, -1 failed */
+	size_t		 line_n;
 	int		 db_fd;		/* holds the instance lock on the database */
 	int		 db_broken;	/* malformed: no more rows written */
 	struct pseudo	 master;	/* the key file's key */
@@ -266,6 +273,16 @@ output_conf_defaults(struct output_conf *c)
 	c->retention_days[RET_IDENT] = 60;
 	c->retention_days[RET_STATS] = 395;
 	c->key_rotation_days = 30;
+	c->syslog_port = 514;
+	c->syslog_facility = 21;	/* local5 */
+	c->syslog_buffer = 4U << 20;
+	c->syslog_types = ~0U;
+	c->redis_port = 6379;
+	c->redis_mode = RM_RPUSH;
+	c->redis_key = "shadowtap";
+	c->redis_maxlen = 100000;
+	c->redis_buffer = 4U << 20;
+	c->redis_types = ~0U;
 }
 
 /* The database file itself: refused if a link (unless allowed), created
@@ -348,7 +365,18 @@ output_open(struct output **op, const struct output_conf *c)
 		host[0] = '\0';
 	host[sizeof(host) - 1] = '\0';
 	eve_settings(host, c->in_iface, c->url_query_keep, c->user_agent_full);
-	if (c->eve_path != NULL && c->eve_clients_addr)
+	/* Collectors last: they hold no file; one that does not answer
+	 * yet is a warning and its records are queued. */
+	if (c->syslog_server != NULL && (rc = syslog_sink_open(&o->syslog, c,
+	    host, clock_wall_us())) < 0)
+		goto err2;
+	if (c->redis_server != NULL && (rc = redis_sink_open(&o->redis, c,
+	    clock_wall_us())) < 0) {
+		syslog_sink_close(o->syslog);
+		goto err2;
+	}
+	if ((c->eve_path != NULL || c->syslog_server != NULL ||
+	    c->redis_server != NULL) && c->eve_clients_addr)
 		log_notice("privacy.eve_clients: address: EVE carries client "
 		    "addresses (a deliberate choice; default is pseudonym)");
 	*op = o;
@@ -438,12 +466,16 @@ store_wants(const struct output *o, const struct event *ev)
 	return 1;
 }
 
-static void
-eve_put(struct output *o, const struct event *ev, const struct ev_common *cm)
+/* The event's EVE line, formatted once for every sink that carries it
+ * (EVE file, syslog, redis): 1 in o->line[0..o->line_n), or 0 (did not
+ * fit, counted once). */
+static int
+eve_line(struct output *o, const struct event *ev, const struct ev_common *cm)
 {
 	struct ev_common ecm = *cm;
-	size_t n;
 
+	if (o->line_state != 0)
+		return o->line_state > 0;
 	if (!o->conf.eve_clients_addr && ev->has_flow) {
 		/* Formatted once per client and epoch (pseudo_cached). */
 		if (o->cur_paddr != NULL)
@@ -460,14 +492,63 @@ eve_put(struct output *o, const struct event *ev, const struct ev_common *cm)
 		ctr_refresh(&sev->u.stats.c, CTR_OWN_OUTPUT);
 		ev = sev;
 	}
-	n = eve_format(ev, &ecm, o->conf.eve_client_ip, o->line,
+	o->line_n = eve_format(ev, &ecm, o->conf.eve_client_ip, o->line,
 	    sizeof(o->line));
-	if (n == 0)
+	o->line_state = o->line_n > 0 ? 1 : -1;
+	if (o->line_n == 0)
 		o->st.eve_errors++;	/* did not fit: lost */
-	else
-		eve_write(o->eve, o->line, n);
+	return o->line_n > 0;
+}
+
+static void
+eve_put(struct output *o, const struct event *ev, const struct ev_common *cm)
+{
+	if (eve_line(o, ev, cm))
+		eve_write(o->eve, o->line, o->line_n);
 	o->st.eve_lines = eve_counts(o->eve)->written;
 	o->st.eve_lost = eve_counts(o->eve)->lost + o->st.eve_errors;
+}
+
+static int
+syslog_on(const struct output *o)
+{
+	return o->syslog != NULL;
+}
+
+/* Flow records as EVE selects them; syslog_types applies to every record
+ * (in syslog_put, as events without a flow are not asked). */
+static int
+syslog_wants(const struct output *o, const struct event *ev)
+{
+	return eve_wants(o, ev);
+}
+
+static void
+syslog_put(struct output *o, const struct event *ev, const struct ev_common *cm)
+{
+	if ((o->conf.syslog_types >> ev->type & 1) && eve_line(o, ev, cm))
+		syslog_sink_put(o->syslog, ev, cm, o->line, o->line_n);
+}
+
+static int
+redis_on(const struct output *o)
+{
+	return o->redis != NULL;
+}
+
+/* Flow records as EVE selects them; redis_types applies to every record
+ * (in redis_put, as events without a flow are not asked). */
+static int
+redis_wants(const struct output *o, const struct event *ev)
+{
+	return eve_wants(o, ev);
+}
+
+static void
+redis_put(struct output *o, const struct event *ev, const struct ev_common *cm)
+{
+	if ((o->conf.redis_types >> ev->type & 1) && eve_line(o, ev, cm))
+		redis_sink_put(o->redis, o->line, o->line_n);
 }
 
 static void
@@ -493,6 +574,8 @@ static const struct sink {
 } sinks[] = {
 	{ "eve", 0, eve_on, eve_wants, eve_put },
 	{ "store", 1, store_on, store_wants, store_put },
+	{ "syslog", 0, syslog_on, syslog_wants, syslog_put },
+	{ "redis", 0, redis_on, redis_wants, redis_put },
 };
 #define NSINKS	(sizeof(sinks) / sizeof(sinks[0]))
 
@@ -535,6 +618,7 @@ output_emit(struct output *o, const struct event *ev)
 		memcpy(cm.pseudo, pseudo_cached(o, &f->cli, ev->ts_us),
 		    PSEUDO_STR_LEN);
 	}
+	o->line_state = 0;
 	for (i = 0; i < NSINKS; i++)
 		if (want[i])
 			sinks[i].put(o, ev, &cm);
@@ -581,6 +665,9 @@ commit(struct output *o)
 void
 output_tick(struct output *o, uint64_t now_us)
 {
+	/* The collectors' sockets on every tick: nothing here waits. */
+	netq_service(syslog_sink_q(o->syslog), now_us);
+	netq_service(redis_sink_q(o->redis), now_us);
 	if (now_us < o->last_commit + (uint64_t)o->conf.commit_ms * 1000)
 		return;
 	o->last_commit = now_us;
@@ -608,6 +695,8 @@ output_sync(struct output *o)
 		nanosleep(&ts, NULL);
 	}
 	commit(o);
+	netq_service(syslog_sink_q(o->syslog), clock_wall_us());
+	netq_service(redis_sink_q(o->redis), clock_wall_us());
 }
 
 int
@@ -626,6 +715,8 @@ output_apply(struct output *o, const struct output_conf *c)
 	o->conf.eve_meta = c->eve_meta;
 	o->conf.db_meta = c->db_meta;
 	o->conf.eve_client_ip = c->eve_client_ip;
+	o->conf.syslog_types = c->syslog_types;
+	o->conf.redis_types = c->redis_types;
 	o->conf.commit_ms = c->commit_ms;
 	memcpy(o->conf.retention_days, c->retention_days,
 	    sizeof(o->conf.retention_days));
@@ -664,6 +755,10 @@ output_counters(struct output *o)
 	    &st->db_busy, "commits deferred: database locked");
 	ctr_add(CTR_OWN_OUTPUT, sect, "db_malformed", NULL, CTR_BOOL,
 	    &st->db_malformed, "1 once the database file is malformed");
+	if (o->syslog != NULL)
+		netq_counters(syslog_sink_q(o->syslog), "syslog");
+	if (o->redis != NULL)
+		netq_counters(redis_sink_q(o->redis), "redis");
 }
 
 void
@@ -675,6 +770,8 @@ output_close(struct output *o)
 	if (o->db_fd >= 0)	/* after SQLite: closing drops no fcntl lock */
 		close(o->db_fd);
 	eve_close(o->eve);
+	syslog_sink_close(o->syslog);
+	redis_sink_close(o->redis);
 	sodium_memzero(&o->sk, sizeof(o->sk));
 	sodium_memzero(&o->ps, sizeof(o->ps));
 	sodium_memzero(&o->master, sizeof(o->master));
@@ -693,6 +790,10 @@ output_forget(struct output *o)
 	memset(o->pcache, 0, sizeof(o->pcache));
 	o->eve = NULL;
 	o->store = NULL;
+	/* The collectors' sockets are the writer's: this copy is closed
+	 * (no data crosses), the counters stay readable. */
+	netq_forget(syslog_sink_q(o->syslog));
+	netq_forget(redis_sink_q(o->redis));
 	o->sealing = 0;
 }
 

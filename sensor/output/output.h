@@ -45,6 +45,20 @@ struct output_conf {
 	 * meta table so every reader enforces the same four-eyes rule. */
 	const char	*audit_db;
 	int		 four_eyes;
+	/* output.syslog_* / output.redis_*: EVE to a collector (netq.h);
+	 * server NULL: off.  *_types: bit (1 << enum ev_type) per type. */
+	const char	*syslog_server;
+	uint32_t	 syslog_port;
+	int		 syslog_facility;
+	uint32_t	 syslog_buffer;
+	uint32_t	 syslog_types;
+	const char	*redis_server;
+	uint32_t	 redis_port;
+	int		 redis_mode;	/* enum redis_mode */
+	const char	*redis_key;
+	uint32_t	 redis_maxlen;	/* stream: MAXLEN ~ N; 0: uncapped */
+	uint32_t	 redis_buffer;
+	uint32_t	 redis_types;
 };
 
 /* What the sinks did; registered as counters by output_open(). */
