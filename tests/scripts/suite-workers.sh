@@ -126,4 +126,19 @@ PY
 [ $? = 2 ] && echo "ok - --workers 0 is a usage error" ||
     echo "not ok - --workers 0 accepted"
 
-bash tests/scripts/test-workers-live.sh
+# After a privilege drop (seccomp on): the threads start, the run is whole.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	chmod 755 "$T"
+	mkdir -m 777 "$T/u"
+	"$S" --workers 2 -u nobody -r "$T/dns-tls.pcap" -R rules --all-flows \
+	    -e "$T/u/u.json" 2> "$T/u.err"
+	rc=$?
+	[ $rc = 0 ] && [ "$(grep -c '"event_type":"flow"' "$T/u/u.json")" = \
+	    "$(grep -c '"event_type":"flow"' "$T/dt.json")" ] &&
+	    echo "ok - 2 workers after the drop to nobody (seccomp allows threads)" ||
+	    { echo "not ok - 2 workers after the drop: exit $rc"; tail -2 "$T/u.err" | sed 's/^/#   /'; }
+else
+	echo "ok - 2 workers after a privilege drop # skip: needs root"
+fi
+
+timeout 120 sh tests/scripts/test-workers-live.sh
