@@ -43,6 +43,7 @@ static const struct keyword keywords[] = {
 	{ "flows", "timeout_tcp_closed", K_U32, 1, 86400, OFF(flow.timeout_s[TC_TCP_CLOSED]), "linger after FIN/RST, s" },
 	{ "flows", "timeout_udp", K_U32, 1, 86400, OFF(flow.timeout_s[TC_UDP]), "idle timeout of UDP, s" },
 	{ "flows", "timeout_other", K_U32, 1, 86400, OFF(flow.timeout_s[TC_OTHER]), "idle timeout of ICMP/other, s" },
+	{ "capture", "workers", K_U32, 1, 32, OFF(workers), "packet-path threads, flows hashed to them (1: one path, no threads)" },
 	{ "capture", "defrag_slots", K_U32, 1, 65536, OFF(defrag_slots), "IP datagrams reassembled at once" },
 	{ "dpi", "ndpi_flows", K_U32, 16, 10000000, OFF(dpi.ndpi_slots), "flows dissected by nDPI at once" },
 	{ "dpi", "ndpi_max_packets", K_U32, 1, 255, OFF(dpi.ndpi_max_pkts), "packets per flow given to nDPI" },
@@ -105,6 +106,7 @@ conf_defaults(struct sensor_conf *c)
 	output_conf_defaults(&c->out);
 	c->stats_interval_s = 30;
 	c->defrag_slots = 256;
+	c->workers = 1;
 }
 
 static int

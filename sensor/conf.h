@@ -22,6 +22,7 @@ struct sensor_conf {
 	uint8_t			 allow_empty_policy;	/* rules.allow_empty_policy */
 	uint32_t		 stats_interval_s;
 	uint32_t		 defrag_slots;	/* datagrams reassembled at once */
+	uint32_t		 workers;	/* capture.workers: packet threads */
 	int			 log_level;	/* log.level; 0: unset (info, -v debug) */
 
 	/* strings owned by the conf (from the YAML file) */

@@ -225,17 +225,34 @@ register_counters(struct engine *e)
 }
 
 void
-engine_stats(struct engine *e, uint64_t ts)
+engine_register(struct engine *e)
 {
-	struct event *ev = e->ev;
+	register_counters(e);
+}
 
+/* The counters now: the registry's, or the workers' sum. */
+static void
+snapshot(struct engine *e, struct ctr_snap *s)
+{
+	if (e->snap != NULL) {
+		e->snap(e->snap_arg, s);
+		return;
+	}
 	/* Counters computed on demand are brought up to date first. */
 	capture_stats(e->cap, &e->capst);
 	if (e->insp != NULL)
 		inspector_stats(e->insp);
+	ctr_snapshot(s);
+}
+
+void
+engine_stats(struct engine *e, uint64_t ts)
+{
+	struct event *ev = e->ev;
+
 	event_begin(ev, EV_STATS, ts, NULL, 0);
 	ev->u.stats.uptime_us = ts > e->start_us ? ts - e->start_us : 0;
-	ctr_snapshot(&ev->u.stats.c);
+	snapshot(e, &ev->u.stats.c);
 	emit(e, ev);
 }
 
@@ -255,8 +272,8 @@ on_flow_end(void *arg, struct flow *f, enum flow_end why)
 	analyze_flow_end(e->an, f);
 }
 
-static void
-on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+void
+engine_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
     uint64_t ts_us)
 {
 	struct engine *e = arg;
@@ -285,7 +302,7 @@ on_packet(void *arg, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 int
 engine_dispatch(struct engine *e, int max)
 {
-	return capture_dispatch(e->cap, max, on_packet, e);
+	return capture_dispatch(e->cap, max, engine_packet, e);
 }
 
 /* Periodic work.  Flow timeouts run on packet time for files (so a replay
@@ -344,8 +361,7 @@ engine_summary(struct engine *e)
 
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return;
-	capture_stats(e->cap, &e->capst);
-	ctr_snapshot(s);
+	snapshot(e, s);
 	if (e->ps.pid != 0)	/* the writer logs what it wrote */
 		log_info("%llu packets (%llu dropped by the kernel), %llu flows "
 		    "(%llu evicted), %llu TLS + %llu QUIC hellos, %llu DNS "
@@ -446,4 +462,91 @@ engine_close(struct engine *e)
 	e->cap = NULL;
 	free(e->ev);
 	e->ev = NULL;
+}
+
+/* ---- workers (workers.h) ---- */
+
+static uint32_t
+share(uint32_t total, unsigned n, uint32_t min)
+{
+	uint32_t v = total / n;
+
+	return v < min ? min : v;
+}
+
+int
+engine_worker_open(struct engine *w, struct engine *m, unsigned id, unsigned n)
+{
+	struct ev_hook report = { on_fact, w };
+	struct dpi_hooks dh = { { on_fact, w }, on_hello, on_http, on_body,
+	    on_dns, w };
+	struct inspect_hooks ih = { { on_fact, w }, on_policy, on_dlp, w };
+	int rc;
+
+	memset(w, 0, sizeof(*w));
+	w->conf = m->conf;	/* strings stay the main engine's */
+	w->conf.flow.max_flows = share(m->conf.flow.max_flows, n, 1024);
+	w->conf.dpi.ndpi_slots = share(m->conf.dpi.ndpi_slots, n, 16);
+	w->conf.dpi.scratch_slots = share(m->conf.dpi.scratch_slots, n, 16);
+	w->conf.defrag_slots = share(m->conf.defrag_slots, n, 1);
+	w->linktype = m->linktype;
+	w->out = m->out;	/* counters only: events go to the writer */
+	w->capst = m->capst;
+	w->ps.fd = m->ps.fd;
+	if ((w->ev = malloc(sizeof(*w->ev))) == NULL ||
+	    (w->ps.batch = malloc(sizeof(*w->ps.batch))) == NULL)
+		return -ENOMEM;
+	ev_batch_init(w->ps.batch);
+	if ((rc = analyzer_new(&w->an, w->conf.rules_dir, NULL, stderr)) < 0 ||
+	    (rc = analyzer_share(w->an, m->an, &report)) < 0)
+		return rc;
+	analyzer_allow_empty_policy(w->an, w->conf.allow_empty_policy);
+	if ((rc = inspector_new(&w->insp, &ih)) < 0)
+		return rc;
+	if (dpi_new(&w->dpi, &w->conf.dpi, w->conf.flow.max_flows, &dh) < 0 ||
+	    (w->flows = flow_table_new(&w->conf.flow, on_flow_end, w)) == NULL ||
+	    (w->defrag = defrag_new(w->conf.defrag_slots, 30)) == NULL) {
+		log_warnx("worker %u: out of memory setting up %u flows", id,
+		    w->conf.flow.max_flows);
+		return -ENOMEM;
+	}
+	flow_table_id_prefix(w->flows, id);
+	return 0;
+}
+
+void
+engine_worker_tick(struct engine *w, uint64_t now, int live)
+{
+	if (now != 0 && now >= w->next_expire) {
+		flow_table_expire(w->flows, now);
+		w->next_expire = now + 1000000;
+	}
+	inspector_stats(w->insp);
+	if (live && w->cap != NULL)
+		capture_stats(w->cap, &w->capst);
+	privsep_flush(&w->ps);
+}
+
+void
+engine_worker_finish(struct engine *w)
+{
+	flow_table_flush(w->flows);
+	inspector_stats(w->insp);
+	if (w->cap != NULL && capture_is_live(w->cap))
+		capture_stats(w->cap, &w->capst);
+	privsep_flush(&w->ps);
+}
+
+void
+engine_worker_close(struct engine *w)
+{
+	flow_table_free(w->flows);
+	defrag_free(w->defrag);
+	dpi_free(w->dpi);
+	inspector_free(w->insp);
+	analyzer_free(w->an);
+	capture_close(w->cap);
+	free(w->ps.batch);
+	free(w->ev);
+	memset(w, 0, sizeof(*w));
 }

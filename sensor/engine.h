@@ -16,6 +16,7 @@
 #include "output/event.h"
 #include "privsep.h"
 
+struct ctr_snap;
 struct flow;
 
 struct engine {
@@ -38,6 +39,10 @@ struct engine {
 	struct event		*ev;		/* the one event being built */
 	int			 rules_failed;	/* engine_open: rules had errors */
 	struct privsep		 ps;		/* ps.fd >= 0: events go to the writer */
+	/* Several workers (workers.h): the counter snapshot is their sum. */
+	void			(*snap)(void *arg, struct ctr_snap *s);
+	void			*snap_arg;
+	unsigned		 reload_gen;	/* a worker: the reload it did last */
 };
 
 /*
@@ -60,6 +65,26 @@ void	engine_finish(struct engine *e);
 void	engine_stats(struct engine *e, uint64_t ts);
 /* engine_summary(e): the one-line log summary at exit. */
 void	engine_summary(struct engine *e);
+
+/*
+ * Workers (workers.h): each worker is an engine of its own stages (flow
+ * table, dpi with nDPI, inspector, defrag, analyzer; pools sized total/n)
+ * sharing ${m}'s outputs, writer socket and DNS answer cache.
+ * engine_worker_open(w, m, id, n): build worker ${id} of ${n} from ${m}
+ * (opened, writer started); 0 or -errno.  engine_packet(): one packet
+ * through the stages.  engine_worker_tick(w, now, live): the worker's
+ * housekeeping (flow timeouts at ${now}, on-demand counters, batch sent).
+ * engine_worker_close(w): flush every flow, send the batch, free.
+ */
+int	engine_worker_open(struct engine *w, struct engine *m, unsigned id,
+	    unsigned n);
+void	engine_packet(void *arg, const uint8_t *data, uint32_t caplen,
+	    uint32_t wirelen, uint64_t ts_us);
+void	engine_worker_tick(struct engine *w, uint64_t now, int live);
+void	engine_worker_finish(struct engine *w);
+void	engine_worker_close(struct engine *w);
+/* engine_register(e): the counter registry pointed at ${e}'s stages. */
+void	engine_register(struct engine *e);
 
 /* ev_flow_fill(dst, f): the flow summary a sink may print (tests build
  * events with it too). */

@@ -23,6 +23,7 @@
 #include "flow/flow.h"
 #include "output/output.h"
 #include "privdrop.h"
+#include "workers.h"
 #include "common/clock.h"
 #include "common/log.h"
 
@@ -58,6 +59,8 @@ usage(FILE *f)
 "  -u, --user NAME         after opening, run as NAME with no capabilities\n"
 "      --no-seccomp        do not install the seccomp allow-list\n"
 "      --privsep           write EVE and SQLite from a separate writer process\n"
+"      --workers N         N packet-path threads, flows hashed to them (implies\n"
+"                          --privsep when N > 1; default capture.workers, 1)\n"
 "\n"
 "Defaults when run as a service: config /etc/shadowtap/shadowtap.yaml and rules\n"
 "/etc/shadowtap/rules when present; live capture without outputs writes EVE to\n"
@@ -163,6 +166,19 @@ reload_conf(struct engine *e)
 	conf_free(&n);
 }
 
+static void
+on_hup(struct engine *e)
+{
+	log_info("SIGHUP: reopening outputs, reloading configuration and rules");
+	if (e->ps.fd >= 0)
+		privsep_reopen(&e->ps);
+	else
+		output_reopen(e->out);
+	reload_conf(e);
+	analyzer_reload(e->an, capture_is_live(e->cap) ? clock_wall_us() :
+	    e->pkt_now);
+}
+
 static int
 run(struct engine *e)
 {
@@ -174,13 +190,7 @@ run(struct engine *e)
 			break;
 		if (got_hup) {
 			got_hup = 0;
-			log_info("SIGHUP: reopening outputs, reloading configuration and rules");
-			if (e->ps.fd >= 0)
-				privsep_reopen(&e->ps);
-			else
-				output_reopen(e->out);
-			reload_conf(e);
-			analyzer_reload(e->an, live ? clock_wall_us() : e->pkt_now);
+			on_hup(e);
 		}
 		n = engine_dispatch(e, 512);
 		if (n == CAPTURE_EOF)
@@ -251,16 +261,20 @@ main(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-seccomp", no_argument, NULL, 'S' },
 		{ "privsep", no_argument, NULL, 'P' },
+		{ "workers", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *iface = NULL, *file = NULL, *cfg = NULL, *rules = NULL,
 	    *eve = NULL, *db = NULL, *key = NULL, *bpf = NULL;
 	struct engine e;
+	struct workers *ws = NULL;
 	struct privdrop pd = { NULL, -1 };
 	struct sigaction sa;
 	char *keybuf = NULL;
 	int ch, test = 0, verbose = 0, all_flows = 0, rc = EXIT_RUNTIME;
 	int privsep = 0, wrc;
+	long nworkers = 0;
+	char *end;
 	int db_flows_def, db_meta_def;
 
 	memset(&e, 0, sizeof(e));
@@ -279,6 +293,15 @@ main(int argc, char **argv)
 		case 'u': pd.user = optarg; break;
 		case 'S': pd.seccomp = 0; break;
 		case 'P': privsep = 1; break;
+		case 'W':
+			nworkers = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || nworkers < 1 ||
+			    nworkers > 32) {
+				log_init("shadowtap-sensor", 0);
+				log_warnx("--workers: a number from 1 to 32");
+				return EXIT_USAGE;
+			}
+			break;
 		case 'T': test = 1; break;
 		case 'v': verbose++; break;
 		case 'h': usage(stdout); return 0;
@@ -308,6 +331,7 @@ main(int argc, char **argv)
 	if (iface) e.conf.cap.iface = iface;
 	if (file) { e.conf.cap.file = file; e.conf.cap.iface = NULL; }
 	if (bpf) e.conf.cap.bpf = bpf;
+	if (nworkers > 0) e.conf.workers = (uint32_t)nworkers;
 	if (rules) e.conf.rules_dir = (char *)(uintptr_t)rules;
 	if (eve) e.conf.out.eve_path = eve;
 	if (db) e.conf.out.db_path = db;
@@ -387,16 +411,22 @@ main(int argc, char **argv)
 	sigaction(SIGUSR2, &sa, NULL);
 	sa.sa_flags = 0;
 	signal(SIGPIPE, SIG_IGN);
-	/* The writer takes the outputs and the key before the drop. */
-	if (privsep && privsep_start(&e.ps, e.out, &pd) < 0) {
+	/* The writer takes the outputs and the key before the drop; several
+	 * workers always write through it (one writer). */
+	if ((privsep || e.conf.workers > 1) &&
+	    privsep_start(&e.ps, e.out, &pd) < 0) {
 		log_warnx("cannot start the writer process");
+		goto out;
+	}
+	if (e.conf.workers > 1 && workers_open(&ws, &e, e.conf.workers) < 0) {
+		log_warnx("cannot start %u workers", e.conf.workers);
 		goto out;
 	}
 	if (privdrop_apply(&pd) < 0)
 		goto out;
 	if (capture_is_live(e.cap))
 		e.start_us = clock_wall_us();
-	rc = run(&e);
+	rc = ws != NULL ? workers_run(ws, &got_stop, &got_hup, on_hup) : run(&e);
 	engine_finish(&e);
 	engine_summary(&e);
 	if (e.ps.pid != 0) {
@@ -412,6 +442,7 @@ main(int argc, char **argv)
 		rc = EXIT_RUNTIME;
 	}
 out:
+	workers_close(ws);
 	engine_close(&e);
 	conf_free(&e.conf);
 	free(keybuf);

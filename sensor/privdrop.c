@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -127,6 +128,14 @@ privdrop_seccomp(void)
 		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0)) < 0)
 			goto err;
 	}
+	/* Worker threads (workers.c) start after the drop: clone only with
+	 * CLONE_THREAD (no new process); clone3, whose flags a filter cannot
+	 * read, says ENOSYS so glibc falls back to clone. */
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+	    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD))) < 0 ||
+	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
+	    0)) < 0)
+		goto err;
 	rc = seccomp_load(ctx);
 err:
 	seccomp_release(ctx);

@@ -179,3 +179,62 @@ ctr_ratio(const struct ctr_snap *s, size_t i)
 		memcpy(&r, &s->v[i], sizeof(r));
 	return r;
 }
+
+/* ---- several copies of one layout (the sensor's workers) ---- */
+
+size_t
+ctr_defs_copy(struct ctr_def *out, size_t max)
+{
+	size_t n = nreg < max ? nreg : max;
+
+	memcpy(out, reg, n * sizeof(*out));
+	return n;
+}
+
+static uint64_t
+ld(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+void
+ctr_snapshot_sum(const struct ctr_def *const *sets, size_t nsets, size_t n,
+    struct ctr_snap *s)
+{
+	uint64_t a, b;
+	double r;
+	size_t i, k;
+
+	ctr_snapshot(s);	/* names, strings and output entries: the registry's */
+	if (n > s->n)
+		n = s->n;
+	for (i = 0; i < n; i++) {
+		if (reg[i].owner != CTR_OWN_ENGINE || reg[i].kind == CTR_STR)
+			continue;
+		a = b = 0;
+		for (k = 0; k < nsets; k++) {
+			const struct ctr_def *d = &sets[k][i];
+
+			switch (d->kind) {
+			case CTR_BOOL:
+				a |= ld(d->ptr) != 0;
+				break;
+			case CTR_SUM:
+				a += ld(d->ptr) + ld(d->ptr2);
+				break;
+			case CTR_RATIO:
+				a += ld(d->ptr);
+				b += ld(d->ptr2);
+				break;
+			default:
+				a += ld(d->ptr);
+				break;
+			}
+		}
+		if (reg[i].kind == CTR_RATIO) {
+			r = b ? (double)a / (double)b : 0.0;
+			memcpy(&s->v[i], &r, sizeof(r));
+		} else
+			s->v[i] = a;
+	}
+}

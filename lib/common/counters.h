@@ -85,6 +85,18 @@ int	ctr_find(const char *sect, const char *name);
 void	ctr_snapshot(struct ctr_snap *s);
 /* ctr_refresh(s, owner): only the entries of ${owner}. */
 void	ctr_refresh(struct ctr_snap *s, int owner);
+/*
+ * Several copies of one layout (the sensor's workers register the same
+ * entries, each pointing at its own stages): ctr_defs_copy(out, max)
+ * saves the registry's entries (returns how many); ctr_snapshot_sum(sets,
+ * nsets, n, s) snapshots the registry, then replaces each engine-owned,
+ * non-text entry by the sum over ${sets} (BOOL: any; RATIO: sum over sum).
+ * The live values are read with relaxed atomic loads, so another thread may
+ * be counting: a snapshot taken while it runs is a moment's view.
+ */
+size_t	ctr_defs_copy(struct ctr_def *out, size_t max);
+void	ctr_snapshot_sum(const struct ctr_def *const *sets, size_t nsets,
+	    size_t n, struct ctr_snap *s);
 /* ctr_ratio(s, i): the double of a CTR_RATIO entry. */
 double	ctr_ratio(const struct ctr_snap *s, size_t i);
 

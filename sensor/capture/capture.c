@@ -4,11 +4,13 @@
  * not a capture file) and pcap_stats-based drop counters.
  */
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "capture/capture.h"
@@ -227,6 +229,23 @@ capture_dispatch(struct capture *c, int max, capture_cb *cb, void *arg)
 	if (n == 0 && !c->live)
 		return CAPTURE_EOF;
 	return n;
+}
+
+int
+capture_fanout(struct capture *c, unsigned group)
+{
+	int arg = (int)((group & 0xffff) |
+	    ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16)), rc;
+
+	if (!c->live)
+		return -EINVAL;
+	if (setsockopt(pcap_fileno(c->p), SOL_PACKET, PACKET_FANOUT, &arg,
+	    sizeof(arg)) < 0) {
+		rc = -errno;
+		log_warn("%s: cannot join fanout group %u", c->name, group);
+		return rc;
+	}
+	return 0;
 }
 
 void

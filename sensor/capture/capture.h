@@ -53,6 +53,10 @@ int	capture_is_live(const struct capture *c);
 int	capture_dispatch(struct capture *c, int max, capture_cb *cb, void *arg);
 #define CAPTURE_EOF	(-1000)
 #define CAPTURE_ERR	(-1001)
+/* capture_fanout(c, group): a live handle joins PACKET_FANOUT group
+ * ${group} (FANOUT_HASH, defragmented first): the kernel hashes each flow,
+ * both directions alike, to one member.  0 or -errno (logged). */
+int	capture_fanout(struct capture *c, unsigned group);
 void	capture_break(struct capture *c);
 void	capture_stats(struct capture *c, struct capture_stats *st);
 /* capture_progress(c): fraction of a file read so far, or -1. */

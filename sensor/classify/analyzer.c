@@ -32,10 +32,31 @@ struct analyzer {
 	uint32_t		*free_idx;
 	uint32_t		 nfree;
 	struct dnscache		*dc;
+	struct dnscache		*dc_own;	/* freed with the analyzer */
+	uint8_t			 quiet;		/* a worker: no policy events */
 	struct inspect_policy	 ip_default;
 	struct analyzer_stats	 st;
 	uint8_t			 allow_empty;	/* a reload may empty the policy */
 };
+
+int
+analyzer_share(struct analyzer *a, struct analyzer *from,
+    const struct ev_hook *h)
+{
+	int rc;
+
+	if (h != NULL)
+		a->h = *h;
+	a->quiet = 1;
+	if (from == NULL || from->dc == NULL || a->dc == NULL)
+		return 0;
+	if ((rc = dnscache_share(from->dc)) < 0)
+		return rc;
+	dnscache_free(a->dc_own);
+	a->dc_own = NULL;
+	a->dc = from->dc;
+	return 0;
+}
 
 void
 analyzer_allow_empty_policy(struct analyzer *a, int yes)
@@ -57,6 +78,8 @@ policy_event(struct analyzer *a, const char *action, const char *summary,
 {
 	struct policy_event pe;
 
+	if (a->quiet)
+		return;
 	memset(&pe, 0, sizeof(pe));
 	str_lcpy(pe.action, action, sizeof(pe.action));
 	str_lcpy(pe.version, a->r ? a->r->version : "", sizeof(pe.version));
@@ -99,7 +122,7 @@ analyzer_new(struct analyzer **ap, const char *rules_dir,
 	if ((a->dir = strdup(rules_dir)) == NULL ||
 	    (a->pool = calloc(AI_POOL, sizeof(*a->pool))) == NULL ||
 	    (a->free_idx = calloc(AI_POOL, sizeof(*a->free_idx))) == NULL ||
-	    (a->dc = dnscache_new(DNSC_ENTRIES)) == NULL)
+	    (a->dc = a->dc_own = dnscache_new(DNSC_ENTRIES)) == NULL)
 		goto err;
 	for (i = 0; i < AI_POOL; i++)
 		a->free_idx[i] = AI_POOL - 1 - i;
@@ -127,7 +150,7 @@ analyzer_free(struct analyzer *a)
 	if (a == NULL)
 		return;
 	rules_free(a->r);
-	dnscache_free(a->dc);
+	dnscache_free(a->dc_own);
 	free(a->pool);
 	free(a->free_idx);
 	free(a->dir);

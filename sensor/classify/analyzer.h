@@ -55,6 +55,15 @@ const struct analyzer_stats *analyzer_stats(const struct analyzer *a);
  */
 int	analyzer_new(struct analyzer **a, const char *rules_dir,
 	    const struct ev_hook *h, FILE *errout);
+/*
+ * analyzer_share(a, from, h): make ${a} a worker's copy (sensor/workers.h):
+ * facts go to ${h} (NULL: unchanged), policy events are left to ${from}
+ * (one load/reload event per sensor), and the DNS answer cache is
+ * ${from}'s, shared by every worker (a lookup and its later connection
+ * hash to different workers).  ${from} must outlive ${a}.  0 or -errno.
+ */
+int	analyzer_share(struct analyzer *a, struct analyzer *from,
+	    const struct ev_hook *h);
 /* analyzer_counters(a): register shadowtap.ai.* in the counter registry. */
 void	analyzer_counters(struct analyzer *a);
 void	analyzer_free(struct analyzer *a);

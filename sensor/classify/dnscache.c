@@ -2,7 +2,11 @@
  * dnscache.c - DNS-answer correlation: a fixed array of entries used as a
  * ring (the oldest insert is overwritten when full) with a chained hash
  * index on (client, server address).  No allocation after dnscache_new.
+ * Shared by several workers (dnscache_share): one mutex around each put and
+ * get, taken on DNS answers and on hellos without a usable name, never per
+ * packet; a get copies the name out under it.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +27,37 @@ struct dnscache {
 	struct dc_ent	*ent;
 	uint32_t	*head;
 	uint32_t	 n, mask, ring;
+	int		 shared;
+	pthread_mutex_t	 mu;
 	struct dnscache_stats st;
 };
+
+static void
+lock(struct dnscache *c)
+{
+	if (c->shared)
+		pthread_mutex_lock(&c->mu);
+}
+
+static void
+unlock(struct dnscache *c)
+{
+	if (c->shared)
+		pthread_mutex_unlock(&c->mu);
+}
+
+int
+dnscache_share(struct dnscache *c)
+{
+	int rc;
+
+	if (c->shared)
+		return 0;
+	if ((rc = pthread_mutex_init(&c->mu, NULL)) != 0)
+		return -rc;
+	c->shared = 1;
+	return 0;
+}
 
 struct dnscache *
 dnscache_new(uint32_t entries)
@@ -58,6 +91,8 @@ dnscache_free(struct dnscache *c)
 {
 	if (c == NULL)
 		return;
+	if (c->shared)
+		pthread_mutex_destroy(&c->mu);
 	free(c->ent);
 	free(c->head);
 	free(c);
@@ -103,8 +138,8 @@ unlink_ent(struct dnscache *c, uint32_t idx)
 	c->ent[idx].bucket = NIL;
 }
 
-void
-dnscache_put(struct dnscache *c, const uint8_t *cli, const uint8_t *srv,
+static void
+put_locked(struct dnscache *c, const uint8_t *cli, const uint8_t *srv,
     const char *name, uint32_t ttl, uint64_t now_us)
 {
 	uint32_t b = bucket_of(c, cli, srv), idx;
@@ -136,22 +171,39 @@ dnscache_put(struct dnscache *c, const uint8_t *cli, const uint8_t *srv,
 	c->st.inserted++;
 }
 
+void
+dnscache_put(struct dnscache *c, const uint8_t *cli, const uint8_t *srv,
+    const char *name, uint32_t ttl, uint64_t now_us)
+{
+	lock(c);
+	put_locked(c, cli, srv, name, ttl, now_us);
+	unlock(c);
+}
+
 const char *
 dnscache_get(struct dnscache *c, const uint8_t *cli, const uint8_t *srv,
     uint64_t now_us)
 {
-	struct dc_ent *e = lookup(c, bucket_of(c, cli, srv), cli, srv);
+	static _Thread_local char copy[DNSC_NAME_MAX + 1];
+	const char *name = NULL;
+	struct dc_ent *e;
 
-	if (e == NULL) {
+	lock(c);
+	e = lookup(c, bucket_of(c, cli, srv), cli, srv);
+	if (e == NULL)
 		c->st.misses++;
-		return NULL;
-	}
-	if (e->expires_us <= now_us) {
+	else if (e->expires_us <= now_us)
 		c->st.expired++;
-		return NULL;
+	else {
+		c->st.hits++;
+		name = e->name;
+		if (c->shared) {
+			memcpy(copy, e->name, sizeof(copy));
+			name = copy;
+		}
 	}
-	c->st.hits++;
-	return e->name;
+	unlock(c);
+	return name;
 }
 
 static int
@@ -171,7 +223,7 @@ dnscache_answer(struct dnscache *c, const uint8_t *cli, const struct dns_msg *d,
 {
 	/* The chain: question name, then CNAME targets (any order in the
 	 * answer section, so iterate until nothing is added). */
-	static char chain[DNS_MAX_ANSWERS + 1][DNS_NAME_MAX + 1];
+	static _Thread_local char chain[DNS_MAX_ANSWERS + 1][DNS_NAME_MAX + 1];
 	int nchain = 1, added = 1, i, ai = -1, n = 0;
 	uint8_t srv[16];
 
@@ -208,9 +260,13 @@ dnscache_answer(struct dnscache *c, const uint8_t *cli, const struct dns_msg *d,
 			memcpy(srv + 12, a->addr, 4);
 		} else
 			memcpy(srv, a->addr, 16);
-		dnscache_put(c, cli, srv, chain[ai], a->ttl, now_us);
+		if (n == 0)
+			lock(c);
+		put_locked(c, cli, srv, chain[ai], a->ttl, now_us);
 		n++;
 	}
+	if (n > 0)
+		unlock(c);
 	return n;
 }
 

@@ -28,6 +28,9 @@ struct dnscache_stats {
 /* dnscache_new(entries): all memory allocated here; NULL on ENOMEM. */
 struct dnscache *dnscache_new(uint32_t entries);
 void	dnscache_free(struct dnscache *c);
+/* dnscache_share(c): from now on several threads may put and get (a mutex
+ * per call; a get's name is then a per-thread copy).  0 or -errno. */
+int	dnscache_share(struct dnscache *c);
 /*
  * dnscache_put(c, cli, srv, name, ttl, now_us):
  * Remember that ${cli} (16-byte address) was given ${srv} for ${name}
@@ -36,7 +39,7 @@ void	dnscache_free(struct dnscache *c);
 void	dnscache_put(struct dnscache *c, const uint8_t *cli, const uint8_t *srv,
 	    const char *name, uint32_t ttl, uint64_t now_us);
 /* dnscache_get(c, cli, srv, now_us): the name, or NULL (none or expired).
- * Valid until the next dnscache_put. */
+ * Valid until the next dnscache_put (shared: this thread's next get). */
 const char *dnscache_get(struct dnscache *c, const uint8_t *cli,
 	    const uint8_t *srv, uint64_t now_us);
 /*

@@ -29,6 +29,8 @@ struct flow_table {
 	struct lru	 lru[TC__COUNT];
 	uint64_t	 seed;		/* keyed hash against collision floods */
 	uint64_t	 id_base;
+	uint64_t	 id_hi;		/* flow_table_id_prefix() */
+	uint64_t	 id_mask;
 	uint64_t	 now;		/* newest packet time, µs */
 	flow_end_cb	*cb;
 	void		*cb_arg;
@@ -109,6 +111,7 @@ flow_table_new(const struct flow_conf *conf, flow_end_cb *cb, void *arg)
 		t->seed = 0x9e3779b97f4a7c15ULL;
 	if (getrandom(&t->id_base, sizeof(t->id_base), 0) != sizeof(t->id_base))
 		t->id_base = 1;
+	t->id_mask = (1ULL << 53) - 1;
 	return t;
 err2:
 	pool_unmap(t->pool, t->pool_bytes);
@@ -328,7 +331,7 @@ flow_table_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 		f->key = k;
 		f->hash = h;
 		f->in_use = 1;
-		f->id = (t->id_base + t->st.created) & ((1ULL << 53) - 1);
+		f->id = t->id_hi | ((t->id_base + t->st.created) & t->id_mask);
 		f->ts_first = p->ts_us;
 		f->cli_is_a = first_sender_is_client(p, &pickup) ? (uint8_t)src_is_a :
 		    (uint8_t)!src_is_a;
@@ -452,3 +455,9 @@ flow_state_str(const struct flow *f)
 	return f->state <= FS_CLOSED ? s[f->state] : "unknown";
 }
 
+void
+flow_table_id_prefix(struct flow_table *t, uint32_t w)
+{
+	t->id_hi = (uint64_t)(w & 0x1f) << 48;
+	t->id_mask = (1ULL << 48) - 1;
+}

@@ -173,6 +173,9 @@ void	flow_table_free(struct flow_table *t);
 struct flow *flow_table_lookup(struct flow_table *t, const struct pkt *p,
 	    int *dir);
 
+/* flow_table_id_prefix(t, w): flow ids carry ${w} (0..31) in bits 48-52,
+ * so the tables of several workers never hand out the same id. */
+void	flow_table_id_prefix(struct flow_table *t, uint32_t w);
 /* flow_table_expire(t, now_us): end flows idle past their timeout. */
 void	flow_table_expire(struct flow_table *t, uint64_t now_us);
 /* flow_table_flush(t): end every flow (FE_SHUTDOWN). */
