@@ -85,9 +85,7 @@ static const char fill_aggregates_sql[] =
 	" agg_hour.service AND coalesce(a.verdict, '') = agg_hour.verdict AND"
 	" coalesce(a.zone, '') = agg_hour.zone);";
 
-/* A v2 database from before agg_day: the schema again (every statement
- * is IF NOT EXISTS: agg_day and newer indexes), agg_day filled from
- * agg_hour, in one transaction. */
+/* A v2 database from before agg_day: agg_day filled from agg_hour. */
 static const char fill_day_sql[] =
 	"INSERT OR IGNORE INTO agg_day (day, service, verdict, zone, flows,"
 	" lookups, bytes_up, uploads, dlp, alerts, first_hour, last_hour)"
@@ -112,38 +110,30 @@ store_has_table(struct store *s, const char *name)
 	return have;
 }
 
+/* Tables added within v2 (a v2 database from before them): the schema
+ * again (every statement is IF NOT EXISTS) and each missing table filled
+ * from what the database has, in one transaction: agg_day from agg_hour,
+ * the client bitmaps (store_bits.c) from agg_client_day.  Readers of a
+ * database no newer writer has opened find neither table and read
+ * agg_hour and agg_client_day as before. */
 static int
-ensure_day(struct store *s)
+ensure_tables(struct store *s)
 {
-	if (store_has_table(s, "agg_day"))
-		return 0;
-	log_info("%s: adding the per-day aggregate (agg_day)", s->path);
-	if (store_exec(s, "BEGIN IMMEDIATE") < 0)
-		return -EIO;
-	if (store_exec(s, store_schema_sql) < 0 ||
-	    store_exec(s, fill_day_sql) < 0 || store_exec(s, "COMMIT") < 0) {
-		store_exec(s, "ROLLBACK");
-		return -EIO;
-	}
-	return 0;
-}
+	int day = store_has_table(s, "agg_day");
+	int bits = store_has_table(s, "agg_day_clients");
 
-/* A v2 database from before the client bitmaps (store_bits.c): the
- * schema again (clients, agg_day_clients, their indexes) and both filled
- * from agg_client_day, in one transaction.  Readers of a database no new
- * writer has opened find no agg_day_clients and count from
- * agg_client_day as before. */
-static int
-ensure_bits(struct store *s)
-{
-	if (store_has_table(s, "agg_day_clients"))
+	if (day && bits)
 		return 0;
-	log_info("%s: adding the distinct-client bitmaps (agg_day_clients)",
-	    s->path);
+	if (!day)
+		log_info("%s: adding the per-day aggregate (agg_day)", s->path);
+	if (!bits)
+		log_info("%s: adding the distinct-client bitmaps"
+		    " (agg_day_clients)", s->path);
 	if (store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -EIO;
 	if (store_exec(s, store_schema_sql) < 0 ||
-	    store_exec(s, store_bits_fill_sql) < 0 ||
+	    (!day && store_exec(s, fill_day_sql) < 0) ||
+	    (!bits && store_exec(s, store_bits_fill_sql) < 0) ||
 	    store_exec(s, "COMMIT") < 0) {
 		store_exec(s, "ROLLBACK");
 		return -EIO;
@@ -190,8 +180,7 @@ migrate(struct store *s)
 		return -EPROTO;
 	}
 	if (v == STORE_SCHEMA_VERSION)
-		return add_columns(s) < 0 || ensure_day(s) < 0 ? -EIO :
-		    ensure_bits(s);
+		return add_columns(s) < 0 ? -EIO : ensure_tables(s);
 	if (store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -EIO;
 	if (v == 1) {
