@@ -247,6 +247,29 @@ CREATE INDEX IF NOT EXISTS agg_client_day_service ON agg_client_day(service, day
 -- "Clients using prohibited services": only that verdict's rows, covering.
 CREATE INDEX IF NOT EXISTS agg_client_day_verdict
   ON agg_client_day(verdict, day, client_pseudo);
+-- Distinct clients as bitmaps (lib/store/store_bits.c): every client
+-- pseudonym numbered densely (AUTOINCREMENT: an id is never reused, so a
+-- bit always means one pseudonym); last_day for retention.
+CREATE TABLE IF NOT EXISTS clients (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  pseudo         TEXT NOT NULL UNIQUE,
+  last_day       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS clients_last_day ON clients(last_day);
+-- Per (day, service, verdict) of agg_client_day: bit clients.id set for
+-- every client with a row under that key.  Readers OR the bitmaps of a
+-- range (st_bits_count) for exact distinct counts.
+CREATE TABLE IF NOT EXISTS agg_day_clients (
+  day            INTEGER NOT NULL,
+  service        TEXT NOT NULL,
+  verdict        TEXT NOT NULL,
+  bits           BLOB NOT NULL,
+  PRIMARY KEY (day, service, verdict)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS agg_day_clients_service
+  ON agg_day_clients(service, day);
+CREATE INDEX IF NOT EXISTS agg_day_clients_verdict
+  ON agg_day_clients(verdict, day);
 CREATE TABLE IF NOT EXISTS agg_dlp_day (
   day            INTEGER NOT NULL,
   dlp_class      TEXT NOT NULL,

@@ -1,7 +1,8 @@
 /*
  * store_bulk.c - bulk loading for generators (tests/tools/mkfixture):
  * no journal, no fsync, a large page cache, and the aggregates computed
- * once from the raw rows at the end instead of one upsert per row.  The
+ * once from the raw rows at the end instead of one upsert per row (the
+ * client bitmaps from agg_client_day, store_bits.c).  The
  * sensor never uses this: a crash during a bulk load leaves a database
  * that must be thrown away.
  */
@@ -154,7 +155,8 @@ store_bulk_end(struct store *s)
 	}
 	if (store_exec(s, "BEGIN") < 0)
 		goto out;
-	if (store_exec(s, agg_sql) < 0 || (s->bulk_index != NULL &&
+	if (store_exec(s, agg_sql) < 0 ||
+	    store_exec(s, store_bits_fill_sql) < 0 || (s->bulk_index != NULL &&
 	    store_exec(s, s->bulk_index) < 0)) {
 		store_exec(s, "ROLLBACK");
 		goto out;

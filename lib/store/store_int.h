@@ -12,7 +12,7 @@
 enum {
 	SQ_FLOW, SQ_DNS, SQ_HTTP, SQ_STAT, SQ_AI, SQ_ALERT, SQ_VIS, SQ_POLICY,
 	SQ_AGG_HOUR, SQ_AGG_CLIENT, SQ_AGG_DLP, SQ_CATALOG, SQ_EXCEPTION,
-	SQ_IDENTITY, SQ_EPOCH, SQ_AGG_DAY, SQ__COUNT
+	SQ_IDENTITY, SQ_EPOCH, SQ_AGG_DAY, SQ_CLIENT, SQ_DAY_CLIENTS, SQ__COUNT
 };
 
 struct store {
@@ -21,6 +21,9 @@ struct store {
 	int			 created;	/* the file did not exist before */
 	int			 in_txn;
 	int			 bulk;		/* store_bulk_begin: no aggregates */
+	int			 noagg;		/* bench switch: no aggregates */
+	uint64_t		*seen;		/* store_bits.c: bits known set */
+	uint64_t		 seen_lost;	/* rows_lost when seen was valid */
 	char			*bulk_index;	/* indexes dropped for the load (SQL) */
 	struct wk_scan		*week;		/* store_week_scan's last week */
 	char			*path;
@@ -54,6 +57,14 @@ uint64_t store_week_scan_clients(const struct wk_scan *w);
 size_t	store_week_scan_count(const struct wk_scan *w, int zones);
 void	store_week_scan_row(const struct wk_scan *w, int zones, size_t k,
 	    struct sw_service *r);
+
+/* store_bits.c: distinct-client bitmaps (clients, agg_day_clients). */
+extern const char store_bits_fill_sql[];
+int	store_bits_register(sqlite3 *db);
+int	store_bits_seen(struct store *s, uint64_t *hp, uint64_t day,
+	    const char *client, const char *service, const char *verdict);
+void	store_bits_mark(struct store *s, uint64_t h);
+int	store_has_table(struct store *s, const char *name);
 
 int	store_exec(struct store *s, const char *sql);
 int	store_prepare_writer(struct store *s);

@@ -1,6 +1,7 @@
 /*
  * store_open.c - opening a sensor database: read-write with schema
- * creation and the v1 -> v2 migration, or read-only for the readers;
+ * creation, the v1 -> v2 migration and the additive tables within v2
+ * (agg_day, the client bitmaps), or read-only for the readers;
  * meta settings; removal of a file this run created.
  */
 #include <errno.h>
@@ -84,9 +85,7 @@ static const char fill_aggregates_sql[] =
 	" agg_hour.service AND coalesce(a.verdict, '') = agg_hour.verdict AND"
 	" coalesce(a.zone, '') = agg_hour.zone);";
 
-/* A v2 database from before agg_day: the schema again (every statement
- * is IF NOT EXISTS: agg_day and newer indexes), agg_day filled from
- * agg_hour, in one transaction. */
+/* A v2 database from before agg_day: agg_day filled from agg_hour. */
 static const char fill_day_sql[] =
 	"INSERT OR IGNORE INTO agg_day (day, service, verdict, zone, flows,"
 	" lookups, bytes_up, uploads, dlp, alerts, first_hour, last_hour)"
@@ -94,24 +93,48 @@ static const char fill_day_sql[] =
 	" sum(flows), sum(lookups), sum(bytes_up), sum(uploads), sum(dlp),"
 	" sum(alerts), min(hour), max(hour) FROM agg_hour GROUP BY 1, 2, 3, 4;";
 
-static int
-ensure_day(struct store *s)
+int
+store_has_table(struct store *s, const char *name)
 {
 	sqlite3_stmt *q;
-	int have = 0;
+	int have;
 
+	if (s == NULL || s->db == NULL)
+		return 0;
 	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE"
-	    " type = 'table' AND name = 'agg_day'", -1, &q, NULL) != SQLITE_OK)
-		return -EIO;
+	    " type = 'table' AND name = ?", -1, &q, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
 	have = sqlite3_step(q) == SQLITE_ROW;
 	sqlite3_finalize(q);
-	if (have)
+	return have;
+}
+
+/* Tables added within v2 (a v2 database from before them): the schema
+ * again (every statement is IF NOT EXISTS) and each missing table filled
+ * from what the database has, in one transaction: agg_day from agg_hour,
+ * the client bitmaps (store_bits.c) from agg_client_day.  Readers of a
+ * database no newer writer has opened find neither table and read
+ * agg_hour and agg_client_day as before. */
+static int
+ensure_tables(struct store *s)
+{
+	int day = store_has_table(s, "agg_day");
+	int bits = store_has_table(s, "agg_day_clients");
+
+	if (day && bits)
 		return 0;
-	log_info("%s: adding the per-day aggregate (agg_day)", s->path);
+	if (!day)
+		log_info("%s: adding the per-day aggregate (agg_day)", s->path);
+	if (!bits)
+		log_info("%s: adding the distinct-client bitmaps"
+		    " (agg_day_clients)", s->path);
 	if (store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -EIO;
 	if (store_exec(s, store_schema_sql) < 0 ||
-	    store_exec(s, fill_day_sql) < 0 || store_exec(s, "COMMIT") < 0) {
+	    (!day && store_exec(s, fill_day_sql) < 0) ||
+	    (!bits && store_exec(s, store_bits_fill_sql) < 0) ||
+	    store_exec(s, "COMMIT") < 0) {
 		store_exec(s, "ROLLBACK");
 		return -EIO;
 	}
@@ -157,7 +180,7 @@ migrate(struct store *s)
 		return -EPROTO;
 	}
 	if (v == STORE_SCHEMA_VERSION)
-		return add_columns(s) < 0 ? -EIO : ensure_day(s);
+		return add_columns(s) < 0 ? -EIO : ensure_tables(s);
 	if (store_exec(s, "BEGIN IMMEDIATE") < 0)
 		return -EIO;
 	if (v == 1) {
@@ -171,7 +194,8 @@ migrate(struct store *s)
 	}
 	if (store_exec(s, store_schema_sql) < 0 ||
 	    (v == 1 && (store_exec(s, fill_aggregates_sql) < 0 ||
-	    store_exec(s, fill_day_sql) < 0)))
+	    store_exec(s, fill_day_sql) < 0 ||
+	    store_exec(s, store_bits_fill_sql) < 0)))
 		goto err;
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 	    STORE_SCHEMA_VERSION);
@@ -233,6 +257,8 @@ store_open(struct store **sp, const char *path, enum store_mode mode)
 		    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 			goto err_open;
 		sqlite3_busy_timeout(s->db, 1000);
+		if (store_bits_register(s->db) < 0)
+			goto err_open;
 		if ((v = user_version(s->db)) != STORE_SCHEMA_VERSION) {
 			if (v < 0)
 				log_warnx("%s: not a shadowtap database: %s",
@@ -256,6 +282,11 @@ store_open(struct store **sp, const char *path, enum store_mode mode)
 	/* The writer never waits long: a locked database defers the batch
 	 * (store_commit returns -EBUSY) instead of stalling capture. */
 	sqlite3_busy_timeout(s->db, 20);
+	if (store_bits_register(s->db) < 0)
+		goto err_open;
+	/* Benchmark switch (docs/BENCHMARKS.md): rows without aggregates,
+	 * to measure what keeping them costs.  Not for production. */
+	s->noagg = getenv("SHADOWTAP_BENCH_NO_AGGREGATES") != NULL;
 	/* WAL: readers never block this writer; NORMAL sync: a crash may
 	 * lose the last batch but never corrupts the file.  Schema first: a
 	 * database we refuse (newer schema) is left exactly as it was. */
@@ -283,6 +314,7 @@ err:
 	sqlite3_close(s->db);
 	if (s->created)
 		store_discard(path);
+	free(s->seen);
 	free(s->path);
 	free(s);
 	return rc;
@@ -346,6 +378,7 @@ store_close(struct store *s)
 		log_warnx("%s: close: %s", s->path, sqlite3_errmsg(s->db));
 	sqlite3_free(s->bulk_index);
 	store_week_scan_free(s->week);
+	free(s->seen);
 	free(s->path);
 	free(s);
 }

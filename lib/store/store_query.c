@@ -57,20 +57,6 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 	" SELECT hour AS t, " C_SUMS ", hour AS fh, hour AS lh FROM agg_hour" \
 	" WHERE hour >= ?7 AND hour < ?2" w
 
-static int
-has_day(struct store *s)
-{
-	sqlite3_stmt *st;
-	int have;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE"
-	    " type = 'table' AND name = 'agg_day'", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	have = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return have;
-}
-
 /* prep_range: the day+hour statement (or the hour-only one) with ?1, ?2,
  * ?4 and ?5 bound. */
 static int
@@ -78,7 +64,7 @@ prep_range(struct store *s, const char *with_day, const char *hour_only,
     uint64_t from, uint64_t to, sqlite3_stmt **st)
 {
 	uint64_t d0, d1;
-	int day = has_day(s), rc;
+	int day = store_has_table(s, "agg_day"), rc;
 
 	if ((rc = prep(s, day ? with_day : hour_only, st)) < 0)
 		return rc;
@@ -164,19 +150,25 @@ sq_services(struct store *s, uint64_t from, uint64_t to, const char *service,
 
 	/* Days are local midnights: widen by a day so the client count
 	 * covers the hours of the range. */
-#define SV(rows) "SELECT a.service, c.name, c.vendor, c.category," \
+	/* The client count from the bitmaps (store_bits.c) when the
+	 * database has them, else a DISTINCT over agg_client_day. */
+#define SV(rows, cl) "SELECT a.service, c.name, c.vendor, c.category," \
 	" c.country, COALESCE(c.verdict, MAX(a.verdict))," \
 	" c.eu_residency, COALESCE(c.tenant_ambiguous, 0)," \
 	" MIN(a.fh), MAX(a.lh), SUM(a.flows), SUM(a.lookups)," \
-	" SUM(a.bytes_up), SUM(a.alerts)," \
-	" (SELECT COUNT(DISTINCT d.client_pseudo) FROM agg_client_day d" \
+	" SUM(a.bytes_up), SUM(a.alerts), (" cl \
 	"  WHERE d.service = a.service AND d.day >= ?1 - 86400000000" \
 	"  AND d.day < ?2)" \
 	" FROM (" rows ") a LEFT JOIN catalog c ON c.service = a.service" \
 	" GROUP BY a.service ORDER BY 15 DESC, a.service"
 #define SV_W	" AND (?3 IS NULL OR service = ?3)"
-	if ((rc = prep_range(s, SV(ROWS_DAY(SV_W) ROWS_HOUR(SV_W)),
-	    SV(ROWS_HOUR(SV_W)), from, to, &st)) < 0)
+#define SV_BITS	"SELECT st_bits_count(d.bits) FROM agg_day_clients d"
+#define SV_DIST	"SELECT COUNT(DISTINCT d.client_pseudo) FROM agg_client_day d"
+	int bits = store_has_table(s, "agg_day_clients");
+
+	if ((rc = prep_range(s, bits ? SV(ROWS_DAY(SV_W) ROWS_HOUR(SV_W),
+	    SV_BITS) : SV(ROWS_DAY(SV_W) ROWS_HOUR(SV_W), SV_DIST),
+	    SV(ROWS_HOUR(SV_W), SV_DIST), from, to, &st)) < 0)
 		return rc;
 	bind_text(st, 3, service);
 	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -203,7 +195,10 @@ sq_clients_with_verdict(struct store *s, uint64_t from, uint64_t to,
 	int64_t n = -EIO;
 	int rc;
 
-	if ((rc = prep(s, "SELECT COUNT(DISTINCT client_pseudo)"
+	if ((rc = prep(s, store_has_table(s, "agg_day_clients") ?
+	    "SELECT st_bits_count(bits) FROM agg_day_clients"
+	    " WHERE verdict = ?3 AND day >= ?1 AND day < ?2" :
+	    "SELECT COUNT(DISTINCT client_pseudo)"
 	    " FROM agg_client_day WHERE day >= ?1 AND day < ?2"
 	    " AND verdict = ?3", &st)) < 0)
 		return rc;

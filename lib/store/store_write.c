@@ -72,6 +72,12 @@ static const char *const sql[SQ__COUNT] = {
 	    " flows = flows + ?5, lookups = lookups + ?6, bytes_up = bytes_up + ?7,"
 	    " uploads = uploads + ?8, dlp = dlp + ?9, alerts = alerts + ?10,"
 	    " first_hour = min(first_hour, ?11), last_hour = max(last_hour, ?11)",
+	[SQ_CLIENT] = "INSERT INTO clients (pseudo, last_day) VALUES (?1, ?2)"
+	    " ON CONFLICT (pseudo) DO UPDATE SET last_day = max(last_day, ?2)",
+	[SQ_DAY_CLIENTS] = "INSERT INTO agg_day_clients (day, service, verdict,"
+	    " bits) VALUES (?1, ?2, ?3, st_bit_set(NULL, (SELECT id FROM clients"
+	    " WHERE pseudo = ?4))) ON CONFLICT DO UPDATE SET bits ="
+	    " st_bit_set(bits, (SELECT id FROM clients WHERE pseudo = ?4))",
 };
 
 int
@@ -426,10 +432,13 @@ agg_client(struct store *s, uint64_t ts, const char *client,
     uint64_t bytes, int alerts)
 {
 	sqlite3_stmt *q = s->st[SQ_AGG_CLIENT];
+	uint64_t day, h;
+	int rc;
 
 	if (client == NULL || client[0] == '\0')
 		return 0;
-	i64(q, 1, store_day_of(ts));
+	day = store_day_of(ts);
+	i64(q, 1, day);
 	key(q, 2, client);
 	key(q, 3, service);
 	key(q, 4, verdict);
@@ -437,7 +446,23 @@ agg_client(struct store *s, uint64_t ts, const char *client,
 	sqlite3_bind_int(q, 6, flows);
 	i64(q, 7, bytes);
 	sqlite3_bind_int(q, 8, alerts);
-	return run(s, SQ_AGG_CLIENT);
+	/* The same key's client bit (store_bits.c), unless known set. */
+	if ((rc = run(s, SQ_AGG_CLIENT)) < 0 ||
+	    store_bits_seen(s, &h, day, client, service, verdict))
+		return rc;
+	q = s->st[SQ_CLIENT];
+	key(q, 1, client);
+	i64(q, 2, day);
+	if ((rc = run(s, SQ_CLIENT)) < 0)
+		return rc;
+	q = s->st[SQ_DAY_CLIENTS];
+	i64(q, 1, day);
+	key(q, 2, service);
+	key(q, 3, verdict);
+	key(q, 4, client);
+	if ((rc = run(s, SQ_DAY_CLIENTS)) == 0)
+		store_bits_mark(s, h);
+	return rc;
 }
 
 int
@@ -469,7 +494,7 @@ store_put_ai(struct store *s, const struct st_ai *r)
 	txt(q, 21, r->policy_version);
 	sqlite3_bind_int(q, 22, r->tenant_ambiguous);
 	i64(q, 23, r->bytes_up);
-	if ((rc = run(s, SQ_AI)) < 0 || s->bulk)
+	if ((rc = run(s, SQ_AI)) < 0 || s->bulk || s->noagg)
 		return rc;
 	if ((rc = agg_hour(s, r->ts, r->service, r->verdict, r->zone, !lookup,
 	    lookup, r->bytes_up, 0, 0, 0)) < 0)
@@ -502,7 +527,7 @@ store_put_alert(struct store *s, const struct st_alert *r)
 	if (r->bytes >= 0)
 		sqlite3_bind_int64(q, 18, r->bytes);
 	txt(q, 19, r->detail);
-	if ((rc = run(s, SQ_ALERT)) < 0 || s->bulk)
+	if ((rc = run(s, SQ_ALERT)) < 0 || s->bulk || s->noagg)
 		return rc;
 	if ((rc = agg_hour(s, r->ts, r->service, r->verdict, r->zone, 0, 0, 0,
 	    upload, dlp, 1)) < 0)
@@ -735,6 +760,15 @@ store_retention_step(struct store *s, const char *table, uint64_t cutoff_us,
 		if (store_exec(s, q) < 0)
 			return -EIO;
 		n += sqlite3_changes(s->db);
+	}
+	/* The client bitmaps follow agg_client_day, and so do the client
+	 * numbers (a pseudonym is kept no longer than its last row). */
+	if (strcmp(table, "agg_client_day") == 0) {
+		snprintf(q, sizeof(q), "DELETE FROM agg_day_clients WHERE day <"
+		    " %llu; DELETE FROM clients WHERE last_day < %llu",
+		    (unsigned long long)cutoff_us, (unsigned long long)cutoff_us);
+		if (store_exec(s, q) < 0)
+			return -EIO;
 	}
 	s->stats.deleted += (uint64_t)n;
 	return n;
