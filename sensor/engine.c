@@ -396,7 +396,7 @@ engine_open(struct engine *e)
 	struct inspect_hooks ih = { { on_fact, e }, on_policy, on_dlp, e };
 	int rc;
 
-	e->ps.fd = -1;
+	e->ps.fd = e->ps.ctl = -1;
 	if ((e->ev = malloc(sizeof(*e->ev))) == NULL)
 		return -ENOMEM;
 	if ((rc = capture_open(&e->cap, &e->conf.cap)) < 0)

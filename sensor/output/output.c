@@ -627,6 +627,16 @@ output_reopen(struct output *o)
 	return eve_reopen(o->eve);
 }
 
+int
+output_adopt_eve(struct output *o, int fd)
+{
+	if (o->eve == NULL) {
+		close(fd);
+		return 0;
+	}
+	return eve_adopt(o->eve, fd);
+}
+
 /* EVE stats.shadowtap.output; owner CTR_OWN_OUTPUT: refreshed by the
  * writer when it formats a stats event. */
 void
