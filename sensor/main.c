@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -208,6 +209,7 @@ static int
 engine_main(struct engine *e)
 {
 	struct sigaction sa;
+	struct rusage ru;
 	sigset_t none;
 	int rc;
 
@@ -230,6 +232,10 @@ engine_main(struct engine *e)
 	engine_summary(e);
 	if (privsep_finish(&e->ps) == 2)
 		rc = EXIT_RUNTIME;	/* the writer died: output stopped */
+	if (getrusage(RUSAGE_SELF, &ru) == 0)	/* make bench's engine column */
+		log_debug("engine: cpu %.3f s user+sys",
+		    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	return rc;
 }
 

@@ -31,6 +31,7 @@ static const int allowed[] = {
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getuid), SCMP_SYS(geteuid),
 	SCMP_SYS(getgid), SCMP_SYS(getegid), SCMP_SYS(uname), SCMP_SYS(sysinfo),
 	SCMP_SYS(prlimit64), SCMP_SYS(membarrier), SCMP_SYS(capget),
+	SCMP_SYS(getrusage),
 	/* capture: packet socket reads, poll, pcap ioctls/sockopts */
 	SCMP_SYS(read), SCMP_SYS(readv), SCMP_SYS(pread64), SCMP_SYS(recvfrom),
 	SCMP_SYS(recvmsg), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select),
