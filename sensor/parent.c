@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -109,6 +110,29 @@ fdset_close(const struct fdset *s)
 	for (fd = 0; fd < PARENT_MAX_FD; fd++)
 		if (fdset_has(s, fd))
 			close(fd);
+}
+
+/* A live capture's packet ring is a shared mapping of the packet socket
+ * ("socket:[N]" in /proc/self/maps): the writer and the parent unmap it,
+ * so only the engine sees packets.  munmap, not pcap_close (which would
+ * tear the ring down for the engine too). */
+static void
+unmap_ring(void)
+{
+	unsigned long lo[16], hi[16];
+	char line[512];
+	FILE *f;
+	int n = 0, i;
+
+	if ((f = fopen("/proc/self/maps", "r")) == NULL)
+		return;
+	while (n < 16 && fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, " socket:[") != NULL &&
+		    sscanf(line, "%lx-%lx", &lo[n], &hi[n]) == 2 && hi[n] > lo[n])
+			n++;
+	fclose(f);
+	for (i = 0; i < n; i++)
+		munmap((void *)lo[i], hi[i] - lo[i]);
 }
 
 static int
@@ -305,6 +329,7 @@ parent_run(struct engine *e, const struct privdrop *pd, int rules_fd,
 		/* close(2), never pcap_close: that would tear down the
 		 * engine's ring or move the shared file offset. */
 		fdset_close(&capfds);
+		unmap_ring();
 		if (rules_fd >= 0)
 			close(rules_fd);
 		log_init("shadowtap-writer", log_verbosity());
@@ -329,6 +354,7 @@ parent_run(struct engine *e, const struct privdrop *pd, int rules_fd,
 	close(ev[0]);
 	close(ectl[1]);
 	fdset_close(&capfds);
+	unmap_ring();
 	fdset_close(&outfds);
 	if (rules_fd >= 0)
 		close(rules_fd);

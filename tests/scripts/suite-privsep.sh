@@ -243,3 +243,26 @@ n1=$(grep -c '"event_type":"flow"' "$T/log/h.json" "$T/h.json.1" | awk -F: '{s+=
 n2=$(grep -c '"event_type":"flow"' "$T/ref.json")
 [ "$n1" = "$n2" ] && echo "ok - SIGHUP with privsep: every flow written once ($n1)" ||
     echo "not ok - SIGHUP with privsep: $n1 flow records, single run $n2"
+
+# Live on lo (root): only the engine maps the packet ring.
+if [ "$(id -u)" = 0 ]; then
+	"$S" -u nobody -i lo -e "$T/l.json" 2> "$T/l.err" &
+	spid=$!
+	wait_children $spid "$T/l.err"
+	eng=$(child $spid st-engine); wri=$(child $spid st-writer)
+	ring() { grep -c 'socket:\[' "/proc/$1/maps" 2>/dev/null; }
+	if [ -n "$eng" ] && [ -n "$wri" ]; then
+		[ "$(ring $eng)" -ge 1 ] && [ "$(ring $wri)" = 0 ] && [ "$(ring $spid)" = 0 ] &&
+		    echo "ok - live: the packet ring is mapped in the engine only" ||
+		    echo "not ok - live: ring mappings engine $(ring $eng) writer $(ring $wri) parent $(ring $spid)"
+	else
+		echo "not ok - live: no engine or writer"
+	fi
+	ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1
+	kill -TERM $spid; wait $spid; rc=$?
+	[ $rc = 0 ] && grep -qE 'shadowtap-engine: info: [1-9][0-9]* packets' "$T/l.err" &&
+	    echo "ok - live: packets captured by the engine, exit 0 on TERM" ||
+	    { echo "not ok - live: exit $rc"; tail -3 "$T/l.err" | sed 's/^/#   /'; }
+else
+	echo "ok - live: the packet ring is mapped in the engine only # skip needs root"
+fi
