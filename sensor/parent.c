@@ -256,19 +256,22 @@ engine_child(struct engine *e, const struct privdrop *pd, pid_t parent,
 	_exit(run(e));
 }
 
+/* A child ended: log how; *rc becomes 1 when the run failed. */
 static void
-reap(pid_t pid, int status, const char *who, int *rc, int live)
+reap(pid_t pid, int status, int writer, int *rc, int live)
 {
+	const char *who = writer ? "writer" : "engine";
+
 	if (WIFSIGNALED(status)) {
-		log_warnx("%s process (pid %d) killed by signal %d (%s)%s", who,
+		log_warnx("%s process (pid %d) killed by signal %d (%s): %s", who,
 		    (int)pid, WTERMSIG(status), strsignal(WTERMSIG(status)),
-		    who[0] == 'w' ? ": EVE and database output stopped early" :
-		    ": capture stopped");
+		    writer ? "EVE and database output stopped early" :
+		    "capture stopped");
 		*rc = 1;
 	} else if (WEXITSTATUS(status) != 0) {
 		log_debug("%s process exited %d", who, WEXITSTATUS(status));
 		/* A writer that lost data fails a replay, not a live run. */
-		if (who[0] != 'w' || !live)
+		if (!writer || !live)
 			*rc = 1;
 	}
 }
@@ -364,10 +367,10 @@ parent_run(struct engine *e, const struct privdrop *pd, int rules_fd,
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			if (pid == engine) {
 				engine_done = 1;
-				reap(pid, status, "engine", &rc, live);
+				reap(pid, status, 0, &rc, live);
 			} else if (pid == writer) {
 				writer_done = 1;
-				reap(pid, status, "writer", &rc, live);
+				reap(pid, status, 1, &rc, live);
 				/* No one writes what the engine sees: stop. */
 				if (!engine_done && !stop_sent) {
 					kill(engine, SIGTERM);
