@@ -410,12 +410,13 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (privsep) {
-		/* The children take the capture and the outputs: no
-		 * engine_close() here. */
+		/* The children own the capture and the outputs: the
+		 * parent's copies are never closed here (pcap_close or
+		 * sqlite3_close would act on the children's descriptors)
+		 * but left to _exit. */
 		rc = parent_run(&e, &pd, rules_fd, &before, engine_main);
-		conf_free(&e.conf);
-		free(keybuf);
-		return rc;
+		fflush(NULL);
+		_exit(rc);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

@@ -215,6 +215,16 @@ parent_reload(struct engine *e, int wctl, int ectl)
 		log_warnx("cannot tell the engine to reload");
 }
 
+/* A child's log name; the level stays (log.level, -v). */
+static void
+child_log(const char *name)
+{
+	int level = log_level();
+
+	log_init(name, 0);
+	log_set_level(level);
+}
+
 /* The engine child: nothing of the outputs, no path, no key. */
 static void __attribute__((noreturn))
 engine_child(struct engine *e, const struct privdrop *pd, pid_t parent,
@@ -228,7 +238,7 @@ engine_child(struct engine *e, const struct privdrop *pd, pid_t parent,
 	if (getppid() != parent)
 		_exit(1);
 	prctl(PR_SET_NAME, "st-engine");
-	log_init("shadowtap-engine", log_verbosity());
+	child_log("shadowtap-engine");
 	fdset_close(outfds);
 	e->conf.out.eve_path = e->conf.out.db_path = NULL;
 	e->conf.out.key_path = e->conf.out.identity_key_path = NULL;
@@ -335,7 +345,7 @@ parent_run(struct engine *e, const struct privdrop *pd, int rules_fd,
 		unmap_ring();
 		if (rules_fd >= 0)
 			close(rules_fd);
-		log_init("shadowtap-writer", log_verbosity());
+		child_log("shadowtap-writer");
 		privsep_writer(ev[1], wctl[1], e->out, pd);
 	}
 	close(ev[1]);

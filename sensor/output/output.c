@@ -687,7 +687,9 @@ output_forget(struct output *o)
 	if (o == NULL)
 		return;
 	/* The writer process owns the files now: nothing is flushed,
-	 * committed or closed here, and the keys are gone. */
+	 * committed or closed here, and the keys are gone (the key
+	 * file's, this epoch's, the identity key). */
+	sodium_memzero(&o->master, sizeof(o->master));
 	sodium_memzero(&o->sk, sizeof(o->sk));
 	sodium_memzero(&o->ps, sizeof(o->ps));
 	memset(o->pcache, 0, sizeof(o->pcache));

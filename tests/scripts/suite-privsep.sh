@@ -164,6 +164,47 @@ else
 	kill $spid 2>/dev/null
 fi
 
+# Who holds the pseudonym key: its 32 bytes searched in each process's
+# writable memory (/proc/PID/mem, as root): the writer (positive control)
+# has it, the engine and the parent do not.
+keyscan() {
+	python3 - "$1" "$T/key" <<'PY'
+import sys
+pid, key = sys.argv[1], open(sys.argv[2], 'rb').read()
+n = 0
+with open("/proc/%s/maps" % pid) as m, open("/proc/%s/mem" % pid, 'rb', 0) as mem:
+    for l in m:
+        f = l.split()
+        a, b = (int(x, 16) for x in f[0].split('-'))
+        if not f[1].startswith('rw') or b - a > (256 << 20):
+            continue
+        try:
+            mem.seek(a); n += mem.read(b - a).count(key)
+        except (OSError, ValueError, OverflowError):
+            pass
+print(n)
+PY
+}
+if [ "$(id -u)" = 0 ]; then
+	rm -f "$T/fifo"; mkfifo "$T/fifo"
+	"$S" -u nobody -r "$T/fifo" -R rules -e "$T/m.json" -d "$T/m.db" -k "$T/key" 2> "$T/m.err" &
+	spid=$!
+	# the whole sample, then the fifo held open: the sensor keeps running
+	{ cat tests/data/sample.pcap; sleep 30; } > "$T/fifo" &
+	feeder_pid=$!
+	wait_children $spid "$T/m.json"
+	eng=$(child $spid st-engine); wri=$(child $spid st-writer)
+	ke=$(keyscan "$eng" 2>/dev/null); kw=$(keyscan "$wri" 2>/dev/null); kp=$(keyscan $spid 2>/dev/null)
+	[ "${kw:-0}" -ge 1 ] && [ "$ke" = 0 ] && [ "$kp" = 0 ] &&
+	    echo "ok - the pseudonym key is in the writer's memory only (writer $kw, engine $ke, parent $kp)" ||
+	    echo "not ok - pseudonym key copies: writer '$kw' engine '$ke' parent '$kp'"
+	kill -TERM $spid; wait $spid
+	pkill -P $feeder_pid sleep 2>/dev/null	# the subshell then ends
+	wait $feeder_pid 2>/dev/null; feeder_pid=
+else
+	echo "ok - the pseudonym key is in the writer's memory only # skip needs root"
+fi
+
 # A child crashes: the parent names it and the signal, the other one stops
 # cleanly, exit 1.
 for who in writer engine; do
