@@ -412,7 +412,7 @@ engine_open(struct engine *e)
 	struct inspect_hooks ih = { { on_fact, e }, on_policy, on_dlp, e };
 	int rc;
 
-	e->ps.fd = -1;
+	e->ps.fd = e->ps.ctl = -1;
 	if ((e->ev = malloc(sizeof(*e->ev))) == NULL)
 		return -ENOMEM;
 	if ((rc = capture_open(&e->cap, &e->conf.cap)) < 0)
@@ -493,11 +493,13 @@ engine_worker_open(struct engine *w, struct engine *m, unsigned id, unsigned n)
 	w->out = m->out;	/* counters only: events go to the writer */
 	w->capst = m->capst;
 	w->ps.fd = m->ps.fd;
+	w->ps.ctl = -1;		/* reloads come to the main engine */
 	if ((w->ev = malloc(sizeof(*w->ev))) == NULL ||
 	    (w->ps.batch = malloc(sizeof(*w->ps.batch))) == NULL)
 		return -ENOMEM;
 	ev_batch_init(w->ps.batch);
-	if ((rc = analyzer_new(&w->an, w->conf.rules_dir, NULL, stderr)) < 0 ||
+	if ((rc = analyzer_new(&w->an,
+	    m->an != NULL ? analyzer_dir(m->an) : w->conf.rules_dir, NULL, stderr)) < 0 ||
 	    (rc = analyzer_share(w->an, m->an, &report)) < 0)
 		return rc;
 	analyzer_allow_empty_policy(w->an, w->conf.allow_empty_policy);

@@ -21,6 +21,9 @@ struct flow;
 
 struct engine {
 	struct sensor_conf	 conf;
+	/* privsep: run in the engine child before it drops privileges
+	 * (workers open their capture handles there); NULL: none */
+	int			(*prep)(struct engine *);
 	struct capture		*cap;
 	struct flow_table	*flows;
 	struct dpi		*dpi;

@@ -3,11 +3,13 @@
  * and the capture loop; the packet path itself is engine.c's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,7 @@
 #include "engine.h"
 #include "flow/flow.h"
 #include "output/output.h"
+#include "parent.h"
 #include "privdrop.h"
 #include "workers.h"
 #include "common/clock.h"
@@ -58,9 +61,10 @@ usage(FILE *f)
 "  -V, --version           print the version\n"
 "  -u, --user NAME         after opening, run as NAME with no capabilities\n"
 "      --no-seccomp        do not install the seccomp allow-list\n"
-"      --privsep           write EVE and SQLite from a separate writer process\n"
-"      --workers N         N packet-path threads, flows hashed to them (implies\n"
-"                          --privsep when N > 1; default capture.workers, 1)\n"
+"      --no-privsep        one process (default: a privileged parent, an\n"
+"                          unprivileged engine and a writer process)\n"
+"      --workers N         N packet-path threads in the engine, flows hashed\n"
+"                          to them (default capture.workers, 1; needs privsep)\n"
 "\n"
 "Defaults when run as a service: config /etc/shadowtap/shadowtap.yaml and rules\n"
 "/etc/shadowtap/rules when present; live capture without outputs writes EVE to\n"
@@ -131,52 +135,58 @@ reload_conf(struct engine *e)
 {
 	struct sensor_conf n;
 
-	if (e->cfg_path == NULL)
+	if (e->cfg_path == NULL ||
+	    sensor_reload_conf(e->cfg_path, &e->conf, &n) < 0)
 		return;
-	conf_defaults(&n);
-	n.out.db_flows = n.out.db_meta = -1;	/* as at start: unset -> resolved below */
-	if (conf_load(&n, e->cfg_path, stderr) < 0) {
-		log_warnx("%s: errors, keeping the running configuration", e->cfg_path);
-		conf_free(&n);
-		return;
-	}
-	if (n.out.db_flows < 0)
-		n.out.db_flows = e->conf.out.db_flows;
-	if (n.out.db_meta < 0)
-		n.out.db_meta = e->conf.out.db_meta;
 	e->conf.stats_interval_s = n.stats_interval_s;
-	if (e->ps.fd >= 0)
-		privsep_apply(&e->ps, &n.out);
-	else
-		output_apply(e->out, &n.out);
-	if (n.flow.max_flows != e->conf.flow.max_flows ||
-	    n.dpi.ndpi_slots != e->conf.dpi.ndpi_slots ||
-	    n.dpi.scratch_slots != e->conf.dpi.scratch_slots ||
-	    n.cap.snaplen != e->conf.cap.snaplen ||
-	    n.cap.buffer_mb != e->conf.cap.buffer_mb ||
-	    n.cap.timeout_ms != e->conf.cap.timeout_ms ||
-	    n.cap.immediate != e->conf.cap.immediate)
-		log_warnx("%s: capture, flow and pool sizes take effect at the next "
-		    "start", e->cfg_path);
-	if (n.out.key_rotation_days != e->conf.out.key_rotation_days ||
-	    n.log_level != e->conf.log_level)
-		log_warnx("%s: privacy.key_rotation and log.level take effect at "
-		    "the next start", e->cfg_path);
+	output_apply(e->out, &n.out);
 	log_info("%s: configuration reloaded", e->cfg_path);
 	conf_free(&n);
 }
 
-static void
-on_hup(struct engine *e)
+/*
+ * A pending reload, between two dispatches: SIGHUP in one process, the
+ * parent's order under privsep (it read the configuration; the rules are
+ * re-read through the directory descriptor).  1 after a reload.
+ */
+static int
+engine_control(struct engine *e)
 {
-	log_info("SIGHUP: reopening outputs, reloading configuration and rules");
-	if (e->ps.fd >= 0)
-		privsep_reopen(&e->ps);
-	else
+	int live = capture_is_live(e->cap);
+	struct ps_reload r;
+
+	if (got_hup) {
+		got_hup = 0;
+		log_info("SIGHUP: reopening outputs, reloading configuration and rules");
 		output_reopen(e->out);
-	reload_conf(e);
-	analyzer_reload(e->an, capture_is_live(e->cap) ? clock_wall_us() :
-	    e->pkt_now);
+		reload_conf(e);
+		analyzer_reload(e->an, live ? clock_wall_us() : e->pkt_now);
+		return 1;
+	}
+	if (privsep_control(&e->ps, &r) == 1) {
+		log_info("reload ordered by the parent: rules and settings");
+		e->conf.stats_interval_s = r.stats_interval_s;
+		analyzer_allow_empty_policy(e->an, r.allow_empty_policy);
+		analyzer_reload(e->an, live ? clock_wall_us() : e->pkt_now);
+		return 1;
+	}
+	return 0;
+}
+
+static struct workers *workers;
+
+/* In the engine child before its drop: a live capture's workers open
+ * their handles (and join the fanout group) while that is allowed. */
+static int
+engine_prep(struct engine *e)
+{
+	if (e->conf.workers <= 1)
+		return 0;
+	if (workers_open(&workers, e, e->conf.workers) < 0) {
+		log_warnx("cannot start %u workers", e->conf.workers);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -188,15 +198,15 @@ run(struct engine *e)
 	for (;;) {
 		if (got_stop)
 			break;
-		if (got_hup) {
-			got_hup = 0;
-			on_hup(e);
-		}
+		engine_control(e);
 		n = engine_dispatch(e, 512);
 		if (n == CAPTURE_EOF)
 			break;
 		if (n == CAPTURE_ERR) {
-			rc = EXIT_RUNTIME;
+			/* A stop signal interrupting a blocked read of a
+			 * pipe is a stop, not a failure. */
+			if (!got_stop)
+				rc = EXIT_RUNTIME;
 			break;
 		}
 		engine_housekeeping(e, live);
@@ -225,6 +235,42 @@ default_key_path(const struct output_conf *o)
 	memcpy(k, base, dl);
 	memcpy(k + dl, "pseudonym.key", sizeof("pseudonym.key"));
 	return k;
+}
+
+/* The privsep engine, after its drop (sensor/parent.c). */
+static int
+engine_main(struct engine *e)
+{
+	struct sigaction sa;
+	struct rusage ru;
+	sigset_t none;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* HUP/USR2 are the parent's: it orders the reload. */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (capture_is_live(e->cap))
+		e->start_us = clock_wall_us();
+	rc = workers != NULL ? workers_run(workers, &got_stop, engine_control) :
+	    run(e);
+	engine_finish(e);
+	engine_summary(e);
+	if (privsep_finish(&e->ps) == 2)
+		rc = EXIT_RUNTIME;	/* the writer died: output stopped */
+	if (getrusage(RUSAGE_SELF, &ru) == 0)	/* make bench's engine column */
+		log_debug("engine: cpu %.3f s user+sys",
+		    (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
+	return rc;
 }
 
 static int
@@ -261,18 +307,19 @@ main(int argc, char **argv)
 		{ "user", required_argument, NULL, 'u' },
 		{ "no-seccomp", no_argument, NULL, 'S' },
 		{ "privsep", no_argument, NULL, 'P' },
+		{ "no-privsep", no_argument, NULL, 'N' },
 		{ "workers", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *iface = NULL, *file = NULL, *cfg = NULL, *rules = NULL,
 	    *eve = NULL, *db = NULL, *key = NULL, *bpf = NULL;
 	struct engine e;
-	struct workers *ws = NULL;
-	struct privdrop pd = { NULL, -1 };
+	struct privdrop pd = { NULL, -1, 0 };
 	struct sigaction sa;
 	char *keybuf = NULL;
 	int ch, test = 0, verbose = 0, all_flows = 0, rc = EXIT_RUNTIME;
-	int privsep = 0, wrc;
+	int privsep = 1, rules_fd = -1;
+	struct fdset before;
 	long nworkers = 0;
 	char *end;
 	int db_flows_def, db_meta_def;
@@ -293,6 +340,7 @@ main(int argc, char **argv)
 		case 'u': pd.user = optarg; break;
 		case 'S': pd.seccomp = 0; break;
 		case 'P': privsep = 1; break;
+		case 'N': privsep = 0; break;
 		case 'W':
 			nworkers = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || nworkers < 1 ||
@@ -382,8 +430,7 @@ main(int argc, char **argv)
 		log_info("live capture without outputs: EVE %s, database %s",
 		    DEF_EVE, DEF_DB);
 	}
-	if (e.conf.out.eve_path == NULL && e.conf.out.db_path == NULL &&
-	    e.conf.out.syslog_server == NULL && e.conf.out.redis_server == NULL) {
+	if (e.conf.out.eve_path == NULL && e.conf.out.db_path == NULL) {
 		log_warnx("no output configured (-e EVE_PATH or -d DB_PATH): "
 		    "this run would write nothing, refusing");
 		conf_free(&e.conf);
@@ -394,10 +441,37 @@ main(int argc, char **argv)
 			goto out;
 		e.conf.out.key_path = keybuf;
 	}
+	/* Several workers write through the one writer process. */
+	if (e.conf.workers > 1 && !privsep) {
+		log_warnx("--workers %u needs the writer process: drop --no-privsep",
+		    e.conf.workers);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	e.prep = engine_prep;
+	if (privsep) {
+		/* The engine re-reads the rules through this descriptor. */
+		if (e.conf.rules_dir != NULL && (rules_fd = open(e.conf.rules_dir,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			log_warn("%s: rules directory", e.conf.rules_dir);
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		fdset_snapshot(&before);
+	}
 	if (engine_open(&e) < 0) {
 		if (e.rules_failed)
 			rc = EXIT_USAGE;
 		goto out;
+	}
+	if (privsep) {
+		/* The children own the capture and the outputs: the
+		 * parent's copies are never closed here (pcap_close or
+		 * sqlite3_close would act on the children's descriptors)
+		 * but left to _exit. */
+		rc = parent_run(&e, &pd, rules_fd, &before, engine_main);
+		fflush(NULL);
+		_exit(rc);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -411,38 +485,22 @@ main(int argc, char **argv)
 	sigaction(SIGUSR2, &sa, NULL);
 	sa.sa_flags = 0;
 	signal(SIGPIPE, SIG_IGN);
-	/* The writer takes the outputs and the key before the drop; several
-	 * workers always write through it (one writer). */
-	if ((privsep || e.conf.workers > 1) &&
-	    privsep_start(&e.ps, e.out, &pd) < 0) {
-		log_warnx("cannot start the writer process");
-		goto out;
-	}
-	if (e.conf.workers > 1 && workers_open(&ws, &e, e.conf.workers) < 0) {
-		log_warnx("cannot start %u workers", e.conf.workers);
-		goto out;
-	}
 	if (privdrop_apply(&pd) < 0)
 		goto out;
 	if (capture_is_live(e.cap))
 		e.start_us = clock_wall_us();
-	rc = ws != NULL ? workers_run(ws, &got_stop, &got_hup, on_hup) : run(&e);
+	rc = run(&e);
 	engine_finish(&e);
 	engine_summary(&e);
-	if (e.ps.pid != 0) {
-		/* 1: the writer lost data (a replay fails); 2: it died. */
-		wrc = privsep_finish(&e.ps);
-		if (wrc == 2 || (wrc == 1 && !capture_is_live(e.cap)))
-			rc = EXIT_RUNTIME;
-	}
 	/* A replay whose outputs lost data did not do its job. */
-	if (rc == 0 && e.ps.pid == 0 && !capture_is_live(e.cap) &&
+	if (rc == 0 && !capture_is_live(e.cap) &&
 	    output_lost_data(e.out)) {
 		log_warnx("outputs lost data; exit 1");
 		rc = EXIT_RUNTIME;
 	}
 out:
-	workers_close(ws);
+	if (rules_fd >= 0)
+		close(rules_fd);
 	engine_close(&e);
 	conf_free(&e.conf);
 	free(keybuf);

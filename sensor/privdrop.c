@@ -4,6 +4,7 @@
  * reload and exit need.  Anything else kills the process (SIGSYS).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <sched.h>
@@ -31,6 +32,7 @@ static const int allowed[] = {
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(getuid), SCMP_SYS(geteuid),
 	SCMP_SYS(getgid), SCMP_SYS(getegid), SCMP_SYS(uname), SCMP_SYS(sysinfo),
 	SCMP_SYS(prlimit64), SCMP_SYS(membarrier), SCMP_SYS(capget),
+	SCMP_SYS(getrusage),
 	/* capture: packet socket reads, poll, pcap ioctls/sockopts */
 	SCMP_SYS(read), SCMP_SYS(readv), SCMP_SYS(pread64), SCMP_SYS(recvfrom),
 	SCMP_SYS(recvmsg), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select),
@@ -38,8 +40,9 @@ static const int allowed[] = {
 	SCMP_SYS(getsockopt), SCMP_SYS(setsockopt), SCMP_SYS(ioctl),
 	SCMP_SYS(getsockname),
 	/* output.syslog_* / redis_* (output/netq.c): reconnecting over TCP */
-	SCMP_SYS(socket), SCMP_SYS(connect), SCMP_SYS(sendto),
-	SCMP_SYS(sendmsg), SCMP_SYS(shutdown),
+	SCMP_SYS(socket), SCMP_SYS(connect), SCMP_SYS(shutdown),
+	/* privsep links (events, SCM_RIGHTS control messages); netq too */
+	SCMP_SYS(sendmsg), SCMP_SYS(sendto),
 	/* output: EVE file, SQLite database (WAL, locks, journal) */
 	SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(pwrite64), SCMP_SYS(lseek),
 	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(close), SCMP_SYS(fstat),
@@ -55,6 +58,16 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(sigaltstack), SCMP_SYS(tgkill), SCMP_SYS(restart_syscall),
 	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(wait4),
+};
+
+/* Not for the privsep engine: it writes no file (open/openat are allowed
+ * there read-only, for the rules reload: engine_opens()). */
+static const int writer_only[] = {
+	SCMP_SYS(openat), SCMP_SYS(open), SCMP_SYS(pwrite64),
+	SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate),
+	SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(rename),
+	SCMP_SYS(renameat), SCMP_SYS(fchmod), SCMP_SYS(fchown),
+	SCMP_SYS(mkdir), SCMP_SYS(flock),
 };
 
 unsigned long long
@@ -113,8 +126,42 @@ switch_user(const char *name, int required)
 	return 1;
 }
 
-int
-privdrop_seccomp(void)
+static int
+is_writer_only(int sc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(writer_only) / sizeof(writer_only[0]); i++)
+		if (writer_only[i] == sc)
+			return 1;
+	return 0;
+}
+
+/* open(2)/openat(2) for the engine: read-only allowed, any flag that
+ * writes, creates or truncates refused with EACCES. */
+static int
+engine_opens(scmp_filter_ctx ctx, int sc, unsigned arg)
+{
+	static const unsigned bad[] = { O_WRONLY, O_RDWR, O_CREAT, O_TRUNC,
+	    O_APPEND };
+	const unsigned mask = O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND;
+	size_t i;
+	int rc;
+
+	if (sc < 0)
+		return 0;
+	if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sc, 1,
+	    SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, 0))) < 0)
+		return rc;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), sc, 1,
+		    SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, bad[i], bad[i]))) < 0)
+			return rc;
+	return 0;
+}
+
+static int
+load_filter(int engine)
 {
 	scmp_filter_ctx ctx;
 	size_t i;
@@ -125,6 +172,8 @@ privdrop_seccomp(void)
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
 		if (allowed[i] < 0)
 			continue;	/* not on this architecture */
+		if (engine && is_writer_only(allowed[i]))
+			continue;
 		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0)) < 0)
 			goto err;
 	}
@@ -136,10 +185,25 @@ privdrop_seccomp(void)
 	    (rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
 	    0)) < 0)
 		goto err;
+	if (engine && ((rc = engine_opens(ctx, SCMP_SYS(openat), 2)) < 0 ||
+	    (rc = engine_opens(ctx, SCMP_SYS(open), 1)) < 0))
+		goto err;
 	rc = seccomp_load(ctx);
 err:
 	seccomp_release(ctx);
 	return rc;
+}
+
+int
+privdrop_seccomp(void)
+{
+	return load_filter(0);
+}
+
+int
+privdrop_seccomp_engine(void)
+{
+	return load_filter(1);
 }
 
 int
@@ -169,12 +233,12 @@ privdrop_apply(const struct privdrop *p)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
 	if (p->seccomp > 0 || (p->seccomp < 0 && dropped)) {
-		if ((rc = privdrop_seccomp()) < 0) {
+		if ((rc = load_filter(p->engine)) < 0) {
 			log_warnx("seccomp filter: %s", strerror(-rc));
 			return rc;
 		}
-		log_debug("seccomp allow-list of %zu syscalls installed",
-		    sizeof(allowed) / sizeof(allowed[0]));
+		log_debug("seccomp allow-list installed (%s)", p->engine ?
+		    "engine: no file opened for writing" : "full");
 	}
 	if (dropped)
 		log_info("running as uid %u, capabilities %llx",

@@ -1,9 +1,10 @@
 /*
- * privsep.c - the writer process and the engine's side of its socket
- * (privsep.h).  Messages on a SOCK_SEQPACKET socketpair, one record each:
- * a kind, then a batch of flat events (output/event.h) or the output
- * selection settings.  The writer commits on its own clock (poll timeout)
- * and ends at EOF: sync, close, exit 1 when an output lost data.
+ * privsep.c - the privsep links and the writer process (privsep.h).
+ * Messages on SOCK_SEQPACKET socketpairs, one record each: a kind, then
+ * a batch of flat events (output/event.h), the output selection settings,
+ * a reload, or nothing but a descriptor (SCM_RIGHTS).  The writer commits
+ * on its own clock (poll timeout) and ends at EOF of the event link: sync,
+ * close, exit 1 when an output lost data.
  */
 #include <errno.h>
 #include <poll.h>
@@ -12,7 +13,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "privdrop.h"
@@ -20,35 +20,58 @@
 #include "common/clock.h"
 #include "common/log.h"
 
-enum { PS_BATCH = 1, PS_REOPEN, PS_APPLY };
+enum { PS_BATCH = 1, PS_EVE, PS_APPLY, PS_RELOAD };
 
 #define PS_HDR		8	/* kind + padding */
-#define SOCK_BUF	(1024 * 1024)
 #define TICK_MS		100	/* the writer's commit clock */
 
 static int
-send_msg(struct privsep *ps, uint32_t kind, const void *p, size_t n)
+send_kind(int fd, uint32_t kind, const void *p, size_t n, int pass_fd)
 {
 	uint8_t hdr[PS_HDR] = { 0 };
+	union {
+		struct cmsghdr	c;
+		char		b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct msghdr m;
 	struct iovec iov[2];
 	ssize_t w;
 
-	if (ps->fd < 0 || ps->broken)
-		return -EPIPE;
 	memcpy(hdr, &kind, sizeof(kind));
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = sizeof(hdr);
 	iov[1].iov_base = (void *)(uintptr_t)p;
 	iov[1].iov_len = n;
-	while ((w = writev(ps->fd, iov, n ? 2 : 1)) < 0 && errno == EINTR)
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = iov;
+	m.msg_iovlen = n ? 2 : 1;
+	if (pass_fd >= 0) {
+		memset(&cm, 0, sizeof(cm));
+		m.msg_control = cm.b;
+		m.msg_controllen = sizeof(cm.b);
+		cm.c.cmsg_level = SOL_SOCKET;
+		cm.c.cmsg_type = SCM_RIGHTS;
+		cm.c.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&cm.c), &pass_fd, sizeof(int));
+	}
+	while ((w = sendmsg(fd, &m, MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;
-	if (w < 0) {
+	return w < 0 ? -errno : 0;
+}
+
+static int
+send_msg(struct privsep *ps, uint32_t kind, const void *p, size_t n)
+{
+	int rc;
+
+	if (ps->fd < 0 || ps->broken)
+		return -EPIPE;
+	if ((rc = send_kind(ps->fd, kind, p, n, -1)) < 0) {
 		ps->broken = 1;
 		log_warnx("writer process gone (%s): events are lost from now",
-		    strerror(errno));
-		return -EPIPE;
+		    strerror(-rc));
 	}
-	return 0;
+	return rc;
 }
 
 void
@@ -71,52 +94,167 @@ privsep_emit(struct privsep *ps, const struct event *ev)
 	ps->sent++;
 }
 
-void
-privsep_reopen(struct privsep *ps)
+int
+privsep_control(struct privsep *ps, struct ps_reload *r)
 {
-	privsep_flush(ps);
-	send_msg(ps, PS_REOPEN, NULL, 0);
+	uint8_t buf[PS_HDR + sizeof(*r)];
+	uint32_t kind;
+	ssize_t n;
+
+	if (ps->ctl < 0)
+		return 0;
+	while ((n = recv(ps->ctl, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		memcpy(&kind, buf, sizeof(kind));
+		if (kind == PS_RELOAD && (size_t)n == sizeof(buf)) {
+			memcpy(r, buf + PS_HDR, sizeof(*r));
+			return 1;
+		}
+	}
+	if (n == 0) {		/* the parent is gone: SIGTERM follows */
+		close(ps->ctl);
+		ps->ctl = -1;
+	}
+	return 0;
 }
 
-void
-privsep_apply(struct privsep *ps, const struct output_conf *c)
+int
+privsep_send_eve(int ctl, int eve_fd)
+{
+	return send_kind(ctl, PS_EVE, NULL, 0, eve_fd);
+}
+
+int
+privsep_send_apply(int ctl, const struct output_conf *c)
 {
 	/* output_apply() reads only the numbers: the paths in ${c} are
 	 * never used on the other side. */
-	privsep_flush(ps);
-	send_msg(ps, PS_APPLY, c, sizeof(*c));
+	return send_kind(ctl, PS_APPLY, c, sizeof(*c), -1);
 }
 
-/* The writer: events in, EVE and SQLite out. */
-static void __attribute__((noreturn))
-writer_main(int fd, struct output *o)
+int
+privsep_send_reload(int ctl, const struct ps_reload *r)
+{
+	return send_kind(ctl, PS_RELOAD, r, sizeof(*r), -1);
+}
+
+int
+privsep_attach(struct privsep *ps, int fd, int ctl)
+{
+	pid_t pid = ps->pid;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->fd = ps->ctl = -1;
+	ps->pid = pid;
+	if ((ps->batch = malloc(sizeof(*ps->batch))) == NULL)
+		return -ENOMEM;
+	ev_batch_init(ps->batch);
+	ps->fd = fd;
+	ps->ctl = ctl;
+	return 0;
+}
+
+int
+privsep_finish(struct privsep *ps)
+{
+	int rc = ps->broken ? 2 : 0;
+
+	if (ps->fd < 0)
+		return 0;
+	privsep_flush(ps);
+	if (ps->broken)
+		rc = 2;
+	close(ps->fd);
+	ps->fd = -1;
+	if (ps->ctl >= 0)
+		close(ps->ctl);
+	ps->ctl = -1;
+	free(ps->batch);
+	ps->batch = NULL;
+	return rc;
+}
+
+/* One message from the parent: a reopened EVE file or output settings. */
+static void
+writer_control(int ctl, struct output *o, uint8_t *buf, size_t cap)
+{
+	union {
+		struct cmsghdr	c;
+		char		b[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct output_conf c;
+	struct cmsghdr *h;
+	struct msghdr m;
+	struct iovec iov;
+	uint32_t kind;
+	ssize_t n;
+	int fd = -1;
+
+	iov.iov_base = buf;
+	iov.iov_len = cap;
+	memset(&m, 0, sizeof(m));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = cm.b;
+	m.msg_controllen = sizeof(cm.b);
+	if ((n = recvmsg(ctl, &m, MSG_CMSG_CLOEXEC)) < PS_HDR)
+		return;
+	for (h = CMSG_FIRSTHDR(&m); h != NULL; h = CMSG_NXTHDR(&m, h))
+		if (h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
+		    h->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&fd, CMSG_DATA(h), sizeof(int));
+	memcpy(&kind, buf, sizeof(kind));
+	if (kind == PS_EVE && fd >= 0) {
+		output_adopt_eve(o, fd);
+		fd = -1;
+	} else if (kind == PS_APPLY && (size_t)n - PS_HDR == sizeof(c)) {
+		memcpy(&c, buf + PS_HDR, sizeof(c));
+		c.eve_path = c.db_path = c.key_path = NULL;
+		c.identity_key_path = c.audit_db = NULL;
+		c.sensor_name = c.in_iface = NULL;
+		output_apply(o, &c);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+void
+privsep_writer(int fd, int ctl, struct output *o, const struct privdrop *pd)
 {
 	static uint8_t buf[PS_HDR + EV_BATCH_MAX];
 	const struct output_stats *st;
-	struct output_conf c;
 	struct event *ev;
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	uint32_t kind;
 	size_t off;
 	ssize_t n;
 	int rc;
 
-	if ((ev = malloc(sizeof(*ev))) == NULL)
+	if (privdrop_apply(pd) < 0 || (ev = malloc(sizeof(*ev))) == NULL)
 		_exit(1);
 	for (;;) {
-		pfd.fd = fd;
-		pfd.events = POLLIN;
-		pfd.revents = 0;
+		pfd[0].fd = fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = ctl;	/* -1 once the parent is gone */
+		pfd[1].events = POLLIN;
+		pfd[0].revents = pfd[1].revents = 0;
 		/* Commits on wall time: after each message, as the engine
 		 * ticks after each dispatch, and when the link is idle. */
-		if ((rc = poll(&pfd, 1, TICK_MS)) <= 0) {
+		if ((rc = poll(pfd, 2, TICK_MS)) <= 0) {
 			output_tick(o, clock_wall_us());
 			continue;
 		}
+		if (pfd[1].revents & POLLIN)
+			writer_control(ctl, o, buf, sizeof(buf));
+		else if (pfd[1].revents & (POLLHUP | POLLERR)) {
+			close(ctl);
+			ctl = -1;
+		}
+		if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
 		if ((n = read(fd, buf, sizeof(buf))) == 0)
 			break;
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			log_warnx("writer: %s", strerror(errno));
 			break;
@@ -124,26 +262,13 @@ writer_main(int fd, struct output *o)
 		if ((size_t)n < PS_HDR)
 			continue;
 		memcpy(&kind, buf, sizeof(kind));
-		switch (kind) {
-		case PS_BATCH:
+		if (kind == PS_BATCH) {
 			off = 0;
 			while ((rc = ev_batch_next(buf + PS_HDR,
 			    (size_t)n - PS_HDR, &off, ev)) == 1)
 				output_emit(o, ev);
 			if (rc < 0)
 				log_warnx("writer: malformed batch dropped");
-			break;
-		case PS_REOPEN:
-			output_reopen(o);
-			break;
-		case PS_APPLY:
-			if ((size_t)n - PS_HDR == sizeof(c)) {
-				memcpy(&c, buf + PS_HDR, sizeof(c));
-				output_apply(o, &c);
-			}
-			break;
-		default:
-			break;
 		}
 		output_tick(o, clock_wall_us());
 	}
@@ -161,72 +286,4 @@ writer_main(int fd, struct output *o)
 	output_close(o);
 	free(ev);
 	_exit(rc ? 1 : 0);
-}
-
-int
-privsep_start(struct privsep *ps, struct output *o, const struct privdrop *pd)
-{
-	int sv[2], sz = SOCK_BUF;
-	pid_t pid;
-
-	memset(ps, 0, sizeof(*ps));
-	ps->fd = -1;
-	if ((ps->batch = malloc(sizeof(*ps->batch))) == NULL)
-		return -ENOMEM;
-	ev_batch_init(ps->batch);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	/* No open transaction (its locks belong to this process) and no
-	 * buffered line may cross the fork: the writer starts clean. */
-	output_sync(o);
-	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
-	if ((pid = fork()) < 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		/* Signals are the engine's: it ends the writer by closing
-		 * the socket, after the last batch. */
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);
-		signal(SIGUSR2, SIG_IGN);
-		close(sv[0]);
-		log_init("shadowtap-writer", log_verbosity());
-		if (privdrop_apply(pd) < 0)
-			_exit(1);
-		writer_main(sv[1], o);
-	}
-	close(sv[1]);
-	ps->fd = sv[0];
-	ps->pid = pid;
-	output_forget(o);
-	return 0;
-}
-
-int
-privsep_finish(struct privsep *ps)
-{
-	int status = 0, rc = 0;
-
-	if (ps->fd < 0)
-		return 0;
-	privsep_flush(ps);
-	close(ps->fd);
-	ps->fd = -1;
-	if (waitpid(ps->pid, &status, 0) < 0)
-		rc = 2;
-	else if (WIFSIGNALED(status)) {
-		log_warnx("writer process killed by signal %d: EVE and database "
-		    "output stopped early", WTERMSIG(status));
-		rc = 2;
-	} else if (WEXITSTATUS(status) != 0)
-		rc = 1;
-	if (ps->broken && rc == 0)
-		rc = 2;
-	free(ps->batch);
-	ps->batch = NULL;
-	return rc;
 }

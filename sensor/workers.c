@@ -406,7 +406,7 @@ nap(int ms)
 
 static int
 run_file(struct workers *ws, volatile sig_atomic_t *stop,
-    volatile sig_atomic_t *hup, void (*on_hup)(struct engine *))
+    int (*control)(struct engine *))
 {
 	struct engine *m = ws->m;
 	unsigned i;
@@ -415,11 +415,8 @@ run_file(struct workers *ws, volatile sig_atomic_t *stop,
 	for (;;) {
 		if (*stop)
 			break;
-		if (*hup) {
-			*hup = 0;
-			on_hup(m);
+		if (control(m) == 1)	/* a reload: every worker follows */
 			__atomic_add_fetch(&ws->reload_gen, 1, __ATOMIC_SEQ_CST);
-		}
 		n = capture_dispatch(m->cap, DISPATCH_MAX, on_dispatch, ws);
 		if (n == CAPTURE_EOF)
 			break;
@@ -449,16 +446,13 @@ run_file(struct workers *ws, volatile sig_atomic_t *stop,
 
 static int
 run_live(struct workers *ws, volatile sig_atomic_t *stop,
-    volatile sig_atomic_t *hup, void (*on_hup)(struct engine *))
+    int (*control)(struct engine *))
 {
 	struct engine *m = ws->m;
 
 	while (!*stop && !LOAD(&ws->cap_err)) {
-		if (*hup) {
-			*hup = 0;
-			on_hup(m);
+		if (control(m) == 1)	/* a reload: every worker follows */
 			__atomic_add_fetch(&ws->reload_gen, 1, __ATOMIC_SEQ_CST);
-		}
 		engine_housekeeping(m, 1);	/* stats events, main's batch */
 		nap(100);
 	}
@@ -468,7 +462,7 @@ run_live(struct workers *ws, volatile sig_atomic_t *stop,
 
 int
 workers_run(struct workers *ws, volatile sig_atomic_t *stop,
-    volatile sig_atomic_t *hup, void (*on_hup)(struct engine *))
+    int (*control)(struct engine *))
 {
 	unsigned i;
 	int rc, err;
@@ -482,8 +476,8 @@ workers_run(struct workers *ws, volatile sig_atomic_t *stop,
 		}
 		ws->w[i].started = 1;
 	}
-	rc = ws->live ? run_live(ws, stop, hup, on_hup) :
-	    run_file(ws, stop, hup, on_hup);
+	rc = ws->live ? run_live(ws, stop, control) :
+	    run_file(ws, stop, control);
 	for (i = 0; i < ws->n; i++) {
 		if (!ws->w[i].started)
 			continue;

@@ -32,14 +32,14 @@ struct workers;
  */
 int	workers_open(struct workers **wp, struct engine *m, unsigned n);
 /*
- * workers_run(ws, stop, hup, on_hup): start the threads and run until the
- * end of the file or *stop; on *hup call on_hup(m) (outputs, configuration,
- * ${m}'s rules) and have every worker reload its rules between two
- * batches.  Returns when every worker has ended its flows and sent its
+ * workers_run(ws, stop, control): start the threads and run until the
+ * end of the file or *stop; between dispatches call control(m), which
+ * does a pending reload (outputs, configuration, ${m}'s rules) and returns
+ * 1 after one: then every worker reloads its rules between two batches.  Returns when every worker has ended its flows and sent its
  * last batch: 0, or 1 after a capture error.
  */
 int	workers_run(struct workers *ws, volatile sig_atomic_t *stop,
-	    volatile sig_atomic_t *hup, void (*on_hup)(struct engine *));
+	    int (*control)(struct engine *));
 /* workers_close(ws): free the workers; NULL-safe. */
 void	workers_close(struct workers *ws);
 

@@ -194,6 +194,14 @@ capture_is_live(const struct capture *c)
 	return c->live;
 }
 
+int
+capture_fd(const struct capture *c)
+{
+	if (c->live)
+		return c->fd;
+	return c->fp != NULL ? fileno(c->fp) : -1;
+}
+
 static void
 on_pkt(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 {

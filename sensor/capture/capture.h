@@ -44,6 +44,10 @@ void	capture_conf_defaults(struct capture_conf *c);
 int	capture_open(struct capture **cp, const struct capture_conf *conf);
 int	capture_linktype(const struct capture *c);
 int	capture_is_live(const struct capture *c);
+/* capture_fd(c): the descriptor packets come from (the packet socket, or
+ * the file or pipe being replayed); -1 if none.  Privsep closes it in the
+ * processes that must not read packets (sensor/parent.c). */
+int	capture_fd(const struct capture *c);
 /*
  * capture_dispatch(c, max, cb, arg):
  * Deliver up to ${max} packets.  Returns the number delivered (0 on a live

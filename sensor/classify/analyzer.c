@@ -157,6 +157,24 @@ analyzer_free(struct analyzer *a)
 	free(a);
 }
 
+const char *
+analyzer_dir(const struct analyzer *a)
+{
+	return a->dir;
+}
+
+int
+analyzer_set_dir(struct analyzer *a, const char *dir)
+{
+	char *d = NULL;
+
+	if (dir != NULL && (d = strdup(dir)) == NULL)
+		return -ENOMEM;
+	free(a->dir);
+	a->dir = d;
+	return 0;
+}
+
 /*
  * analyzer_reload(a, ts):
  * Load the rules directory into a new bundle; on success swap it in (the

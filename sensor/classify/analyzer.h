@@ -75,6 +75,12 @@ int	analyzer_reload(struct analyzer *a, uint64_t ts);
  * policy.yaml is refused (reload_failed, old policy kept) unless the
  * sensor config says rules.allow_empty_policy: true. */
 void	analyzer_allow_empty_policy(struct analyzer *a, int yes);
+/* analyzer_set_dir(a, dir): read the rules from ${dir} at the next reload
+ * (privsep: the engine's "/proc/self/fd/N" of a directory descriptor, so
+ * it holds no path).  0 or -ENOMEM. */
+int	analyzer_set_dir(struct analyzer *a, const char *dir);
+/* analyzer_dir(a): where the rules are read from (NULL: none). */
+const char *analyzer_dir(const struct analyzer *a);
 /* analyzer_lint(rules_dir, out): check without loading into an engine;
  * prints every error and warning; returns 0 or -EINVAL. */
 int	analyzer_lint(const char *rules_dir, FILE *out);

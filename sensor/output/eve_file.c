@@ -208,6 +208,39 @@ eve_reopen(struct eve *e)
 }
 
 int
+eve_adopt(struct eve *e, int fd)
+{
+	struct stat a, b;
+	int rc;
+
+	if (e == NULL || e->is_stdout) {
+		close(fd);
+		return 0;
+	}
+	eve_drain(e);
+	/* Not rotated: keep the file we hold (and lock). */
+	if (fstat(fd, &a) == 0 && fstat(e->fd, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		close(fd);
+		return 0;
+	}
+	if ((e->flags & FIO_LOCK) && (rc = fio_lock(fd)) < 0) {
+		log_warnx("%s: reopened EVE output is in use by another "
+		    "shadowtap-sensor; keeping the old file", e->path);
+		close(fd);
+		return rc;
+	}
+	if ((rc = fio_repair_tail(fd)) == 1) {
+		e->n.repaired++;
+		log_warnx("%s: the last line was incomplete; terminated it, "
+		    "1 torn record", e->path);
+	}
+	close(e->fd);
+	e->fd = fd;
+	return 0;
+}
+
+int
 eve_flush(struct eve *e)
 {
 	return e != NULL ? eve_drain(e) : 0;

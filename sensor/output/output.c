@@ -728,6 +728,16 @@ output_reopen(struct output *o)
 	return eve_reopen(o->eve);
 }
 
+int
+output_adopt_eve(struct output *o, int fd)
+{
+	if (o->eve == NULL) {
+		close(fd);
+		return 0;
+	}
+	return eve_adopt(o->eve, fd);
+}
+
 /* EVE stats.shadowtap.output; owner CTR_OWN_OUTPUT: refreshed by the
  * writer when it formats a stats event. */
 void
@@ -784,7 +794,9 @@ output_forget(struct output *o)
 	if (o == NULL)
 		return;
 	/* The writer process owns the files now: nothing is flushed,
-	 * committed or closed here, and the keys are gone. */
+	 * committed or closed here, and the keys are gone (the key
+	 * file's, this epoch's, the identity key). */
+	sodium_memzero(&o->master, sizeof(o->master));
 	sodium_memzero(&o->sk, sizeof(o->sk));
 	sodium_memzero(&o->ps, sizeof(o->ps));
 	memset(o->pcache, 0, sizeof(o->pcache));

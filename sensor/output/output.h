@@ -115,6 +115,9 @@ void	output_tick(struct output *o, uint64_t now_us);
 void	output_apply(struct output *o, const struct output_conf *c);
 /* output_reopen(o): reopen the EVE file (logrotate). 0 or -errno. */
 int	output_reopen(struct output *o);
+/* output_adopt_eve(o, fd): the EVE file reopened by the privileged parent
+ * (sensor/parent.c), passed over a socket; ${fd} is consumed. */
+int	output_adopt_eve(struct output *o, int fd);
 /* output_forget(o): in a process that handed the outputs to a writer:
  * wipe the keys and detach the sinks without flushing or closing them
  * (the counters stay readable). */
@@ -141,6 +144,10 @@ struct eve_counts {
  * line at once) and at every eve_flush. */
 int	eve_open(struct eve **e, const char *path, size_t bufsize, int flags);
 int	eve_reopen(struct eve *e);
+/* eve_adopt(e, fd): the file reopened by someone else (privsep's parent,
+ * opened without the lock): take it over unless it is the file already
+ * held; ${fd} is consumed.  0 or -errno (the old file kept). */
+int	eve_adopt(struct eve *e, int fd);
 const struct eve_counts *eve_counts(const struct eve *e);
 void	eve_close(struct eve *e);
 /* eve_discard(e): close, removing the file if eve_open created it. */

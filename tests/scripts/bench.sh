@@ -170,4 +170,48 @@ os.makedirs("docs", exist_ok=True)
 open(path, "w").write(new)
 c = [r for r in res if r[0] == "c"][0][3]
 print("ratio (c)/(a) rate: %.2f" % (base / c))
+
+# ---- privsep cost (the psep block): the same replay as one process and
+# as parent + engine + writer, same run.  CPU of all processes: wait4
+# rusage of the parent, which waits for its children (their time is
+# included); the engine's own from its exit log line (getrusage).
+def run_ps(cmd, acc):
+    clean()
+    t = time.perf_counter()
+    p = subprocess.Popen(pin + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    err = p.stderr.read()
+    _, _, ru = os.wait4(p.pid, 0)
+    m = re.search(r"engine: cpu ([0-9.]+) s", err)
+    acc.append((time.perf_counter() - t, ru.ru_utime + ru.ru_stime,
+                float(m.group(1)) if m else float("nan")))
+ps_rows = [("single process (--no-privsep)", ["--no-privsep"]), ("privsep (default)", [])]
+ps_acc = [[] for _ in ps_rows]
+for i in range(runs):		# alternating, so load drift hits both
+    order = range(len(ps_rows)) if i % 2 == 0 else reversed(range(len(ps_rows)))
+    for k in order:
+        cmd = sensor(me, True)
+        run_ps(cmd[:1] + ps_rows[k][1] + ["-v"] + cmd[1:], ps_acc[k])
+ps_res = []
+for (what, _), acc in zip(ps_rows, ps_acc):
+    w, c, e = (statistics.median(x[j] for x in acc) for j in range(3))
+    ps_res.append((what, w, c, e))
+    print("privsep: %-32s %7.3f s wall %7.3f s cpu (all) %7.3f s engine" % (what, w, c, e), flush=True)
+one = ps_res[0][2]
+pl = ["## Privilege separation cost (`make bench`)", "",
+      "The row (c) replay (EVE + SQLite%s) as one process and as parent + engine + writer "
+      "(sensor/parent.c), median of %d alternating runs each, same run, pinned to one core (`taskset -c %s`; "
+      "the three processes share it). CPU = user + sys of all processes (`wait4` rusage of the parent, "
+      "which includes its waited-for children); engine = the engine's own (`getrusage` at its exit, "
+      "logged with -v)." % (" + rules" if rules else "", runs, cpu), "",
+      "| what | median wall s | median CPU s (all) | × single process CPU | engine CPU s |",
+      "|---|---|---|---|---|"]
+for what, w, c, e in ps_res:
+    pl.append("| %s | %.3f | %.3f | %.3f× | %s |" % (what, w, c, c / one,
+              "%.3f" % e if e == e else "-"))
+pl += ["", "Target: privsep CPU (all) ≤ 1.10× single process.", ""]
+psec = "\n".join(pl)
+old = open(path).read()
+m = re.search(r"## Privilege separation cost.*?(?=\n## |\Z)", old, re.S)
+new = old[:m.start()] + psec + old[m.end():] if m else old.rstrip() + "\n\n" + psec
+open(path, "w").write(new)
 PY

@@ -190,7 +190,12 @@ gen "$SAMPLE" 300 | "$S" -r - -e "$D/eve.json" -d "$D/st.db" 2> "$D/err" &
 p9=$!; pids="$pids $p9"
 i=0; while [ $i -lt 200 ] && [ "$(stat -c %s "$D/eve.json" 2>/dev/null || echo 0)" -lt 2000000 ]; do
 	sleep 0.1; i=$((i + 1)); done
-kill -9 $p9 2>/dev/null; wait $p9 2>/dev/null
+# The whole sensor at once (privsep: parent, engine, writer), as a power cut
+# or systemd's control-group SIGKILL does.
+k9=$(pgrep -P $p9 | tr '\n' ' ')
+kill -9 $p9 $k9 2>/dev/null; wait $p9 2>/dev/null
+for p in $k9; do i=0; while [ $i -lt 100 ] && kill -0 $p 2>/dev/null; do
+	sleep 0.05; i=$((i + 1)); done; done
 t "kill -9: EVE has no torn line" ends_nl "$D/eve.json"
 t "kill -9: every EVE line parses" [ "$(jsonl_bad "$D/eve.json")" = 0 ]
 t "kill -9: database integrity_check ok" [ "$(sqlite3 "$D/st.db" 'PRAGMA integrity_check')" = ok ]
@@ -223,7 +228,8 @@ touch "$T/go1"
 wait_grep "$T/derr" 'EVE write failed'
 rm -f "$M/fill"; touch "$T/go2"
 wait $pd; rc=$?
-written=$(sed -n 's/.*HTTP requests, \([0-9]*\) EVE lines.*/\1/p' "$T/derr")
+# single process: the summary line; privsep: the writer's
+written=$(sed -n 's/.*\(HTTP requests, \|writer: \)\([0-9]*\) EVE lines.*/\2/p' "$T/derr")
 lost=$(sed -n 's/.*data lost: \([0-9]*\) EVE lines.*/\1/p' "$T/derr")
 t "disk full: replay that lost data exits 1" [ $rc -eq 1 ]
 t "disk full: first failure logged once" [ "$(grep -c 'EVE write failed' "$T/derr")" -eq 1 ]

@@ -128,7 +128,11 @@ else
 	    --user "$user" 2> "$d/err" & p=$!; pids="$pids $p"
 	i=0; while [ $i -lt 100 ] && ! grep -q 'running as uid' "$d/err"; do
 		sleep 0.1; i=$((i + 1)); done
-	st=$(grep -E '^(Uid|CapEff|Seccomp):' /proc/$p/status 2>/dev/null)
+	# privsep (the default): the engine child captures; the parent keeps
+	# the paths and its privileges (sensor/parent.c).
+	e=$(pgrep -P "$p" -x st-engine | head -1)
+	check "live on lo: an engine process under the parent ($e)" test -n "$e"
+	st=$(grep -E '^(Uid|CapEff|Seccomp):' /proc/${e:-$p}/status 2>/dev/null)
 	echo "$st" | sed 's/^/# /'
 	check "live on lo as root --user $user: CapEff 0000000000000000" \
 	    sh -c "echo '$st' | grep -qP '^CapEff:\t0000000000000000\$'"
@@ -149,7 +153,8 @@ else
 		pids="$pids $p"
 		i=0; while [ $i -lt 100 ] && ! grep -q 'loaded' "$d/err2"; do sleep 0.1; i=$((i + 1)); done
 		sleep 0.2
-		ce=$(sed -n 's/^CapEff:\t//p' /proc/$p/status)
+		e=$(pgrep -P "$p" -x st-engine | head -1)
+		ce=$(sed -n 's/^CapEff:\t//p' /proc/${e:-$p}/status)
 		kill -TERM "$p"; wait "$p"
 		check "negative: root without --user keeps its capabilities (CapEff $ce)" \
 		    sh -c "[ -n '$ce' ] && [ '$ce' != 0000000000000000 ]"
