@@ -13,9 +13,6 @@
 #include "store/store.h"
 #include "store/store_query.h"
 #include "store/state.h"
-#ifdef HAVE_REID
-#include "store/reid.h"
-#endif
 #include "dash.h"
 #include "api.h"
 #include "cache.h"
@@ -392,7 +389,7 @@ api_services(struct req *r, struct resp *p, const char *one)
 	return out(p, &j, buf);
 }
 
-/* ---- clients, reid ---- */
+/* ---- clients ---- */
 static int
 cl_cb(void *a, const struct sq_client *t)
 {
@@ -437,63 +434,6 @@ clients(struct req *r, struct resp *p, const char *unused)
 	jb_arr_close(&j);
 	jb_obj_close(&j);
 	return out(p, &j, buf);
-}
-
-static int
-reid(struct req *r, struct resp *p, const char *pseudo)
-{
-	char reason[512], b[512];
-	struct jb j;
-
-	if (form(r, "reason", reason, sizeof(reason)) != 0)
-		reason[0] = '\0';
-	state_audit(r->d->st, now_us(), r->user, r->src, "reid", pseudo,
-	    reason);
-	if (r->role != ROLE_PRIVACY)
-		return resp_error(p, 403, "role privacy_officer needed");
-#ifdef HAVE_REID
-	{
-		struct reid_conf rc;
-		char addr[64] = "", msg[256] = "";
-		char audit[600], keyp[600], dir[512], *sl;
-		int i, e = -ENOENT;
-
-		for (i = 0; i < r->d->ndb && e == -ENOENT; i++) {
-			if (!db_on(r, i))
-				continue;
-			snprintf(dir, sizeof(dir), "%s", r->d->dbpath[i]);
-			if ((sl = strrchr(dir, '/')) != NULL)
-				*sl = '\0';
-			else
-				snprintf(dir, sizeof(dir), ".");
-			snprintf(audit, sizeof(audit), "%s/audit.db", dir);
-			snprintf(keyp, sizeof(keyp), "%s/identity.key", dir);
-			memset(&rc, 0, sizeof(rc));
-			rc.db_path = r->d->dbpath[i];
-			rc.audit_path = audit;
-			rc.identity_key_path = keyp;
-			e = reid_request(&rc, pseudo, r->user, r->role_name,
-			    reason, NULL, addr, sizeof(addr), msg, sizeof(msg));
-		}
-		jb_init(&j, b, sizeof(b));
-		jb_obj_open(&j, NULL);
-		js(&j, "client", pseudo);
-		if (e == 0)
-			js(&j, "address", addr);
-		js(&j, "message", msg);
-		jb_obj_close(&j);
-		jb_finish(&j);
-		return resp_json(p, e == 0 ? 200 : e == -EACCES ? 403 :
-		    e == -ENOENT ? 404 : 500, b);
-	}
-#else
-	jb_init(&j, b, sizeof(b));
-	jb_obj_open(&j, NULL);
-	js(&j, "error", "re-identification not built in (no lib/store/reid.c)");
-	jb_obj_close(&j);
-	jb_finish(&j);
-	return resp_json(p, 501, b);
-#endif
 }
 
 /* ---- policy, health, metrics ---- */
@@ -592,7 +532,7 @@ session(struct req *r, struct resp *p)
 int
 api_route(struct req *r, struct resp *p)
 {
-	const char *u = r->url, *rest;
+	const char *u = r->url;
 	int get = strcmp(r->method, "GET") == 0;
 	int post = strcmp(r->method, "POST") == 0;
 	char id[128];
@@ -619,13 +559,8 @@ api_route(struct req *r, struct resp *p)
 		return api_triage(r, p), 1;
 	if (get && strcmp(u, "clients") == 0)
 		return cached(r, p, "clients", NULL, clients), 1;
-	if (post && strncmp(u, "clients/", 8) == 0 &&
-	    (rest = strstr(u + 8, "/reid")) != NULL && strcmp(rest, "/reid") == 0
-	    && rest - (u + 8) > 0 && (size_t)(rest - (u + 8)) < sizeof(id)) {
-		memcpy(id, u + 8, (size_t)(rest - (u + 8)));
-		id[rest - (u + 8)] = '\0';
-		return reid(r, p, id), 1;
-	}
+	if (api_reid_route(r, p, u))
+		return 1;
 	if (get && strcmp(u, "policy") == 0)
 		return policy(r, p), 1;
 	if (get && strcmp(u, "health") == 0)

@@ -33,6 +33,8 @@ int	api_services(struct req *r, struct resp *p, const char *one);
 int	api_health(struct req *r, struct resp *p);
 int	api_metrics(struct req *r, struct resp *p);
 /* api_views.c: vocab, service drill-down, users, notes; 1 when handled. */
+/* api_reid.c: re-identification and four-eyes requests; 1 when handled. */
+int	api_reid_route(struct req *r, struct resp *p, const char *u);
 int	api_views_route(struct req *r, struct resp *p, const char *u);
 
 #endif

@@ -62,6 +62,10 @@ const char	*arg(struct req *r, const char *name);
 int		 form(struct req *r, const char *name, char *buf, size_t len);
 int		 resp_json(struct resp *p, int status, const char *json);
 int		 resp_error(struct resp *p, int status, const char *msg);
+/* resp_err(p, status, code, detail): {"error": CODE, "detail": TEXT}; the
+ * UI shows its own nl/en text for CODE, the detail only as a tooltip. */
+int		 resp_err(struct resp *p, int status, const char *code,
+		    const char *detail);
 
 int	httpd_run(struct dash *d, const char *listen, const char *cert,
 	    const char *key, int insecure);

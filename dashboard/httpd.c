@@ -20,6 +20,7 @@
 
 #include <microhttpd.h>
 
+#include "common/json.h"
 #include "common/str.h"
 #include "dash.h"
 #include "formdec.h"
@@ -82,6 +83,22 @@ resp_error(struct resp *p, int status, const char *msg)
 	char b[512];
 
 	snprintf(b, sizeof(b), "{\"error\":\"%s\"}", msg);	/* fixed text */
+	return resp_json(p, status, b);
+}
+
+int
+resp_err(struct resp *p, int status, const char *code, const char *detail)
+{
+	char b[768];
+	struct jb j;
+
+	jb_init(&j, b, sizeof(b));
+	jb_obj_open(&j, NULL);
+	jb_str(&j, "error", code);
+	jb_str(&j, "detail", detail ? detail : code);
+	jb_obj_close(&j);
+	if (jb_finish(&j) == 0)
+		snprintf(b, sizeof(b), "{\"error\":\"internal\"}");
 	return resp_json(p, status, b);
 }
 

@@ -223,21 +223,65 @@ async function alerts(v) {
   await load();
 }
 
+// errText(j, status): the UI's own text for an API error code
+// ({"error": CODE, "detail": ...}); the library's detail only as a fallback.
+function errText(j, status) {
+  const code = j && j.error;
+  if (code && texts[lang]['err_' + code]) return t('err_' + code);
+  return t('refused') + ' (' + (code || status) + ')';
+}
+async function jsonOr(r) { try { return await r.json(); } catch (e) { return {}; } }
+
 async function clients(v) {
   const d = await json('/api/v1/clients?' + rangeQ());
   const out = el('p', { id: 'reid-out' });
+  const officer = me && me.role === 'privacy_officer';
+  const reqs = el('div', { id: 'reid-requests' });
+  const say = (text, cls) => { out.className = cls || ''; out.textContent = text; };
+  const loadReqs = async () => {
+    if (!officer) return;
+    const r = await api('/api/v1/reid/requests');
+    const q = await jsonOr(r);
+    if (!r.ok) { reqs.replaceChildren(el('p', { class: 'err' }, errText(q, r.status))); return; }
+    const act = async (x, what) => {
+      let reason = '';
+      if (what !== 'open') { reason = window.prompt(t('reason')); if (!reason) return; }
+      const rr = await api('/api/v1/reid/requests/' + x.id + '/' + what, { method: 'POST', body: new URLSearchParams({ reason }) });
+      const j = await jsonOr(rr);
+      if (!rr.ok) say(errText(j, rr.status), 'err');
+      else if (what === 'open') say(j.client + ' = ' + j.address, 'ok');
+      else say(t('reid_' + j.status) + ' (#' + x.id + ')', 'ok');
+      loadReqs();
+    };
+    const btn = (x, what) => el('button', { type: 'button', class: 'reid-' + what, 'data-id': String(x.id), on: { click: () => act(x, what) } }, t('reid_do_' + what));
+    const rows = q.requests.filter((x) => x.status === 'pending' || x.status === 'approved' || x.mine);
+    reqs.replaceChildren(el('h3', null, t('reid_requests')), rows.length ? table([
+      ['reid_request', (x) => '#' + x.id], ['time', (x) => tcell(x.ts)], ['client', (x) => x.client], ['sensor', (x) => x.sensor],
+      ['reid_requester', (x) => x.requester], ['reason', (x) => x.reason],
+      ['status', (x) => el('span', { class: 'rs rs-' + x.status }, t('reid_' + x.status))],
+      ['reid_approver', (x) => (x.approver ? x.approver + (x.decision ? ': ' + x.decision : '') : '')],
+      ['', (x) => (x.status === 'pending' && !x.mine ? el('span', null, btn(x, 'approve'), ' ', btn(x, 'reject'))
+        : x.status === 'approved' && x.mine ? btn(x, 'open')
+          : x.status === 'pending' ? el('span', { class: 'hint' }, t('reid_wait_other')) : '')],
+    ], rows) : el('p', null, t('reid_none')));
+  };
   const reid = async (c) => {
     const reason = window.prompt(t('reason'));
     if (!reason) return;
-    const r = await api('/api/v1/clients/' + encodeURIComponent(c.client) + '/reid', { method: 'POST', body: new URLSearchParams({ reason }) });
-    const j = await r.json();
-    out.textContent = r.ok ? c.client + ' = ' + j.address : t('refused') + ': ' + (j.message || j.error || r.status);
+    const r = await api('/api/v1/clients/' + encodeURIComponent(c.client) + '/reid?sensor=' + encodeURIComponent(c.sensor),
+      { method: 'POST', body: new URLSearchParams({ reason }) });
+    const j = await jsonOr(r);
+    if (r.status === 202) say(t('reid_pending_msg') + ' (#' + j.request + ')', 'ok');
+    else if (r.ok) say(c.client + ' = ' + j.address, 'ok');
+    else say(errText(j, r.status), 'err');
+    loadReqs();
   };
-  v.append(out, table([
+  v.append(out, reqs, table([
     ['client', (c) => c.client], ['sensor', (c) => c.sensor], ['flows', (c) => c.flows], ['services', (c) => c.services],
     ['bytes_up', (c) => c.bytes_up], ['alerts', (c) => c.alerts],
-    ['reid', (c) => (me && me.role === 'privacy_officer' ? el('button', { type: 'button', on: { click: () => reid(c) } }, t('reid')) : '')],
+    ['reid', (c) => (officer ? el('button', { type: 'button', class: 'reid-btn', on: { click: () => reid(c) } }, t('reid')) : '')],
   ], d.clients));
+  await loadReqs();
 }
 
 async function policy(v) {

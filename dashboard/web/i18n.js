@@ -27,6 +27,10 @@ export const texts = {
     last_event: 'Laatste gebeurtenis', just_now: 'zojuist', min_ago: 'min geleden', faults: 'Schrijffouten en verlies',
     no_faults: 'Geen fouttellers gemeld door deze sensor.', reloads: 'Beleid laden en herladen', errors: 'Fouten',
     all_counters: 'Alle tellers', pol_load: 'geladen', pol_reload: 'herladen', pol_reload_failed: 'herladen mislukt',
+    reid_requests: 'Heridentificatieverzoeken (vier ogen)', reid_request: 'Verzoek', reid_requester: 'Aanvrager', reid_approver: 'Beoordeeld door',
+    reid_pending: 'wacht op tweede functionaris', reid_approved: 'goedgekeurd', reid_rejected: 'afgewezen', reid_opened: 'geopend', reid_granted: 'vrijgegeven',
+    reid_do_approve: 'Goedkeuren', reid_do_reject: 'Afwijzen', reid_do_open: 'Identiteit openen', reid_none: 'Geen openstaande verzoeken.',
+    reid_wait_other: 'een andere functionaris moet beoordelen', reid_pending_msg: 'Vier ogen: het verzoek wacht op goedkeuring door een tweede privacyfunctionaris',
     no_data: 'Geen gegevens in deze periode.', hours_ago: 'uur geleden', days_ago: 'dagen geleden', in_last_hour: 'in het laatste uur met gegevens',
   },
   en: {
@@ -56,6 +60,10 @@ export const texts = {
     last_event: 'Last event', just_now: 'just now', min_ago: 'min ago', faults: 'Writer faults and loss',
     no_faults: 'No fault counters reported by this sensor.', reloads: 'Policy loads and reloads', errors: 'Errors',
     all_counters: 'All counters', pol_load: 'loaded', pol_reload: 'reloaded', pol_reload_failed: 'reload failed',
+    reid_requests: 'Re-identification requests (four eyes)', reid_request: 'Request', reid_requester: 'Requester', reid_approver: 'Decided by',
+    reid_pending: 'waiting for a second officer', reid_approved: 'approved', reid_rejected: 'rejected', reid_opened: 'opened', reid_granted: 'granted',
+    reid_do_approve: 'Approve', reid_do_reject: 'Reject', reid_do_open: 'Open identity', reid_none: 'No open requests.',
+    reid_wait_other: 'another officer must decide', reid_pending_msg: 'Four eyes: the request waits for approval by a second privacy officer',
     no_data: 'No data in this range.', hours_ago: 'hours ago', days_ago: 'days ago', in_last_hour: 'in the last hour with data',
   },
 };

@@ -25,7 +25,8 @@ static const char audit_sql[] =
 "  ts INTEGER NOT NULL,"
 "  requester TEXT NOT NULL, role TEXT NOT NULL, approver TEXT NOT NULL,"
 "  pseudo TEXT NOT NULL, reason TEXT NOT NULL,"
-"  result TEXT NOT NULL,"		/* granted refused pending unknown error */
+"  result TEXT NOT NULL,"	/* granted refused pending unknown error
+					   approved rejected (decisions) */
 "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
 "CREATE TRIGGER IF NOT EXISTS reid_audit_no_update BEFORE UPDATE ON"
 "  reid_audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;"
@@ -141,21 +142,27 @@ err:
 	return rc;
 }
 
-/* A pending request by ${requester} for ${pseudo} with no grant after it. */
+/* A pending request by ${requester} for ${pseudo} with no grant or
+ * rejection after it; ${approved} 1: an approved one counts too. */
 static int
-has_pending(sqlite3 *db, const char *pseudo, const char *requester)
+has_pending(sqlite3 *db, const char *pseudo, const char *requester,
+    int approved)
 {
 	sqlite3_stmt	*st;
+	const char	*v;
 	int		 found = 0;
 
 	if (sqlite3_prepare_v2(db, "SELECT result FROM reid_audit WHERE "
-	    "pseudo = ? AND requester = ? AND result IN ('pending','granted') "
-	    "ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+	    "pseudo = ? AND requester = ? AND result IN ('pending','granted',"
+	    "'approved','rejected') ORDER BY id DESC LIMIT 1", -1, &st, NULL)
+	    != SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(st, 1, pseudo, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, requester, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW &&
-	    strcmp((const char *)sqlite3_column_text(st, 0), "pending") == 0)
+	    (v = (const char *)sqlite3_column_text(st, 0)) != NULL &&
+	    (strcmp(v, "pending") == 0 || (approved &&
+	    strcmp(v, "approved") == 0)))
 		found = 1;
 	sqlite3_finalize(st);
 	return found;
@@ -238,12 +245,25 @@ reid_request(const struct reid_conf *c, const char *pseudo,
     const char *approver, char *addr, size_t addrlen, char *msg,
     size_t msglen)
 {
+	return reid_request_code(c, pseudo, requester, role, reason, approver,
+	    addr, addrlen, msg, msglen, NULL);
+}
+
+int
+reid_request_code(const struct reid_conf *c, const char *pseudo,
+    const char *requester, const char *role, const char *reason,
+    const char *approver, char *addr, size_t addrlen, char *msg,
+    size_t msglen, const char **codep)
+{
 	sqlite3		*db;
 	struct arow	 r;
+	const char	*code = NULL;
 	int		 rc, arc, four;
 
 	if (addrlen > 0)
 		addr[0] = '\0';
+	if (codep == NULL)
+		codep = &code;
 	/* Four-eyes when the caller asks for it or the sensor's configuration
 	 * (recorded in the database) says so: no caller can switch it off. */
 	four = c->four_eyes || db_four_eyes(c->db_path);
@@ -251,6 +271,7 @@ reid_request(const struct reid_conf *c, const char *pseudo,
 		snprintf(msg, msglen, "audit database %s cannot be opened: "
 		    "nothing is resolved without an audit trail",
 		    c->audit_path);
+		*codep = "reid_no_audit";
 		return -EIO;
 	}
 	memset(&r, 0, sizeof(r));
@@ -262,36 +283,46 @@ reid_request(const struct reid_conf *c, const char *pseudo,
 	rc = -EACCES;
 	if (*r.pseudo == '\0' || strlen(r.pseudo) > 64) {
 		snprintf(msg, msglen, "refused: no pseudonym given");
+		*codep = "reid_no_pseudonym";
 	} else if (*r.requester == '\0') {
 		snprintf(msg, msglen, "refused: no requester given");
+		*codep = "reid_no_requester";
 	} else if (strcmp(r.role, "privacy_officer") != 0) {
 		snprintf(msg, msglen, "refused: role '%s' may not re-identify "
 		    "(privacy_officer only)", r.role);
+		*codep = "reid_role";
 	} else if (strspn(r.reason, " \t\r\n") == strlen(r.reason)) {
 		snprintf(msg, msglen, "refused: a written reason is required");
+		*codep = "reid_no_reason";
 	} else if (four && *r.approver == '\0') {
 		r.result = "pending";
 		snprintf(msg, msglen, "pending: four-eyes is on; a second "
 		    "privacy_officer must approve (--approve-by)");
+		*codep = "reid_pending";
 	} else if (four && strcmp(r.approver, r.requester) == 0) {
 		snprintf(msg, msglen, "refused: the approver must be a "
 		    "different officer than the requester");
-	} else if (four && !has_pending(db, r.pseudo, r.requester)) {
+		*codep = "reid_self_approval";
+	} else if (four && !has_pending(db, r.pseudo, r.requester, 1)) {
 		snprintf(msg, msglen, "refused: no pending request by %s for "
 		    "%s to approve", r.requester, r.pseudo);
+		*codep = "reid_not_pending";
 	} else {
 		rc = resolve(c, r.pseudo, addr, addrlen);
 		if (rc == 0) {
 			r.result = "granted";
 			snprintf(msg, msglen, "granted");
+			*codep = "granted";
 		} else if (rc == -ENOENT) {
 			r.result = "unknown";
 			snprintf(msg, msglen, "unknown pseudonym %s (never "
 			    "seen, or past identity retention)", r.pseudo);
+			*codep = "reid_unknown";
 		} else {
 			r.result = "error";
 			snprintf(msg, msglen, "identity cannot be opened "
 			    "(key file missing or wrong, or database error)");
+			*codep = "reid_no_key";
 			rc = -EIO;
 		}
 	}
@@ -304,8 +335,70 @@ reid_request(const struct reid_conf *c, const char *pseudo,
 		if (addrlen > 0)
 			sodium_memzero(addr, addrlen);
 		snprintf(msg, msglen, "audit write failed: nothing returned");
+		*codep = "reid_audit_failed";
 		return -EIO;
 	}
+	return rc;
+}
+
+int
+reid_decide(const struct reid_conf *c, const char *pseudo,
+    const char *requester, const char *approver, const char *role,
+    const char *reason, int approve, char *msg, size_t msglen,
+    const char **codep)
+{
+	sqlite3		*db;
+	struct arow	 r;
+	const char	*code = NULL;
+	int		 rc = -EACCES;
+
+	if (codep == NULL)
+		codep = &code;
+	if (audit_open(c->audit_path, &db) != 0) {
+		snprintf(msg, msglen, "audit database %s cannot be opened",
+		    c->audit_path);
+		*codep = "reid_no_audit";
+		return -EIO;
+	}
+	memset(&r, 0, sizeof(r));
+	r.requester = nz(requester);
+	r.role = nz(role);
+	r.approver = nz(approver);
+	r.pseudo = nz(pseudo);
+	r.reason = nz(reason);
+	r.result = "refused";
+	if (*r.pseudo == '\0' || strlen(r.pseudo) > 64 ||
+	    *r.requester == '\0' || *r.approver == '\0') {
+		snprintf(msg, msglen, "refused: pseudonym, requester and "
+		    "approver are required");
+		*codep = "reid_bad_request";
+	} else if (strcmp(r.role, "privacy_officer") != 0) {
+		snprintf(msg, msglen, "refused: role '%s' may not decide "
+		    "(privacy_officer only)", r.role);
+		*codep = "reid_role";
+	} else if (strspn(r.reason, " \t\r\n") == strlen(r.reason)) {
+		snprintf(msg, msglen, "refused: a written reason is required");
+		*codep = "reid_no_reason";
+	} else if (strcmp(r.approver, r.requester) == 0) {
+		snprintf(msg, msglen, "refused: the approver must be a "
+		    "different officer than the requester");
+		*codep = "reid_self_approval";
+	} else if (!has_pending(db, r.pseudo, r.requester, 0)) {
+		snprintf(msg, msglen, "refused: no pending request by %s for "
+		    "%s to decide", r.requester, r.pseudo);
+		*codep = "reid_not_pending";
+	} else {
+		r.result = approve ? "approved" : "rejected";
+		snprintf(msg, msglen, "%s", r.result);
+		*codep = r.result;
+		rc = 0;
+	}
+	if (audit_append(db, &r) != 0) {
+		snprintf(msg, msglen, "audit write failed");
+		*codep = "reid_audit_failed";
+		rc = -EIO;
+	}
+	sqlite3_close(db);
 	return rc;
 }
 
@@ -375,7 +468,7 @@ reid_audit_count(const char *audit_path, unsigned long long from_us,
 		return -EIO;
 	}
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM reid_audit WHERE "
-	    "ts >= ? AND ts < ?", -1, &st, NULL) == SQLITE_OK) {
+	    "ts >= ? AND ts < ? AND result NOT IN ('approved','rejected')", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, (sqlite3_int64)from_us);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)to_us);
 		if (sqlite3_step(st) == SQLITE_ROW)

@@ -52,12 +52,42 @@ int	reid_request(const struct reid_conf *c, const char *pseudo,
 	    const char *approver, char *addr, size_t addrlen, char *msg,
 	    size_t msglen);
 
+/*
+ * reid_request_code: reid_request, and *${code} (when not NULL) set to a
+ * stable code for the UI to translate: granted, reid_pending,
+ * reid_no_pseudonym, reid_no_requester, reid_role, reid_no_reason,
+ * reid_self_approval, reid_not_pending, reid_unknown, reid_no_key,
+ * reid_no_audit, reid_audit_failed.
+ */
+int	reid_request_code(const struct reid_conf *c, const char *pseudo,
+	    const char *requester, const char *role, const char *reason,
+	    const char *approver, char *addr, size_t addrlen, char *msg,
+	    size_t msglen, const char **code);
+
+/*
+ * reid_decide(c, pseudo, requester, approver, role, reason, approve, msg,
+ *     msglen, code):
+ * A second officer's decision on ${requester}'s pending request (four-eyes
+ * in the dashboard): appends an audit row with result approved or
+ * rejected (requester, approver, the approver's role and reason).  Refused
+ * (-EACCES, audited as refused) without a reason, with a role other than
+ * privacy_officer, when approver = requester, or when no request is
+ * pending.  After an approval, reid_request() with the same approver
+ * resolves once; a rejection ends the request.  *${code} as above
+ * (approved, rejected, reid_bad_request, ...).  Returns 0 or -errno.
+ */
+int	reid_decide(const struct reid_conf *c, const char *pseudo,
+	    const char *requester, const char *approver, const char *role,
+	    const char *reason, int approve, char *msg, size_t msglen,
+	    const char **code);
+
 /* reid_audit_verify(audit_path, msg, msglen): walk the hash chain; 0 when
  * intact, -EBADMSG when a row was changed or removed. */
 int	reid_audit_verify(const char *audit_path, char *msg, size_t msglen);
 
 /* reid_audit_count(audit_path, from_us, to_us): re-identifications
- * requested in [from, to), for the weekly report; -errno on error. */
+ * requested in [from, to) (decision rows not counted), for the weekly
+ * report; -errno on error. */
 long	reid_audit_count(const char *audit_path, unsigned long long from_us,
 	    unsigned long long to_us);
 

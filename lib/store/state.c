@@ -34,7 +34,12 @@ static const char state_schema[] =
     " text TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS audit (id INTEGER PRIMARY KEY,"
     " ts INTEGER NOT NULL, user TEXT, source TEXT, action TEXT NOT NULL,"
-    " target TEXT, detail TEXT);";
+    " target TEXT, detail TEXT);"
+    "CREATE TABLE IF NOT EXISTS reid_req (id INTEGER PRIMARY KEY,"
+    " ts INTEGER NOT NULL, sensor TEXT NOT NULL, pseudo TEXT NOT NULL,"
+    " requester TEXT NOT NULL, reason TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'pending', approver TEXT,"
+    " decision TEXT, decided INTEGER);";
 
 static void
 cpy(char *dst, size_t len, const unsigned char *src)
@@ -388,6 +393,185 @@ state_note_add(struct state *st, const char *key, const char *user,
 	pthread_mutex_lock(&st->mu);
 	rc = run(st, "INSERT INTO notes (alert, user, text, ts)"
 	    " VALUES (?1, ?2, ?3, ?4)", 3, a, &t, 1);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+/* ---- triage sets (alert list filtered by status before paging) ---- */
+int
+state_triage_ids(struct state *st, const char *sensor, const char *status,
+    int neg, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *s;
+	int64_t *v = NULL, *nv;
+	size_t cap = 0, k = 0, pl = strlen(sensor);
+	const char *key;
+	char *end;
+	int rc = 0, step;
+
+	*ids = NULL;
+	*n = 0;
+	pthread_mutex_lock(&st->mu);
+	if (sqlite3_prepare_v2(st->db, neg ? "SELECT alert FROM triage WHERE"
+	    " status != ?1 AND substr(alert, 1, ?3) = ?2" : "SELECT alert FROM"
+	    " triage WHERE status = ?1 AND substr(alert, 1, ?3) = ?2", -1, &s,
+	    NULL) != SQLITE_OK) {
+		pthread_mutex_unlock(&st->mu);
+		return -EIO;
+	}
+	sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, sensor, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 3, (int64_t)pl + 1);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		long long id;
+
+		key = (const char *)sqlite3_column_text(s, 0);
+		/* "sensor:ID" with ID all digits; anything else is not ours */
+		if (key == NULL || strncmp(key, sensor, pl) != 0 ||
+		    key[pl] != ':' || key[pl + 1] < '0' || key[pl + 1] > '9')
+			continue;
+		errno = 0;
+		id = strtoll(key + pl + 1, &end, 10);
+		if (errno || *end != '\0')
+			continue;
+		if (k == cap) {
+			cap = cap ? cap * 2 : 64;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				rc = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		v[k++] = id;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = -EIO;
+	sqlite3_finalize(s);
+	pthread_mutex_unlock(&st->mu);
+	if (rc != 0) {
+		free(v);
+		return rc;
+	}
+	*ids = v;
+	*n = k;
+	return 0;
+}
+
+/* ---- four-eyes re-identification requests ---- */
+int
+state_reid_add(struct state *st, const char *sensor, const char *pseudo,
+    const char *requester, const char *reason, uint64_t now, int64_t *id)
+{
+	const char *a[4] = { sensor, pseudo, requester, reason };
+	int64_t t = (int64_t)now;
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = run(st, "INSERT INTO reid_req (sensor, pseudo, requester, reason,"
+	    " ts) VALUES (?1, ?2, ?3, ?4, ?5)", 4, a, &t, 1);
+	if (rc == 0 && id)
+		*id = sqlite3_last_insert_rowid(st->db);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+static void
+reid_row(sqlite3_stmt *s, struct state_reid *r)
+{
+	r->id = sqlite3_column_int64(s, 0);
+	r->ts = (uint64_t)sqlite3_column_int64(s, 1);
+	r->sensor = (const char *)sqlite3_column_text(s, 2);
+	r->pseudo = (const char *)sqlite3_column_text(s, 3);
+	r->requester = (const char *)sqlite3_column_text(s, 4);
+	r->reason = (const char *)sqlite3_column_text(s, 5);
+	r->status = (const char *)sqlite3_column_text(s, 6);
+	r->approver = (const char *)sqlite3_column_text(s, 7);
+	r->decision = (const char *)sqlite3_column_text(s, 8);
+	r->decided = (uint64_t)sqlite3_column_int64(s, 9);
+}
+
+#define REID_COLS "SELECT id, ts, sensor, pseudo, requester, reason, status," \
+	" approver, decision, decided FROM reid_req"
+
+int
+state_reid_list(struct state *st, int limit, state_reid_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	struct state_reid r;
+	int rc = 0, step;
+
+	pthread_mutex_lock(&st->mu);
+	if (sqlite3_prepare_v2(st->db, REID_COLS " ORDER BY id DESC LIMIT ?1",
+	    -1, &s, NULL) != SQLITE_OK) {
+		pthread_mutex_unlock(&st->mu);
+		return -EIO;
+	}
+	sqlite3_bind_int(s, 1, limit > 0 ? limit : 100);
+	while (rc == 0 && (step = sqlite3_step(s)) == SQLITE_ROW) {
+		reid_row(s, &r);
+		rc = cb(arg, &r);
+	}
+	sqlite3_finalize(s);
+	pthread_mutex_unlock(&st->mu);
+	return rc < 0 ? rc : 0;
+}
+
+int
+state_reid_get(struct state *st, int64_t id, state_reid_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+	struct state_reid r;
+	int rc = -ENOENT;
+
+	pthread_mutex_lock(&st->mu);
+	if (sqlite3_prepare_v2(st->db, REID_COLS " WHERE id = ?1", -1, &s,
+	    NULL) != SQLITE_OK) {
+		pthread_mutex_unlock(&st->mu);
+		return -EIO;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		reid_row(s, &r);
+		rc = cb(arg, &r);
+	}
+	sqlite3_finalize(s);
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_reid_decide(struct state *st, int64_t id, const char *approver,
+    int approve, const char *reason, uint64_t now)
+{
+	const char *a[3] = { approve ? "approved" : "rejected", approver,
+	    reason };
+	int64_t v[2] = { (int64_t)now, id };
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = run(st, "UPDATE reid_req SET status = ?1, approver = ?2,"
+	    " decision = ?3, decided = ?4 WHERE id = ?5 AND status = 'pending'"
+	    " AND requester != ?2", 3, a, v, 2);
+	if (rc == 0 && sqlite3_changes(st->db) != 1)
+		rc = -EACCES;
+	pthread_mutex_unlock(&st->mu);
+	return rc;
+}
+
+int
+state_reid_open(struct state *st, int64_t id, const char *requester,
+    uint64_t now)
+{
+	const char *a[1] = { requester };
+	int64_t v[2] = { (int64_t)now, id };
+	int rc;
+
+	pthread_mutex_lock(&st->mu);
+	rc = run(st, "UPDATE reid_req SET status = 'opened', decided ="
+	    " MAX(COALESCE(decided, 0), ?2) WHERE id = ?3 AND status ="
+	    " 'approved' AND requester = ?1", 1, a, v, 2);
+	if (rc == 0 && sqlite3_changes(st->db) != 1)
+		rc = -EACCES;
 	pthread_mutex_unlock(&st->mu);
 	return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * state.h - the dashboard's own database (users, sessions, triage, notes,
- * audit), separate from the read-only sensor databases.  Passwords are
- * argon2id strings (libsodium crypto_pwhash_str).  Thread-safe: every call
- * holds the handle's lock.  Calls return 0 or -errno.
+ * four-eyes re-identification requests, audit), separate from the
+ * read-only sensor databases.  Passwords are argon2id strings (libsodium
+ * crypto_pwhash_str).  Thread-safe: every call holds the handle's lock.
+ * Calls return 0 or -errno.
  */
 #ifndef ST_STATE_H
 #define ST_STATE_H
@@ -66,6 +67,40 @@ int	state_notes(struct state *st, const char *key, state_note_cb cb,
 	    void *arg);
 int	state_note_add(struct state *st, const char *key, const char *user,
 	    const char *text, uint64_t now);
+
+/* state_triage_ids(st, sensor, status, neg, ids, n): the alert ids of
+ * ${sensor} ("sensor:ID" keys) triaged with ${status} (neg 0) or with any
+ * other status (neg 1), malloc'd in *ids (caller frees), *n of them. */
+int	state_triage_ids(struct state *st, const char *sensor,
+	    const char *status, int neg, int64_t **ids, size_t *n);
+
+/* Four-eyes re-identification requests: a pending request (made when
+ * reid_request() answers "pending") is approved or rejected by a second
+ * privacy officer (never the requester: -EACCES), then opened once by its
+ * requester (approved -> opened; anything else -EACCES).  The address is
+ * never stored here: opening asks reid_request() again, with the approver.
+ * Strings are valid in the callback only. */
+struct state_reid {
+	int64_t		 id;
+	uint64_t	 ts, decided;
+	const char	*sensor, *pseudo, *requester, *reason;
+	const char	*status;	/* pending approved rejected opened */
+	const char	*approver, *decision;	/* NULL while pending */
+};
+typedef int (*state_reid_cb)(void *, const struct state_reid *);
+int	state_reid_add(struct state *st, const char *sensor, const char *pseudo,
+	    const char *requester, const char *reason, uint64_t now,
+	    int64_t *id);
+/* newest first, at most ${limit} (<= 0: 100) */
+int	state_reid_list(struct state *st, int limit, state_reid_cb cb,
+	    void *arg);
+/* state_reid_get: cb's result, or -ENOENT */
+int	state_reid_get(struct state *st, int64_t id, state_reid_cb cb,
+	    void *arg);
+int	state_reid_decide(struct state *st, int64_t id, const char *approver,
+	    int approve, const char *reason, uint64_t now);
+int	state_reid_open(struct state *st, int64_t id, const char *requester,
+	    uint64_t now);
 
 int	state_audit(struct state *st, uint64_t now, const char *user,
 	    const char *source, const char *action, const char *target,
