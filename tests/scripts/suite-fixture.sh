@@ -24,9 +24,10 @@ export TZ=Europe/Amsterdam
 # rows DB: every table's rows, sorted, without the wall-clock column
 # `updated` (catalog, exceptions), the input of the golden row hashes.
 # agg_day (agg_hour per UTC day, newer than the golden files) is checked
-# against agg_hour below instead.
+# against agg_hour below instead; likewise the client bitmaps (clients,
+# agg_day_clients, whose numbering is the loader's) against agg_client_day.
 rows() {
-	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'agg_day' ORDER BY name"); do
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('agg_day', 'clients', 'agg_day_clients', 'sqlite_sequence') ORDER BY name"); do
 		cols=$(sqlite3 "$1" "SELECT group_concat(name) FROM pragma_table_info('$t') WHERE name <> 'updated'")
 		echo "== $t"; sqlite3 "$1" "SELECT $cols FROM $t" | LC_ALL=C sort
 	done
@@ -51,6 +52,25 @@ check "integrity_check ok" test "$(sqlite3 $T/a.db 'PRAGMA integrity_check')" = 
 check "agg_hour flows = ai flow rows" test "$(sqlite3 $T/a.db "SELECT (SELECT sum(flows) FROM agg_hour) = (SELECT count(*) FROM ai_events WHERE kind = 'flow')")" = 1
 check "agg_client_day bytes = ai flow bytes" test "$(sqlite3 $T/a.db "SELECT (SELECT sum(bytes_up) FROM agg_client_day) = (SELECT sum(bytes_up) FROM ai_events WHERE kind = 'flow')")" = 1
 check "agg_day = agg_hour summed per UTC day" test "$(sqlite3 $T/a.db "SELECT count(*) FROM (SELECT hour / 86400000000 * 86400000000 AS d, service, verdict, zone, sum(flows) f, sum(lookups) l, sum(bytes_up) b, sum(uploads) u, sum(dlp) p, sum(alerts) a, min(hour) fh, max(hour) lh FROM agg_hour GROUP BY 1, 2, 3, 4 EXCEPT SELECT day, service, verdict, zone, flows, lookups, bytes_up, uploads, dlp, alerts, first_hour, last_hour FROM agg_day)")" = 0 -a "$(sqlite3 $T/a.db "SELECT count(*) FROM agg_day")" -gt 0
+# Client bitmaps: per (day, service, verdict) exactly agg_client_day's
+# clients (bit clients.id, bit i % 8 of byte i / 8).
+bits_ok() {
+	python3 - "$1" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+ids = dict(db.execute("SELECT id, pseudo FROM clients"))
+want = {}
+for d, s, v, c in db.execute("SELECT day, service, verdict, client_pseudo FROM agg_client_day"):
+    want.setdefault((d, s, v), set()).add(c)
+got = {}
+for d, s, v, b in db.execute("SELECT day, service, verdict, bits FROM agg_day_clients"):
+    got[(d, s, v)] = {ids[i * 8 + k] for i, x in enumerate(b) for k in range(8) if x >> k & 1}
+print("ok" if want and got == want else "differ %d %d" % (len(want), len(got)))
+PY
+}
+for x in a b; do
+	check "fixture $x: client bitmaps = agg_client_day's clients" test "$(bits_ok $T/$x.db)" = ok
+done
 check "agg_dlp_day findings = dlp alerts" test "$(sqlite3 $T/a.db "SELECT (SELECT sum(findings) FROM agg_dlp_day) = (SELECT count(*) FROM alerts WHERE kind = 'dlp')")" = 1
 
 # --- ISO weeks in local time across both DST changes

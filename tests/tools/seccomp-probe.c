@@ -25,7 +25,10 @@ main(int argc, char **argv)
 		    "forbidden-exec|forbidden-ptrace\n");
 		return 2;
 	}
-	if (privdrop_seccomp() < 0) {
+	/* A new socket is the writer's right (collector sinks), never the
+	 * engine's, which parses the packets: probe it under the engine's. */
+	if ((strcmp(argv[1], "forbidden-socket") == 0 ?
+	    privdrop_seccomp_engine() : privdrop_seccomp()) < 0) {
 		fprintf(stderr, "seccomp-probe: cannot install the filter\n");
 		return 3;
 	}
