@@ -299,7 +299,19 @@ if [ -f tests/browser/run.mjs ] && command -v node >/dev/null && [ -x /usr/bin/c
 		$D --db $T/a.db --db $T/b.db --state $T/st2.db --listen 127.0.0.1:$PORT 2>>$T/log &
 		pid=$!
 		i=0; while [ $i -lt 50 ] && ! $C -o /dev/null $URL/healthz; do sleep 0.1; i=$((i+1)); done
-		timeout 120 node tests/browser/run.mjs $URL tests/out/screenshots || echo "not ok - browser test runner failed"
+		fpid=; FU=
+		if [ -s $T/r/st.db ]; then
+			rm -f $T/st5.db $T/r/audit.db
+			for u in 'ann analyst analyst-pass-1' 'pat privacy_officer officer-pass-1' 'oli privacy_officer officer-pass-2'; do
+				set -- $u; echo "$3" | $D --state $T/st5.db --add-user $1 --role $2
+			done
+			FU=http://127.0.0.1:$((PORT + 2))
+			$D --db $T/a.db --db $T/r/st.db --state $T/st5.db --listen 127.0.0.1:$((PORT + 2)) 2>>$T/log &
+			fpid=$!
+			i=0; while [ $i -lt 50 ] && ! $C -o /dev/null $FU/healthz; do sleep 0.1; i=$((i+1)); done
+		fi
+		timeout 180 node tests/browser/run.mjs $URL tests/out/screenshots $FU || echo "not ok - browser test runner failed"
+		[ -n "$fpid" ] && { kill $fpid 2>/dev/null; wait $fpid 2>/dev/null; }
 	else
 		echo "ok - browser tests # skip playwright-core not installable (npm registry unreachable?)"
 	fi
