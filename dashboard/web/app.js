@@ -276,7 +276,7 @@ async function clients(v) {
     else say(errText(j, r.status), 'err');
     loadReqs();
   };
-  v.append(out, reqs, table([
+  v.append(out, reqs, el('h3', null, t('clients_list')), table([
     ['client', (c) => c.client], ['sensor', (c) => c.sensor], ['flows', (c) => c.flows], ['services', (c) => c.services],
     ['bytes_up', (c) => c.bytes_up], ['alerts', (c) => c.alerts],
     ['reid', (c) => (officer ? el('button', { type: 'button', class: 'reid-btn', on: { click: () => reid(c) } }, t('reid')) : '')],

@@ -421,7 +421,7 @@ state_triage_ids(struct state *st, const char *sensor, const char *status,
 	}
 	sqlite3_bind_text(s, 1, status, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, sensor, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(s, 3, (int64_t)pl + 1);
+	sqlite3_bind_int64(s, 3, (int64_t)pl);
 	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
 		long long id;
 

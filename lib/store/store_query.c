@@ -3,7 +3,9 @@
  * written once here; parameters are always bound, never pasted.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -249,6 +251,39 @@ alert_where(char *w, size_t cap, const struct sq_alert_filter *f)
 	for (i = 0; i < sizeof(frag) / sizeof(frag[0]); i++)
 		if (v[i] != NULL && v[i][0] != '\0')
 			strncat(w, frag[i], cap - strlen(w) - 1);
+	/* the id set is one bound JSON array: json_each, no SQL pasting */
+	if (f->ids_on && !f->ids_not && f->nids == 0)
+		strncat(w, " AND 0", cap - strlen(w) - 1);
+	else if (f->ids_on && f->nids > 0)
+		strncat(w, f->ids_not ? " AND id NOT IN (SELECT value FROM"
+		    " json_each(?12))" : " AND id IN (SELECT value FROM"
+		    " json_each(?12))", cap - strlen(w) - 1);
+}
+
+/* bind_ids: ?12 = "[id,id,...]" when the filter has a non-empty set. */
+static int
+bind_ids(sqlite3_stmt *st, const struct sq_alert_filter *f)
+{
+	char *b;
+	size_t i, o = 0, cap;
+
+	if (!f->ids_on || f->nids == 0)
+		return 0;
+	if (f->nids > SIZE_MAX / 24 - 1)
+		return -ENOMEM;
+	cap = f->nids * 22 + 3;
+	if ((b = malloc(cap)) == NULL)
+		return -ENOMEM;
+	b[o++] = '[';
+	for (i = 0; i < f->nids; i++)
+		o += (size_t)snprintf(b + o, cap - o, "%s%lld", i ? "," : "",
+		    (long long)f->ids[i]);
+	b[o++] = ']';
+	b[o] = '\0';
+	i = sqlite3_bind_text(st, 12, b, (int)o, SQLITE_TRANSIENT) ==
+	    SQLITE_OK;
+	free(b);
+	return i ? 0 : -ENOMEM;
 }
 
 static void
@@ -289,6 +324,10 @@ sq_alerts(struct store *s, const struct sq_alert_filter *f, sq_alert_cb cb,
 	if ((rc = prep(s, sql, &st)) < 0)
 		return rc;
 	bind_alert(st, f);
+	if ((rc = bind_ids(st, f)) != 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	sqlite3_bind_int(st, 9, f->limit > 0 ? f->limit : 500);
 	while (c == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r.id = sqlite3_column_int64(st, 0);
@@ -319,6 +358,10 @@ sq_alert_count(struct store *s, const struct sq_alert_filter *f)
 	if ((rc = prep(s, sql, &st)) < 0)
 		return rc;
 	bind_alert(st, f);
+	if ((rc = bind_ids(st, f)) != 0) {
+		sqlite3_finalize(st);
+		return rc;
+	}
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

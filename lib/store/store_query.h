@@ -45,6 +45,13 @@ struct sq_alert_filter {
 	uint64_t	 before_ts;
 	int64_t		 before_id;
 	const char	*verdict;		/* NULL: any */
+	/* An id set from outside the sensor DB (the dashboard's triage
+	 * status): with ids_on only alerts whose id is in ids[0..nids)
+	 * (ids_not 0; none when nids is 0) or not in it (ids_not 1), in SQL
+	 * before LIMIT, so pages and counts stay right. */
+	int		 ids_on, ids_not;
+	const int64_t	*ids;
+	size_t		 nids;
 };
 struct sq_alert {
 	int64_t		 id;

@@ -3,7 +3,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 
-const [url, out] = process.argv.slice(2);
+const [url, out, url4] = process.argv.slice(2);
 fs.mkdirSync(out, { recursive: true });
 let failed = 0;
 const ok = (c, m) => { console.log((c ? 'ok - ' : 'not ok - ') + 'browser: ' + m); if (!c) failed++; };
@@ -21,8 +21,8 @@ try {
     throw new Error('condition not met: ' + fn.toString().slice(0, 80));
   };
   const shot = (n) => page.screenshot({ path: `${out}/${n}.png`, fullPage: true });
-  const login = async (u, p) => {
-    await page.goto(url + '/');
+  const login = async (u, p, base) => {
+    await page.goto((base || url) + '/');
     await page.waitForSelector('#login:not([hidden])');
     await page.fill('#user', u); await page.fill('#password', p);
     await page.click('#loginbtn');
@@ -127,6 +127,49 @@ try {
   await until(() => document.getElementById('reid-out').textContent !== '');
   console.log('# reid result: ' + (await page.textContent('#reid-out')));
   await shot('clients-officer');
+
+  // four-eyes (a second dashboard whose sensor DB says privacy.four_eyes = 1):
+  // officer A requests, officer B approves, A alone opens the identity
+  if (url4) {
+    const out4 = () => page.textContent('#reid-out');
+    await page.click('#logout');
+    await login('pat', 'officer-pass-1', url4);
+    await page.click('a[href="#clients"]');
+    await page.waitForSelector('button.reid-btn');
+    const row = page.locator('tr', { hasText: 'st.db' }).first();
+    await row.locator('button.reid-btn').click();
+    await until(() => document.getElementById('reid-out').textContent !== '');
+    ok((await out4()).startsWith('Vier ogen: het verzoek wacht'), 'four-eyes: officer A gets "pending" in Dutch: ' + await out4());
+    await page.waitForSelector('.rs-pending');
+    ok(await page.locator('button.reid-approve').count() === 0, 'four-eyes: A has no approve button on their own request');
+    await shot('clients-foureyes-pending');
+    await page.click('#logout');
+    await login('oli', 'officer-pass-2', url4);
+    await page.click('a[href="#clients"]');
+    await page.waitForSelector('button.reid-approve');
+    ok(true, 'four-eyes: officer B sees the pending request with approve/reject');
+    await shot('clients-foureyes-approve');
+    await page.locator('button.reid-approve').first().click();
+    await until(() => document.getElementById('reid-out').textContent.startsWith('goedgekeurd'));
+    ok(!/\d+\.\d+\.\d+\.\d+|:.*:/.test(await out4()), 'four-eyes: B sees no address after approving');
+    await page.click('#logout');
+    await login('pat', 'officer-pass-1', url4);
+    await page.click('a[href="#clients"]');
+    await page.waitForSelector('button.reid-open');
+    await page.locator('button.reid-open').first().click();
+    await until(() => document.getElementById('reid-out').textContent.includes(' = '));
+    const addr = (await out4()).split(' = ')[1] || '';
+    ok(/^(\d+\.){3}\d+$|:/.test(addr), 'four-eyes: A opens the identity after approval (' + addr + ')');
+    await until(() => document.querySelector('.rs-opened') !== null);
+    ok(await page.locator('button.reid-open').count() === 0, 'four-eyes: opened once, no second open button');
+    await shot('clients-foureyes-opened');
+    await page.click('#logout');
+    await login('ann', 'analyst-pass-1', url4);
+    await page.click('a[href="#clients"]');
+    await page.waitForSelector('table');
+    const st403 = await page.evaluate(async () => (await fetch('/api/v1/reid/requests')).status);
+    ok(await page.locator('button.reid-btn').count() === 0 && st403 === 403, 'four-eyes: analyst has no button and the API refuses (403)');
+  }
 
   await page.click('#logout');
   await login('adm', 'admin-pass-123');
